@@ -1,0 +1,38 @@
+"""cbow_helpers: every function of the CBOW course, in one place.
+
+The notebooks build each idea in small cells, check it against the function
+here, and import it from then on. Symbols follow the notes: C (context
+half-size), N (embedding size), V (vocabulary size), m (batch size), x, W1,
+b1, z1, h, W2, b2, z2, y_hat, J.
+"""
+
+from .io import load_vectors, save_vectors
+from .model import (
+    GradientCheckError,
+    back_prop,
+    check_gradients,
+    compute_cost,
+    cross_entropy_loss,
+    format_gradient_report,
+    forward_prop,
+    gradient_descent,
+    initialize_model,
+    numerical_gradient,
+    predict_proba,
+    relu,
+    softmax,
+)
+from .pca import compute_pca
+from .text import get_dict, get_windows, load_shakespeare, tokenize, tokenize_shakespeare
+from .trainer import UNK, CBOWResult, FastCBOW, TrainingDivergedError, build_vocabulary, train_cbow
+from .vectors import context_words_to_vector, get_batches, get_training_example, word_to_one_hot_vector
+
+__all__ = [
+    "CBOWResult", "FastCBOW", "GradientCheckError", "TrainingDivergedError", "UNK",
+    "back_prop", "build_vocabulary", "check_gradients", "compute_cost", "compute_pca",
+    "context_words_to_vector", "cross_entropy_loss", "format_gradient_report", "forward_prop",
+    "get_batches", "get_dict", "get_training_example", "get_windows", "gradient_descent",
+    "initialize_model", "load_shakespeare", "load_vectors", "numerical_gradient", "predict_proba",
+    "relu", "save_vectors", "softmax", "tokenize", "tokenize_shakespeare", "train_cbow",
+    "word_to_one_hot_vector",
+]

@@ -1,0 +1,406 @@
+"""The CBOW model of the course: layers, cost, the true gradients, gradient descent and a gradient check.
+
+Notation (the same as the notes)::
+
+    x  = mean of the one-hot vectors of the 2C context words      (V, 1), or X (V, m) for a batch
+    z1 = W1 x + b1 ;  h = ReLU(z1)                                  (N, 1)
+    z2 = W2 h + b2 ;  y_hat = softmax(z2)                           (V, 1)
+    J  = -sum_k y_k log y_hat_k            (a batch: the mean over its m columns)
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Callable, Mapping, Sequence
+
+import numpy as np
+
+from .vectors import get_batches
+
+# ----------------------------------------------------------------------------- activations
+
+
+def relu(z):
+    """Rectified linear unit, element-wise: ``max(0, z)``.
+
+    Parameters
+    ----------
+    z : array
+        For example z1, (N, m).
+
+    Returns
+    -------
+    array of the same shape (a new array; ``z`` is not modified).
+    """
+    return np.maximum(np.asarray(z, dtype=float), 0.0)
+
+
+def softmax(z):
+    """Column-wise softmax, computed stably.
+
+    Each column's maximum is subtracted before ``exp``: the result is the same
+    (the shift cancels in the ratio) but ``exp`` never overflows, so
+    ``softmax([1000., 1001., 999.])`` is finite.
+
+    Parameters
+    ----------
+    z : (V,) or (V, m) array
+        Logits z2; for a 2-D array each column is one example.
+
+    Returns
+    -------
+    array of the same shape
+        Non-negative, each column summing to 1: y_hat.
+    """
+    z = np.asarray(z, dtype=float)
+    if z.ndim == 0 or z.shape[0] == 0:
+        raise ValueError(f"softmax needs at least one logit per column, got shape {z.shape}")
+    if not np.all(np.isfinite(z)):
+        raise ValueError("softmax got NaN or infinite logits")
+    e_z = np.exp(z - z.max(axis=0, keepdims=True))
+    return e_z / e_z.sum(axis=0, keepdims=True)
+
+
+# Probabilities are clipped to this before the log: log(0) would be -inf.
+_TINY = np.finfo(np.float64).tiny
+
+
+def cross_entropy_loss(y_hat, y) -> float:
+    """Cross-entropy loss of one example: ``J = -sum_k y_k log y_hat_k``.
+
+    Parameters
+    ----------
+    y_hat : (V,) or (V, 1) array
+        Predicted probabilities.
+    y : array of the same shape
+        The one-hot centre word.
+
+    Returns
+    -------
+    float
+        Finite even where a probability is 0 (``y_hat`` is clipped to the
+        smallest positive float before the log).
+    """
+    y_hat, y = np.asarray(y_hat, dtype=float), np.asarray(y, dtype=float)
+    if y_hat.shape != y.shape:
+        raise ValueError(f"y_hat and y must have the same shape, got {y_hat.shape} and {y.shape}")
+    return float(-np.sum(y * np.log(np.clip(y_hat, _TINY, 1.0))))
+
+
+def compute_cost(y, yhat, batch_size: int) -> float:
+    """Cross-entropy cost of a batch: the mean of the m examples' losses.
+
+    Parameters
+    ----------
+    y : (V, m) array
+        One-hot centre words Y, one column per example.
+    yhat : (V, m) array
+        Predicted probabilities Y_hat.
+    batch_size : int
+        m.
+
+    Returns
+    -------
+    float
+        ``-(1/m) sum_i sum_j y_ji log yhat_ji``.
+    """
+    y, yhat = np.asarray(y, dtype=float), np.asarray(yhat, dtype=float)
+    if y.shape != yhat.shape:
+        raise ValueError(f"y and yhat must have the same shape, got {y.shape} and {yhat.shape}")
+    m = _check_batch_size(batch_size, y)
+    return float(-np.sum(y * np.log(np.clip(yhat, _TINY, 1.0))) / m)
+
+
+def _check_batch_size(batch_size, y) -> int:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    columns = y.shape[1] if y.ndim == 2 else 1
+    if columns != batch_size:
+        raise ValueError(f"batch_size={batch_size} but the arrays have {columns} columns (examples)")
+    return int(batch_size)
+
+
+# ----------------------------------------------------------------------------- the model
+
+
+def initialize_model(N: int, V: int, random_seed: int = 1):
+    """Random initial weights, uniform in [-0.5, 0.5).
+
+    Parameters
+    ----------
+    N : int
+        Size of the embeddings (the hidden layer).
+    V : int
+        Size of the vocabulary.
+    random_seed : int
+        Seed of ``np.random.default_rng``: the same seed gives the same weights.
+
+    Returns
+    -------
+    W1 : (N, V) array, the input weights
+    W2 : (V, N) array, the output weights
+    b1 : (N, 1) array, the hidden bias
+    b2 : (V, 1) array, the output bias
+    """
+    for name, value in (("N", N), ("V", V)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    rng = np.random.default_rng(random_seed)
+    W1 = rng.uniform(-0.5, 0.5, size=(N, V))
+    W2 = rng.uniform(-0.5, 0.5, size=(V, N))
+    b1 = rng.uniform(-0.5, 0.5, size=(N, 1))
+    b2 = rng.uniform(-0.5, 0.5, size=(V, 1))
+    return W1, W2, b1, b2
+
+
+def _check_shapes(x, W1, W2, b1, b2):
+    x, W1, W2, b1, b2 = (np.asarray(a, dtype=float) for a in (x, W1, W2, b1, b2))
+    if x.ndim == 1:
+        x = x[:, None]
+    if W1.ndim != 2:
+        raise ValueError(f"W1 must be a 2-D (N, V) array, got shape {W1.shape}")
+    N, V = W1.shape
+    expected = {"x": (V, None), "W2": (V, N), "b1": (N, 1), "b2": (V, 1)}
+    for name, arr in (("x", x), ("W2", W2), ("b1", b1), ("b2", b2)):
+        want = expected[name]
+        if arr.ndim != 2 or arr.shape[0] != want[0] or (want[1] is not None and arr.shape[1] != want[1]):
+            shown = f"({want[0]}, m)" if want[1] is None else str(want)
+            raise ValueError(
+                f"{name} has shape {arr.shape} but W1 has shape {W1.shape} (N={N}, V={V}), "
+                f"so {name} must have shape {shown}"
+            )
+    return x, W1, W2, b1, b2
+
+
+def forward_prop(x, W1, W2, b1, b2):
+    """Forward pass of the CBOW model.
+
+    Parameters
+    ----------
+    x : (V, m) array
+        Averaged context vectors, one column per example (a (V,) vector is
+        taken as one column).
+    W1 : (N, V) array, the input weights
+    W2 : (V, N) array, the output weights
+    b1 : (N, 1) array, the hidden bias (broadcast over the m columns)
+    b2 : (V, 1) array, the output bias
+
+    Returns
+    -------
+    z : (V, m) array
+        The logits z2 = W2 h + b2 (apply ``softmax`` to get y_hat).
+    h : (N, m) array
+        The hidden layer h = ReLU(W1 x + b1).
+    """
+    x, W1, W2, b1, b2 = _check_shapes(x, W1, W2, b1, b2)
+    h = relu(W1 @ x + b1)
+    z = W2 @ h + b2
+    return z, h
+
+
+def back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size: int):
+    """The gradient of ``compute_cost`` with respect to W1, W2, b1, b2.
+
+    The true gradient, by the chain rule::
+
+        dJ/dz2 = (Y_hat - Y) / m
+        dJ/dW2 = dJ/dz2 h^T                dJ/db2 = row sums of dJ/dz2
+        dJ/dz1 = (W2^T dJ/dz2) * 1[z1 > 0]   (the ReLU derivative: 1 where h > 0)
+        dJ/dW1 = dJ/dz1 x^T                dJ/db1 = row sums of dJ/dz1
+
+    (The notes' formula ``ReLU(W2^T (y_hat - y))`` in place of the mask is not
+    this gradient: ``check_gradients`` rejects it.)
+
+    Parameters
+    ----------
+    x : (V, m) array, the averaged context vectors X
+    yhat : (V, m) array, the predictions Y_hat
+    y : (V, m) array, the one-hot centre words Y
+    h : (N, m) array, the hidden layer from ``forward_prop``
+    W1, W2, b1, b2 : the weights, shapes (N, V), (V, N), (N, 1), (V, 1)
+    batch_size : int, m
+
+    Returns
+    -------
+    grad_W1 : (N, V) array
+    grad_W2 : (V, N) array
+    grad_b1 : (N, 1) array
+    grad_b2 : (V, 1) array
+    """
+    x, W1, W2, b1, b2 = _check_shapes(x, W1, W2, b1, b2)
+    yhat, y, h = (np.asarray(a, dtype=float) for a in (yhat, y, h))
+    yhat, y, h = (a[:, None] if a.ndim == 1 else a for a in (yhat, y, h))
+    N, V = W1.shape
+    m = _check_batch_size(batch_size, x)
+    for name, arr, want in (("yhat", yhat, (V, m)), ("y", y, (V, m)), ("h", h, (N, m))):
+        if arr.shape != want:
+            raise ValueError(f"{name} has shape {arr.shape} but x has shape {x.shape} and W1 {W1.shape}: expected {want}")
+    dz2 = (yhat - y) / m
+    grad_W2 = dz2 @ h.T
+    grad_b2 = dz2.sum(axis=1, keepdims=True)
+    dz1 = (W2.T @ dz2) * (h > 0)
+    grad_W1 = dz1 @ x.T
+    grad_b1 = dz1.sum(axis=1, keepdims=True)
+    return grad_W1, grad_W2, grad_b1, grad_b2
+
+
+def predict_proba(x, W1, W2, b1, b2):
+    """y_hat = softmax(forward_prop(x, ...)[0]): (V, m) probabilities."""
+    return softmax(forward_prop(x, W1, W2, b1, b2)[0])
+
+
+def gradient_descent(
+    data: Sequence[str],
+    word2Ind: Mapping[str, int],
+    N: int,
+    V: int,
+    num_iters: int,
+    alpha: float = 0.03,
+    *,
+    C: int = 2,
+    batch_size: int = 128,
+    random_seed: int = 1,
+    callback: Callable[[int, float], None] | None = None,
+):
+    """The course's training loop on dense batches (``get_batches``), float64.
+
+    Each iteration: forward pass, cost, ``back_prop``, and the update
+    ``W := W - alpha * dJ/dW`` for W1, W2, b1, b2.
+
+    Parameters
+    ----------
+    data : list of str, the tokens
+    word2Ind : dict, from ``get_dict(data)``
+    N : int, embedding size
+    V : int, vocabulary size
+    num_iters : int, number of batches
+    alpha : float, learning rate
+    C : int, context half-size
+    batch_size : int, m
+    random_seed : int, for ``initialize_model``
+    callback : callable, optional
+        Called as ``callback(iteration, cost)`` after every step.
+
+    Returns
+    -------
+    W1, W2, b1, b2 : the trained weights
+    costs : list of float, the cost of every batch (before its update)
+    """
+    if isinstance(num_iters, bool) or not isinstance(num_iters, numbers.Integral) or num_iters < 1:
+        raise ValueError(f"num_iters must be a positive int, got {num_iters!r}")
+    if not (isinstance(alpha, numbers.Real) and np.isfinite(alpha) and alpha > 0):
+        raise ValueError(f"alpha (the learning rate) must be a positive finite number, got {alpha!r}")
+    W1, W2, b1, b2 = initialize_model(N, V, random_seed=random_seed)
+    costs = []
+    batches = get_batches(data, word2Ind, V, C, batch_size)
+    for iteration in range(num_iters):
+        x, y = next(batches)
+        z, h = forward_prop(x, W1, W2, b1, b2)
+        yhat = softmax(z)
+        cost = compute_cost(y, yhat, batch_size)
+        if not np.isfinite(cost):
+            raise FloatingPointError(f"the cost became {cost} at iteration {iteration}: try a smaller alpha")
+        costs.append(cost)
+        grad_W1, grad_W2, grad_b1, grad_b2 = back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size)
+        W1 = W1 - alpha * grad_W1
+        W2 = W2 - alpha * grad_W2
+        b1 = b1 - alpha * grad_b1
+        b2 = b2 - alpha * grad_b2
+        if callback is not None:
+            callback(iteration, cost)
+    return W1, W2, b1, b2, costs
+
+
+# ----------------------------------------------------------------------------- gradient check
+
+
+class GradientCheckError(AssertionError):
+    """Raised by ``check_gradients`` when analytic and numerical gradients disagree."""
+
+
+def numerical_gradient(f: Callable[[], float], param: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """Central-difference derivative of ``f()`` with respect to every entry of ``param``.
+
+    ``param`` is changed in place by +eps and -eps, one entry at a time, and
+    restored afterwards: ``(f(p + eps) - f(p - eps)) / (2 eps)``.
+
+    Returns
+    -------
+    array of the shape of ``param``
+    """
+    grad = np.zeros_like(param, dtype=float)
+    for idx in np.ndindex(param.shape):
+        old = param[idx]
+        param[idx] = old + eps
+        plus = f()
+        param[idx] = old - eps
+        minus = f()
+        param[idx] = old
+        grad[idx] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def check_gradients(x, y, W1, W2, b1, b2, grads=None, *, eps: float = 1e-6, tol: float = 1e-6):
+    """Compare analytic gradients with central differences of ``compute_cost``.
+
+    Parameters
+    ----------
+    x : (V, m) array, averaged context vectors
+    y : (V, m) array, one-hot centre words
+    W1, W2, b1, b2 : the weights, shapes (N, V), (V, N), (N, 1), (V, 1)
+    grads : tuple of 4 arrays, optional
+        ``(grad_W1, grad_W2, grad_b1, grad_b2)`` to check; by default the ones
+        ``back_prop`` computes.
+    eps : float
+        Step of the central differences.
+    tol : float
+        Largest relative error accepted, per tensor.
+
+    Returns
+    -------
+    dict
+        ``{name: {"max_abs_diff": float, "rel_error": float}}`` for W1, W2, b1, b2,
+        where ``rel_error = |analytic - numerical| / max(|analytic| + |numerical|, 1e-12)``
+        (norms over the whole tensor).
+
+    Raises
+    ------
+    GradientCheckError
+        If any tensor's relative error exceeds ``tol``; the message is the
+        per-tensor report.
+    """
+    x, W1, W2, b1, b2 = _check_shapes(x, W1, W2, b1, b2)
+    y = np.asarray(y, dtype=float)
+    y = y[:, None] if y.ndim == 1 else y
+    m = x.shape[1]
+    params = {"W1": W1.copy(), "W2": W2.copy(), "b1": b1.copy(), "b2": b2.copy()}
+
+    def cost() -> float:
+        z, _ = forward_prop(x, params["W1"], params["W2"], params["b1"], params["b2"])
+        return compute_cost(y, softmax(z), m)
+
+    if grads is None:
+        z, h = forward_prop(x, W1, W2, b1, b2)
+        grads = back_prop(x, softmax(z), y, h, W1, W2, b1, b2, m)
+    report = {}
+    for (name, param), analytic in zip(params.items(), grads):
+        analytic = np.asarray(analytic, dtype=float)
+        if analytic.shape != param.shape:
+            raise ValueError(f"grad_{name} has shape {analytic.shape}, but {name} has shape {param.shape}")
+        numeric = numerical_gradient(cost, param, eps)
+        diff = np.linalg.norm(analytic - numeric)
+        scale = max(np.linalg.norm(analytic) + np.linalg.norm(numeric), 1e-12)
+        report[name] = {"max_abs_diff": float(np.max(np.abs(analytic - numeric))), "rel_error": float(diff / scale)}
+    failed = [name for name, r in report.items() if r["rel_error"] > tol]
+    if failed:
+        raise GradientCheckError(
+            f"gradient check failed for {', '.join(failed)} (tolerance {tol:g}):\n" + format_gradient_report(report)
+        )
+    return report
+
+
+def format_gradient_report(report) -> str:
+    """A table of a ``check_gradients`` report, one line per tensor."""
+    lines = [f"{'tensor':<6} {'max abs diff':>13} {'rel error':>10}"]
+    lines += [f"{name:<6} {r['max_abs_diff']:>13.2e} {r['rel_error']:>10.2e}" for name, r in report.items()]
+    return "\n".join(lines)

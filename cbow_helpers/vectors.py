@@ -1,0 +1,149 @@
+"""One-hot vectors, averaged context vectors, training examples and dense batches."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Iterator, Mapping, Sequence
+
+import numpy as np
+
+from .text import _check_context_half_size, get_windows
+
+
+def _index(word: str, word2Ind: Mapping[str, int]) -> int:
+    try:
+        return word2Ind[word]
+    except KeyError:
+        raise KeyError(f"the word {word!r} is not in the vocabulary (word2Ind has {len(word2Ind)} words)") from None
+    except TypeError:
+        raise TypeError(f"a word must be a str, got {type(word).__name__}: {word!r}") from None
+
+
+def _check_V(V, word2Ind: Mapping[str, int]) -> int:
+    if isinstance(V, bool) or not isinstance(V, numbers.Integral) or V < 1:
+        raise ValueError(f"V (the vocabulary size) must be a positive int, got {V!r}")
+    if len(word2Ind) > V:
+        raise ValueError(f"V={V} is smaller than the vocabulary: word2Ind has {len(word2Ind)} words")
+    return int(V)
+
+
+def word_to_one_hot_vector(word: str, word2Ind: Mapping[str, int], V: int) -> np.ndarray:
+    """The one-hot vector of ``word``.
+
+    Parameters
+    ----------
+    word : str
+    word2Ind : dict
+        Word to index (from ``get_dict``).
+    V : int
+        The vocabulary size.
+
+    Returns
+    -------
+    (V,) float64 array
+        1 at ``word2Ind[word]``, 0 elsewhere.
+    """
+    V = _check_V(V, word2Ind)
+    one_hot_vector = np.zeros(V)
+    one_hot_vector[_index(word, word2Ind)] = 1
+    return one_hot_vector
+
+
+def context_words_to_vector(context_words: Sequence[str], word2Ind: Mapping[str, int], V: int) -> np.ndarray:
+    """The mean of the one-hot vectors of the context words: the input ``x``.
+
+    Parameters
+    ----------
+    context_words : sequence of str
+        The 2C context words of one window.
+    word2Ind : dict
+    V : int
+
+    Returns
+    -------
+    (V,) float64 array
+        Entry k is the share of the context words that are word k.
+    """
+    if isinstance(context_words, str):
+        raise TypeError(f"context_words must be a list of words, got the str {context_words!r}")
+    if len(context_words) == 0:
+        raise ValueError("context_words is empty: the mean of no one-hot vectors is undefined")
+    vectors = [word_to_one_hot_vector(w, word2Ind, V) for w in context_words]
+    return np.mean(vectors, axis=0)
+
+
+def get_training_example(
+    words: Sequence[str], C: int, word2Ind: Mapping[str, int], V: int
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Yield ``(x, y)`` for each window: the averaged context vector and the one-hot centre word.
+
+    Yields
+    ------
+    x : (V,) float64 array
+        ``context_words_to_vector`` of the window's 2C context words.
+    y : (V,) float64 array
+        ``word_to_one_hot_vector`` of its centre word.
+    """
+    for context_words, center_word in get_windows(words, C):
+        yield (
+            context_words_to_vector(context_words, word2Ind, V),
+            word_to_one_hot_vector(center_word, word2Ind, V),
+        )
+
+
+def get_batches(
+    data: Sequence[str], word2Ind: Mapping[str, int], V: int, C: int, batch_size: int
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Yield dense batches ``(X, Y)`` forever, cycling over the windows of ``data``.
+
+    Each batch holds ``batch_size`` *distinct* windows, taken in order: the
+    first batch is windows 0 .. m-1, the next m .. 2m-1, and so on, wrapping
+    around to the start of the data when it runs out.
+
+    Parameters
+    ----------
+    data : sequence of str
+        The tokens.
+    word2Ind : dict
+    V : int
+    C : int
+        Context half-size.
+    batch_size : int
+        m, the number of windows (columns) per batch.
+
+    Yields
+    ------
+    X : (V, m) float64 array
+        Column j is the averaged context vector x of window j.
+    Y : (V, m) float64 array
+        Column j is the one-hot vector y of the centre word of window j.
+
+    Raises
+    ------
+    ValueError
+        If ``batch_size`` < 1, or the data holds fewer than ``batch_size``
+        windows (a batch would have to repeat a window).
+    """
+    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    C = _check_context_half_size(C)
+    V = _check_V(V, word2Ind)
+    n_windows = max(len(data) - 2 * C, 0)
+    if n_windows < batch_size:
+        raise ValueError(
+            f"the data gives {n_windows} windows with C={C}, fewer than batch_size={batch_size}: "
+            "use a smaller batch_size or more data"
+        )
+    data = list(data)
+
+    def forever():
+        while True:  # restart the generator rather than keep every dense vector in memory
+            yield from get_training_example(data, C, word2Ind, V)
+
+    examples = forever()
+    while True:
+        X = np.empty((V, batch_size))
+        Y = np.empty((V, batch_size))
+        for j in range(batch_size):
+            X[:, j], Y[:, j] = next(examples)
+        yield X, Y

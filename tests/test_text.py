@@ -1,0 +1,109 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cbow_helpers import get_dict, get_windows, load_shakespeare, tokenize, tokenize_shakespeare
+
+EMOJI_SENTENCE = 'Who ❤️ "word embeddings" in 2020? I do!!!'
+
+
+def test_tokenize_emoji_sentence_exactly():
+    assert tokenize(EMOJI_SENTENCE) == ["who", "❤️", "word", "embeddings", "in", ".", "i", "do", "."]
+
+
+def test_tokenize_splits_sentence_final_periods_inside_the_text():
+    # word_tokenize(preserve_line=True) only splits the text's last period.
+    assert tokenize("It was 2020. Then came more.") == ["it", "was", ".", "then", "came", "more", "."]
+    assert tokenize("Good night. Sleep well.") == ["good", "night", ".", "sleep", "well", "."]
+
+
+def test_tokenize_punctuation_runs_become_one_period():
+    assert tokenize("yes, no; maybe?! - fine") == ["yes", ".", "no", ".", "maybe", ".", ".", "fine"]
+
+
+def test_tokenize_drops_numbers_and_lowercases():
+    assert tokenize("The 3 Kings") == ["the", "kings"]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t"])
+def test_tokenize_empty(text):
+    assert tokenize(text) == []
+
+
+@pytest.mark.parametrize("bad", [None, b"bytes", 42, ["a", "list"]])
+def test_tokenize_rejects_non_str(bad):
+    with pytest.raises(TypeError, match="str"):
+        tokenize(bad)
+
+
+@given(st.text(max_size=200))
+def test_tokenize_output_is_clean(text):
+    for token in tokenize(text):
+        assert token == token.lower()
+        assert token.isalpha() or token == "." or any(ord(ch) > 0x2000 for ch in token)
+
+
+def test_get_windows_emoji_example():
+    windows = list(get_windows(tokenize(EMOJI_SENTENCE), 2))
+    assert windows == [
+        (["who", "❤️", "embeddings", "in"], "word"),
+        (["❤️", "word", "in", "."], "embeddings"),
+        (["word", "embeddings", ".", "i"], "in"),
+        (["embeddings", "in", "i", "do"], "."),
+        (["in", ".", "do", "."], "i"),
+    ]
+
+
+@given(st.lists(st.sampled_from("abcde"), max_size=30), st.integers(1, 5))
+def test_get_windows_shape(words, C):
+    windows = list(get_windows(words, C))
+    assert len(windows) == max(len(words) - 2 * C, 0)
+    for i, (context, center) in enumerate(windows):
+        assert len(context) == 2 * C
+        assert center == words[i + C]
+        assert context == words[i:i + C] + words[i + C + 1:i + 2 * C + 1]
+
+
+@pytest.mark.parametrize("C,err", [(0, ValueError), (-1, ValueError), (1.5, TypeError), ("2", TypeError), (True, TypeError)])
+def test_get_windows_bad_C(C, err):
+    with pytest.raises(err, match="C"):
+        list(get_windows(["a", "b", "c"], C))
+
+
+def test_get_windows_rejects_a_string():
+    with pytest.raises(TypeError, match="tokenize"):
+        list(get_windows("i am happy", 1))
+
+
+def test_get_dict_sorted():
+    word2Ind, Ind2word = get_dict(["i", "am", "happy", "because", "i", "am", "learning"])
+    assert word2Ind == {"am": 0, "because": 1, "happy": 2, "i": 3, "learning": 4}
+    assert Ind2word == {0: "am", 1: "because", 2: "happy", 3: "i", 4: "learning"}
+
+
+def test_shakespeare_has_no_markup():
+    text = load_shakespeare()
+    assert "**" not in text and "#" not in text and "_" not in text
+    assert "Now, fair Hippolyta, our nuptial hour" in text
+    # speaker names and stage directions are gone
+    assert "THESEUS" not in text and "Enter THESEUS" not in text and "Exeunt" not in text
+
+
+def test_shakespeare_tokens_and_their_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("CBOW_CACHE_DIR", str(tmp_path))
+    tokenize_shakespeare.cache_clear()
+    try:
+        tokens = tokenize_shakespeare()  # computes, and writes the cache
+        assert 800_000 < len(tokens) < 1_200_000
+        assert {"king", "queen", "love", "night"} <= set(tokens)
+        (cache,) = tmp_path.rglob("*.json")
+        tokenize_shakespeare.cache_clear()
+        assert tokenize_shakespeare() == tokens  # read back from the cache
+        # a damaged cache file is ignored and rewritten
+        cache.write_text('["half', encoding="utf-8")
+        tokenize_shakespeare.cache_clear()
+        assert tokenize_shakespeare() == tokens
+        assert cache.read_text(encoding="utf-8").startswith('["')
+        assert len(cache.read_text(encoding="utf-8")) > 1000
+    finally:
+        tokenize_shakespeare.cache_clear()

@@ -1,0 +1,123 @@
+import numpy as np
+import pytest
+
+from cbow_helpers import (
+    UNK,
+    TrainingDivergedError,
+    back_prop,
+    build_vocabulary,
+    forward_prop,
+    initialize_model,
+    softmax,
+    train_cbow,
+)
+from cbow_helpers.trainer import FastCBOW, context_windows, encode
+
+TOKENS = ("the king and the queen . the prince loves the queen and the king . " * 6).split() + [
+    "a", "rare", "word", "."
+]
+
+
+def dense_batch(context, center, V):
+    """The course's dense X (V, m) and Y (V, m) for index windows."""
+    m = len(center)
+    X = np.zeros((V, m))
+    for j, row in enumerate(context):
+        for k in row:
+            X[k, j] += 1 / len(row)
+    Y = np.zeros((V, m))
+    Y[center, np.arange(m)] = 1
+    return X, Y
+
+
+def test_fast_step_equals_the_course_functions():
+    word2Ind, _ = build_vocabulary(TOKENS)
+    V, N, C, m, lr = len(word2Ind), 6, 2, 8, 0.7
+    context, center = context_windows(encode(TOKENS, word2Ind), C)
+    W1, W2, b1, b2 = initialize_model(N, V, random_seed=4)
+    fast = FastCBOW(W1, W2, b1, b2)
+    for step in range(4):
+        batch = slice(step * m, (step + 1) * m)
+        X, Y = dense_batch(context[batch], center[batch], V)
+        z, h = forward_prop(X, W1, W2, b1, b2)
+        y_hat = softmax(z)
+        expected_loss = -np.mean(np.log(y_hat[center[batch], np.arange(m)]))
+        gW1, gW2, gb1, gb2 = back_prop(X, y_hat, Y, h, W1, W2, b1, b2, m)
+        W1, W2, b1, b2 = W1 - lr * gW1, W2 - lr * gW2, b1 - lr * gb1, b2 - lr * gb2
+        loss = fast.step(context[batch], center[batch], lr)
+        assert loss == pytest.approx(expected_loss, rel=1e-5)
+    for ours, course in zip(fast.weights(), (W1, W2, b1, b2)):
+        np.testing.assert_allclose(ours, course, rtol=1e-4, atol=1e-5)
+
+
+def test_train_cbow_equals_the_course_loop_without_shuffling():
+    N, C, m, lr, seed = 5, 1, 6, 0.5, 3
+    result = train_cbow(TOKENS, N=N, C=C, vocab_size=None, batch_size=m, epochs=1, learning_rate=lr,
+                        seed=seed, shuffle=False, progress=False)
+    V = len(result.word2Ind)
+    context, center = context_windows(encode(TOKENS, result.word2Ind), C)
+    W1, W2, b1, b2 = initialize_model(N, V, random_seed=seed)
+    losses = []
+    for begin in range(0, len(center), m):
+        X, Y = dense_batch(context[begin:begin + m], center[begin:begin + m], V)
+        z, h = forward_prop(X, W1, W2, b1, b2)
+        y_hat = softmax(z)
+        losses.append(-np.mean(np.log((y_hat * Y).sum(axis=0))))
+        g = back_prop(X, y_hat, Y, h, W1, W2, b1, b2, X.shape[1])
+        W1, W2, b1, b2 = (w - lr * gw for w, gw in zip((W1, W2, b1, b2), g))
+    np.testing.assert_allclose(result.losses, losses, rtol=1e-5)
+    for ours, course in zip((result.W1, result.W2, result.b1, result.b2), (W1, W2, b1, b2)):
+        np.testing.assert_allclose(ours, course, rtol=1e-4, atol=1e-5)
+
+
+def test_vocabulary_frequency_order_and_unk():
+    word2Ind, Ind2word = build_vocabulary(TOKENS, vocab_size=4)
+    assert list(word2Ind) == ["the", ".", "and", UNK]
+    assert Ind2word[3] == UNK
+    word2Ind, _ = build_vocabulary(TOKENS, min_count=2)
+    assert "rare" not in word2Ind and UNK in word2Ind
+    word2Ind, _ = build_vocabulary(TOKENS)
+    assert UNK not in word2Ind and len(word2Ind) == len(set(TOKENS))
+
+
+def test_training_lowers_the_loss_and_is_seeded():
+    a = train_cbow(TOKENS * 5, N=8, C=2, batch_size=16, epochs=6, learning_rate=2.0, seed=7, progress=False)
+    b = train_cbow(TOKENS * 5, N=8, C=2, batch_size=16, epochs=6, learning_rate=2.0, seed=7, progress=False)
+    np.testing.assert_array_equal(a.losses, b.losses)
+    assert a.losses[-5:].mean() < 0.7 * a.losses[:5].mean()
+    assert a.W1.shape == (8, a.config["V"]) and a.W2.shape == (a.config["V"], 8)
+    assert a.embeddings.shape == (a.config["V"], 8)
+    np.testing.assert_allclose(a.embedding_matrix("average"), (a.W1.T + a.W2) / 2)
+    np.testing.assert_array_equal(a.embedding_matrix("W1"), a.W1.T)
+    with pytest.raises(ValueError, match="kind"):
+        a.embedding_matrix("W3")
+
+
+def test_shuffled_batches_cover_every_window_once_per_epoch():
+    result = train_cbow(TOKENS, N=4, C=2, batch_size=7, epochs=2, learning_rate=0.1, progress=False)
+    n = len(TOKENS) - 4
+    assert len(result.losses) == 2 * -(-n // 7)
+    assert result.config["n_windows"] == n
+
+
+def test_divergence_is_reported():
+    with pytest.raises(TrainingDivergedError, match="smaller learning rate"):
+        train_cbow(TOKENS * 3, N=8, C=2, batch_size=4, epochs=3, learning_rate=1e30, progress=False)
+
+
+@pytest.mark.parametrize(
+    "kwargs,name",
+    [
+        ({"N": 0}, "N"), ({"C": 0}, "C"), ({"batch_size": 0}, "batch_size"), ({"epochs": 0}, "epochs"),
+        ({"learning_rate": float("nan")}, "learning_rate"), ({"learning_rate": -1.0}, "learning_rate"),
+        ({"vocab_size": 0}, "vocab_size"), ({"min_count": 0}, "min_count"),
+    ],
+)
+def test_bad_arguments_name_themselves(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        train_cbow(TOKENS, progress=False, **kwargs)
+
+
+def test_too_few_tokens():
+    with pytest.raises(ValueError, match="2C\\+1"):
+        train_cbow(["a", "b", "c", "d"], C=2, progress=False)
