@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--min-count", type=_positive_int, default=1, help="rarer words become <unk> (default: 1)")
     train.add_argument("--batch-size", type=_positive_int, default=256, help="windows per step m (default: 256)")
     train.add_argument("--epochs", type=_positive_int, default=1, help="passes over the corpus (default: 1)")
-    train.add_argument("--learning-rate", type=_positive_float, default=1.0, help="SGD step size (default: 1.0)")
+    train.add_argument("--learning-rate", type=_positive_float, default=4.0, help="SGD step size alpha (default: 4.0)")
     train.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
     train.add_argument("--out", type=Path, default=Path("vectors.txt"), help="vectors file, word2vec text format (default: vectors.txt)")
     train.add_argument("--plot", type=Path, default=Path("pca.png"), help="PCA plot of chosen words (default: pca.png)")

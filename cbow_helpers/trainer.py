@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import contextlib
 import dataclasses
 import math
 import numbers
@@ -22,6 +23,7 @@ import time
 from typing import Sequence
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
 from .model import initialize_model
@@ -46,6 +48,8 @@ class CBOWResult:
     word2Ind, Ind2word : dicts between words and indices 0 .. V-1 (most
         frequent word first; ``'<unk>'``, if present, last)
     losses : (steps,) float64 array, the mean cross-entropy of every batch
+    embeddings : (V, N) array, the word vectors: the columns of W1 (see
+        ``embedding_matrix`` for the other two choices)
     examples_per_second : float, training throughput (windows per second)
     config : dict, the arguments of ``train_cbow``
     """
@@ -65,7 +69,7 @@ class CBOWResult:
         """The vocabulary in index order."""
         return [self.Ind2word[i] for i in range(len(self.Ind2word))]
 
-    def embedding_matrix(self, kind: str = "average") -> np.ndarray:
+    def embedding_matrix(self, kind: str = "W1") -> np.ndarray:
         """One embedding per word, as rows of a (V, N) array.
 
         Parameters
@@ -85,8 +89,8 @@ class CBOWResult:
 
     @property
     def embeddings(self) -> np.ndarray:
-        """``embedding_matrix("average")``: (V, N), row ``word2Ind[w]`` is the vector of w."""
-        return self.embedding_matrix("average")
+        """``embedding_matrix("W1")``: (V, N), row ``word2Ind[w]`` is the vector of word w."""
+        return self.embedding_matrix("W1")
 
 
 def build_vocabulary(tokens: Sequence[str], vocab_size: int | None = None, min_count: int = 1):
@@ -152,7 +156,7 @@ class FastCBOW:
         self.b1 = np.ascontiguousarray(b1.reshape(-1))
         self.W2b = np.ascontiguousarray(np.hstack([W2, b2.reshape(-1, 1)]))
         self._buffers: dict[int, tuple] = {}
-        # numpy's element-wise functions run on one core; the softmax splits its rows.
+        # Threads that share the work of a step (see ``step``).
         self._workers = max(1, min(os.cpu_count() or 1, 4))
         self._executor = None
 
@@ -168,25 +172,44 @@ class FastCBOW:
             )
         return self._buffers[m]
 
-    def _softmax_rows(self, Z, center, scale, out_loss, rows):
-        """Rows ``rows`` of Z: logits -> scale * softmax; the rows' losses go to out_loss."""
+    def _forward_rows(self, rows: slice, center, scale: float, losses, H1, Z, dH, z1) -> None:
+        """Rows ``rows`` of the batch: logits, softmax, loss, and lr * dJ/dz2, lr * dJ/dz1."""
         with np.errstate(over="ignore", invalid="ignore"):  # errstate is per thread
-            self._softmax_rows_unchecked(Z, center, scale, out_loss, rows)
+            Zr = Z[rows]
+            np.matmul(H1[rows], self.W2b.T, out=Zr)  # z2 = W2 h + b2, one row per example
+            Zr -= Zr.max(axis=1, keepdims=True)  # the stable softmax: exp never overflows
+            c = center[rows]
+            r = np.arange(len(c))
+            target_logit = Zr[r, c].astype(np.float64)
+            np.exp(Zr, out=Zr)
+            sums = Zr.sum(axis=1, dtype=np.float32).astype(np.float64)
+            losses[rows] = np.log(sums) - target_logit  # -log y_hat[center], from the log-softmax
+            # Zr becomes lr * y_hat / m; subtracting lr * y / m makes it lr * dJ/dz2.
+            Zr *= (scale / sums).astype(np.float32)[:, None]
+            Zr[r, c] -= np.float32(scale)
+            dHr = dH[rows]
+            np.matmul(Zr, self.W2b[:, : self.N], out=dHr)  # lr * dJ/dh = lr * W2^T dJ/dz2
+            dHr *= z1[rows] > 0  # the ReLU derivative: lr * dJ/dz1
 
-    @staticmethod
-    def _softmax_rows_unchecked(Z, center, scale, out_loss, rows):
-        Zr = Z[rows]
-        Zr -= Zr.max(axis=1, keepdims=True)  # the stable softmax: exp never overflows
-        c = center[rows]
-        r = np.arange(len(c))
-        target_logit = Zr[r, c].astype(np.float64)
-        np.exp(Zr, out=Zr)
-        sums = Zr.sum(axis=1, dtype=np.float32).astype(np.float64)
-        out_loss[rows] = np.log(sums) - target_logit  # -log y_hat[center], from the log-softmax
-        Zr *= (scale / sums).astype(np.float32)[:, None]
+    def _update_output_rows(self, vocab: slice, Z, H1, gW2b) -> None:
+        """Rows ``vocab`` of [W2 | b2] -= lr * their gradient."""
+        np.matmul(Z[:, vocab].T, H1, out=gW2b[vocab])
+        self.W2b[vocab] -= gW2b[vocab]
+
+    def _run(self, fn, parts) -> None:
+        if len(parts) == 1:
+            fn(parts[0])
+        else:
+            for future in [self._pool().submit(fn, part) for part in parts]:
+                future.result()
 
     def step(self, context: np.ndarray, center: np.ndarray, learning_rate: float) -> float:
         """One SGD step on a batch of m windows; returns the batch's mean loss (before the update).
+
+        The work is split over the CPU cores: the softmax rows of the batch in a
+        first phase, the rows of W2 in a second (numpy's element-wise functions run
+        on one core, so splitting them is what keeps every core busy; ``train_cbow``
+        limits BLAS to one thread per core while it runs).
 
         Parameters
         ----------
@@ -199,31 +222,25 @@ class FastCBOW:
         # Forward. z1 = W1 x + b1 with x the mean of the 2C one-hots: a gather and a mean.
         z1 = self.W1T[context].mean(axis=1)
         z1 += self.b1
-        H = H1[:, : self.N]
-        np.maximum(z1, 0.0, out=H)
-        np.matmul(H1, self.W2b.T, out=Z)  # z2 = W2 h + b2, one row per example
-        # Softmax and cross-entropy, in place, the rows split over the CPU cores.
-        # Z becomes lr * y_hat / m; subtracting lr * y / m makes it lr * dJ/dz2.
-        scale = learning_rate / m
+        np.maximum(z1, 0.0, out=H1[:, : self.N])
         losses = np.empty(m)
-        parts = [slice(i * m // self._workers, (i + 1) * m // self._workers) for i in range(self._workers)]
-        if len(parts) == 1:
-            self._softmax_rows(Z, center, scale, losses, parts[0])
-        else:
-            list(self._pool().map(lambda rows: self._softmax_rows(Z, center, scale, losses, rows), parts))
+        scale = learning_rate / m
+        W = min(self._workers, m)
+        self._run(
+            lambda rows: self._forward_rows(rows, center, scale, losses, H1, Z, dH, z1),
+            [slice(i * m // W, (i + 1) * m // W) for i in range(W)],
+        )
         loss = float(losses.mean())
         if not math.isfinite(loss):
             return loss
-        Z[np.arange(m), center] -= np.float32(scale)
-        # Backward, already multiplied by the learning rate.
-        np.matmul(Z, self.W2b[:, : self.N], out=dH)  # lr * dJ/dh = lr * W2^T dJ/dz2 (the old W2)
-        np.matmul(Z.T, H1, out=gW2b)  # lr * [dJ/dW2 | dJ/db2]
-        dH *= z1 > 0  # the ReLU derivative: lr * dJ/dz1
-        # Update. W1's gradient touches only the 2C context columns of each example: a
-        # scatter-add, done as sort + segment sums (np.add.reduceat), which is much
-        # faster than np.add.at and adds the same numbers.
-        self.W2b -= gW2b
+        # Update, with gradients already multiplied by the learning rate. dH used the old W2.
+        self._run(
+            lambda vocab: self._update_output_rows(vocab, Z, H1, gW2b),
+            [slice(i * self.V // self._workers, (i + 1) * self.V // self._workers) for i in range(self._workers)],
+        )
         self.b1 -= dH.sum(axis=0)
+        # W1's gradient touches only the 2C context columns of each example: a scatter-add,
+        # done as sort + segment sums (np.add.reduceat), much faster than np.add.at.
         flat = context.reshape(-1)
         order = np.argsort(flat, kind="stable")
         ids = flat[order]
@@ -259,11 +276,11 @@ def train_cbow(
     *,
     N: int = 100,
     C: int = 2,
-    vocab_size: int | None = 5000,
+    vocab_size: int | None = 3000,
     min_count: int = 1,
-    batch_size: int = 512,
+    batch_size: int = 256,
     epochs: int = 1,
-    learning_rate: float = 1.0,
+    learning_rate: float = 4.0,
     seed: int = 1,
     shuffle: bool = True,
     progress: bool = True,
@@ -337,8 +354,10 @@ def train_cbow(
     bar = tqdm(total=steps_per_epoch * epochs, disable=not progress, unit="batch", desc="training CBOW")
     start = time.perf_counter()
     step = 0
+    # One BLAS thread per worker: the step splits its matrix products over the cores itself.
+    blas_limit = threadpool_limits(limits=1, user_api="blas") if model._workers > 1 else contextlib.nullcontext()
     try:
-        with np.errstate(over="ignore", invalid="ignore"):
+        with blas_limit, np.errstate(over="ignore", invalid="ignore"):
             for epoch in range(epochs):
                 order = rng.permutation(n_windows) if shuffle else np.arange(n_windows)
                 for begin in range(0, n_windows, batch_size):

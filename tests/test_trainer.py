@@ -89,6 +89,7 @@ def test_training_lowers_the_loss_and_is_seeded():
     assert a.embeddings.shape == (a.config["V"], 8)
     np.testing.assert_allclose(a.embedding_matrix("average"), (a.W1.T + a.W2) / 2)
     np.testing.assert_array_equal(a.embedding_matrix("W1"), a.W1.T)
+    np.testing.assert_array_equal(a.embeddings, a.W1.T)
     with pytest.raises(ValueError, match="kind"):
         a.embedding_matrix("W3")
 
