@@ -6,6 +6,15 @@ half-size), N (embedding size), V (vocabulary size), m (batch size), x, W1,
 b1, z1, h, W2, b2, z2, y_hat, J.
 """
 
+from .evaluation import (
+    analogy,
+    evaluate_all,
+    evaluate_analogies,
+    evaluate_word_pairs,
+    format_scores,
+    nearest_neighbors,
+    similarity,
+)
 from .io import load_vectors, save_vectors
 from .model import (
     GradientCheckError,
@@ -28,6 +37,8 @@ from .trainer import UNK, CBOWResult, FastCBOW, TrainingDivergedError, build_voc
 from .vectors import context_words_to_vector, get_batches, get_training_example, word_to_one_hot_vector
 
 __all__ = [
+    "analogy", "evaluate_all", "evaluate_analogies", "evaluate_word_pairs", "format_scores",
+    "nearest_neighbors", "similarity",
     "CBOWResult", "FastCBOW", "GradientCheckError", "TrainingDivergedError", "UNK",
     "back_prop", "build_vocabulary", "check_gradients", "compute_cost", "compute_pca",
     "context_words_to_vector", "cross_entropy_loss", "format_gradient_report", "forward_prop",

@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     neighbors.add_argument("vectors", type=Path, help="a vectors file (word2vec text format)")
     neighbors.add_argument("word")
     neighbors.add_argument("-k", type=_positive_int, default=10, help="how many neighbours (default: 10)")
+
+    evaluate = sub.add_parser("evaluate", help="WordSim-353, SimLex-999 and Google analogy scores of a vectors file")
+    evaluate.add_argument("vectors", type=Path, help="a vectors file (word2vec text format)")
     return parser
 
 
@@ -88,19 +91,6 @@ def _read_corpus(spec: str) -> list[str]:
     except UnicodeDecodeError as err:
         raise CLIError(f"corpus {path} is not UTF-8 text (byte {err.start} cannot be decoded); convert it to UTF-8") from None
     return tokenize(text)
-
-
-def nearest(words: list[str], vectors: np.ndarray, word: str, k: int = 10) -> list[tuple[str, float]]:
-    """The k words whose vectors have the largest cosine similarity with ``word``'s."""
-    index = {w: i for i, w in enumerate(words)}
-    if word not in index:
-        raise KeyError(f"the word {word!r} is not in the vocabulary ({len(words)} words)")
-    norms = np.linalg.norm(vectors, axis=1)
-    norms[norms == 0] = 1.0
-    unit = vectors / norms[:, None]
-    sims = unit @ unit[index[word]]
-    order = [i for i in np.argsort(-sims, kind="stable") if i != index[word]][:k]
-    return [(words[i], float(sims[i])) for i in order]
 
 
 def plot_pca(path: Path, words: list[str], vectors: np.ndarray, groups=PLOT_GROUPS) -> None:
@@ -139,6 +129,7 @@ def plot_pca(path: Path, words: list[str], vectors: np.ndarray, groups=PLOT_GROU
 
 
 def cmd_train(args) -> int:
+    from .evaluation import nearest_neighbors
     from .io import atomic_path, save_vectors
     from .trainer import train_cbow
 
@@ -168,18 +159,27 @@ def cmd_train(args) -> int:
     say(f"wrote {args.out} and {args.plot}")
     for word in SHOWCASE_WORDS:
         if word in result.word2Ind:
-            say(f"  {word:>7}: " + ", ".join(w for w, _ in nearest(words, vectors, word, 8)))
+            say(f"  {word:>7}: " + ", ".join(w for w, _ in nearest_neighbors(word, (words, vectors), 8)))
     return 0
 
 
 def cmd_neighbors(args) -> int:
-    from .io import load_vectors
+    from .evaluation import nearest_neighbors
 
     if not args.vectors.is_file():
         raise CLIError(f"vectors file not found: {args.vectors}")
-    words, vectors = load_vectors(args.vectors)
-    for word, sim in nearest(words, vectors, args.word.lower(), args.k):
+    for word, sim in nearest_neighbors(args.word.lower(), args.vectors, args.k):
         print(f"{word}\t{sim:.4f}")
+    return 0
+
+
+def cmd_evaluate(args) -> int:
+    from .evaluation import evaluate_all, format_scores
+
+    if not args.vectors.is_file():
+        raise CLIError(f"vectors file not found: {args.vectors}")
+    print(format_scores(evaluate_all(args.vectors)))
+    print("(pairs and questions with a word outside the vocabulary are left out; see the coverage)")
     return 0
 
 
@@ -189,7 +189,7 @@ def main(argv=None) -> int:
     from .trainer import TrainingDivergedError
 
     try:
-        return {"train": cmd_train, "neighbors": cmd_neighbors}[args.command](args)
+        return {"train": cmd_train, "neighbors": cmd_neighbors, "evaluate": cmd_evaluate}[args.command](args)
     except (CLIError, TrainingDivergedError, ValueError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

@@ -1,0 +1,225 @@
+"""How good are the embeddings? Neighbours, analogies, and the standard benchmarks.
+
+Every function takes ``vectors`` as any of: a ``CBOWResult`` (its ``embeddings``),
+a ``(words, matrix)`` pair, the path of a word2vec text file, or a gensim
+``KeyedVectors``. Similarity is cosine similarity throughout.
+
+The benchmark files ship inside gensim (``gensim.test.utils.datapath``):
+WordSim-353 (``wordsim353.tsv``), SimLex-999 (``simlex999.txt``) and the Google
+analogy questions (``questions-words.txt``); nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+from scipy import stats
+
+
+@dataclasses.dataclass(frozen=True)
+class WordVectors:
+    """Words with unit-length vectors, for cosine similarity."""
+
+    words: list[str]
+    unit: np.ndarray  # (V, N), each row of length 1 (or 0 for a zero vector)
+    index: dict
+
+    @classmethod
+    def of(cls, vectors) -> "WordVectors":
+        if isinstance(vectors, WordVectors):
+            return vectors
+        if isinstance(vectors, (str, os.PathLike)):
+            from .io import load_vectors
+
+            words, matrix = load_vectors(vectors)
+        elif hasattr(vectors, "embeddings") and hasattr(vectors, "Ind2word"):  # a CBOWResult
+            words, matrix = vectors.words, vectors.embeddings
+        elif hasattr(vectors, "index_to_key") and hasattr(vectors, "vectors"):  # gensim KeyedVectors
+            words, matrix = list(vectors.index_to_key), vectors.vectors
+        elif isinstance(vectors, tuple) and len(vectors) == 2:
+            words, matrix = list(vectors[0]), vectors[1]
+        else:
+            raise TypeError(
+                "vectors must be a CBOWResult, a (words, matrix) pair, a vectors file path or gensim KeyedVectors, "
+                f"got {type(vectors).__name__}"
+            )
+        matrix = np.asarray(matrix, dtype=np.float64)
+        if matrix.ndim != 2 or matrix.shape[0] != len(words):
+            raise ValueError(f"expected one vector per word: {len(words)} words, matrix of shape {matrix.shape}")
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        unit = matrix / np.where(norms == 0, 1.0, norms)
+        return cls(list(words), unit, {w: i for i, w in enumerate(words)})
+
+    def vector(self, word: str) -> np.ndarray:
+        try:
+            return self.unit[self.index[word]]
+        except KeyError:
+            raise KeyError(f"the word {word!r} is not in the vocabulary ({len(self.words)} words)") from None
+
+    def ranked(self, query: np.ndarray, exclude: Sequence[str], k: int) -> list[tuple[str, float]]:
+        sims = self.unit @ query
+        skip = {self.index[w] for w in exclude if w in self.index}
+        order = np.argsort(-sims, kind="stable")
+        return [(self.words[i], float(sims[i])) for i in order[: k + len(skip)] if i not in skip][:k]
+
+
+def _unitvec(v: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(v)
+    return v / n if n > 0 else v
+
+
+def nearest_neighbors(word: str, vectors, k: int = 10) -> list[tuple[str, float]]:
+    """The ``k`` words most similar to ``word`` (cosine), with their similarities; ``word`` itself excluded."""
+    wv = WordVectors.of(vectors)
+    return wv.ranked(wv.vector(word), [word], k)
+
+
+def similarity(w1: str, w2: str, vectors) -> float:
+    """Cosine similarity of two words' vectors."""
+    wv = WordVectors.of(vectors)
+    return float(wv.vector(w1) @ wv.vector(w2))
+
+
+def analogy(a: str, b: str, c: str, vectors, k: int = 1) -> list[tuple[str, float]]:
+    """``a`` is to ``b`` as ``c`` is to ?: the words nearest to b - a + c (unit vectors), excluding a, b and c.
+
+    Example: ``analogy("man", "king", "woman", vectors)`` hopes for ``queen``.
+    """
+    wv = WordVectors.of(vectors)
+    query = _unitvec(wv.vector(b) - wv.vector(a) + wv.vector(c))
+    return wv.ranked(query, [a, b, c], k)
+
+
+def _read_pairs(path):
+    pairs = []
+    with open(path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, start=1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 3:
+                raise ValueError(f"{path}: line {lineno}: expected 'word1<TAB>word2<TAB>score'")
+            pairs.append((parts[0].lower(), parts[1].lower(), float(parts[2])))
+    return pairs
+
+
+def evaluate_word_pairs(vectors, path) -> dict:
+    """Spearman correlation between cosine similarities and human scores.
+
+    Pairs with a word outside the vocabulary are left out (words are lowercased).
+
+    Returns
+    -------
+    dict
+        ``spearman`` (rho), ``pearson`` (r), ``pairs`` (number used), ``total``
+        (pairs in the file) and ``oov_ratio`` (the share of pairs left out, 0..1).
+        The correlations are NaN when fewer than 3 pairs are in the vocabulary.
+    """
+    wv = WordVectors.of(vectors)
+    gold, predicted, total = [], [], 0
+    for w1, w2, score in _read_pairs(path):
+        total += 1
+        if w1 in wv.index and w2 in wv.index:
+            gold.append(score)
+            predicted.append(float(wv.vector(w1) @ wv.vector(w2)))
+    if len(gold) >= 3:
+        spearman = float(stats.spearmanr(gold, predicted).statistic)
+        pearson = float(stats.pearsonr(gold, predicted).statistic)
+    else:
+        spearman = pearson = float("nan")
+    return {
+        "spearman": spearman,
+        "pearson": pearson,
+        "pairs": len(gold),
+        "total": total,
+        "oov_ratio": 1 - len(gold) / total if total else float("nan"),
+    }
+
+
+def evaluate_analogies(vectors, path) -> dict:
+    """Accuracy on analogy questions ``a b c d`` (is ``d`` the top answer of ``analogy(a, b, c)``?).
+
+    Questions with a word outside the vocabulary are skipped (words are lowercased).
+
+    Returns
+    -------
+    dict
+        ``sections``: ``{name: {"correct": int, "total": int, "questions": int}}``
+        where ``total`` counts the questions answered and ``questions`` all in the
+        section; ``accuracy`` over all answered questions (NaN if none);
+        ``coverage``: answered / all questions.
+    """
+    wv = WordVectors.of(vectors)
+    sections: dict[str, dict] = {}
+    current = None
+    with open(path, encoding="utf-8") as f:
+        for lineno, line in enumerate(f, start=1):
+            line = line.strip()
+            if not line:
+                continue
+            if line.startswith(":"):
+                current = sections.setdefault(line[1:].strip(), {"correct": 0, "total": 0, "questions": 0})
+                continue
+            words = line.lower().split()
+            if current is None or len(words) != 4:
+                raise ValueError(f"{path}: line {lineno}: expected a ': section' line or four words")
+            current["questions"] += 1
+            if not all(w in wv.index for w in words):
+                continue
+            a, b, c, expected = words
+            current["total"] += 1
+            if analogy(a, b, c, wv, k=1)[0][0] == expected:
+                current["correct"] += 1
+    answered = sum(s["total"] for s in sections.values())
+    questions = sum(s["questions"] for s in sections.values())
+    correct = sum(s["correct"] for s in sections.values())
+    return {
+        "sections": sections,
+        "accuracy": correct / answered if answered else float("nan"),
+        "correct": correct,
+        "answered": answered,
+        "coverage": answered / questions if questions else float("nan"),
+    }
+
+
+def benchmark_paths() -> dict[str, Path]:
+    """The benchmark files that ship inside gensim."""
+    from gensim.test.utils import datapath
+
+    return {
+        "WordSim-353": Path(datapath("wordsim353.tsv")),
+        "SimLex-999": Path(datapath("simlex999.txt")),
+        "Google analogies": Path(datapath("questions-words.txt")),
+    }
+
+
+def evaluate_all(vectors) -> dict:
+    """WordSim-353 and SimLex-999 (``evaluate_word_pairs``) and the Google analogies (``evaluate_analogies``)."""
+    wv = WordVectors.of(vectors)
+    paths = benchmark_paths()
+    return {
+        "WordSim-353": evaluate_word_pairs(wv, paths["WordSim-353"]),
+        "SimLex-999": evaluate_word_pairs(wv, paths["SimLex-999"]),
+        "Google analogies": evaluate_analogies(wv, paths["Google analogies"]),
+    }
+
+
+def format_scores(scores: dict) -> str:
+    """``evaluate_all``'s result as a short table."""
+    lines = []
+    for name in ("WordSim-353", "SimLex-999"):
+        s = scores[name]
+        lines.append(
+            f"{name:<17} Spearman {s['spearman']:6.3f}   on {s['pairs']:>3} of {s['total']} pairs "
+            f"({1 - s['oov_ratio']:.0%} in vocabulary)"
+        )
+    a = scores["Google analogies"]
+    lines.append(
+        f"{'Google analogies':<17} accuracy {a['accuracy']:6.3f}   on {a['answered']:>3} of "
+        f"{sum(s['questions'] for s in a['sections'].values())} questions ({a['coverage']:.1%} covered)"
+    )
+    return "\n".join(lines)

@@ -1,0 +1,96 @@
+import numpy as np
+import pytest
+from gensim.models import KeyedVectors
+
+from cbow_helpers import (
+    analogy,
+    evaluate_analogies,
+    evaluate_word_pairs,
+    nearest_neighbors,
+    save_vectors,
+    similarity,
+)
+from cbow_helpers.cli import main
+from cbow_helpers.evaluation import benchmark_paths
+
+
+@pytest.fixture(scope="module")
+def vectors():
+    """Random vectors for most benchmark words (some left out, so coverage is partial)."""
+    paths = benchmark_paths()
+    words = set()
+    for name in ("WordSim-353", "SimLex-999"):
+        for line in paths[name].read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                words.update(w.lower() for w in line.split("\t")[:2])
+    sections = paths["Google analogies"].read_text(encoding="utf-8").split("\n:")[:3]  # a few sections
+    for section in sections:
+        for line in section.splitlines()[1:]:
+            words.update(line.lower().split())
+    words = sorted(words)
+    rng = np.random.default_rng(0)
+    words = [w for w in words if rng.random() < 0.8]
+    # a little structure, so that correlations and analogies are not all noise
+    matrix = rng.normal(size=(len(words), 20)) + np.array([[len(w) % 5] * 20 for w in words]) * 0.3
+    return words, matrix.astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def keyed(vectors):
+    kv = KeyedVectors(vectors[1].shape[1])
+    kv.add_vectors(*vectors)
+    return kv
+
+
+@pytest.mark.parametrize("name", ["WordSim-353", "SimLex-999"])
+def test_word_pairs_agree_with_gensim(vectors, keyed, name):
+    path = benchmark_paths()[name]
+    ours = evaluate_word_pairs(vectors, path)
+    pearson, spearman, oov_percent = keyed.evaluate_word_pairs(str(path))
+    assert ours["spearman"] == pytest.approx(spearman.statistic, abs=1e-6)
+    assert ours["pearson"] == pytest.approx(pearson.statistic, abs=1e-6)
+    assert ours["oov_ratio"] * 100 == pytest.approx(oov_percent)
+    assert 0 < ours["pairs"] < ours["total"]
+
+
+def test_analogies_agree_with_gensim(vectors, keyed, tmp_path):
+    path = tmp_path / "questions.txt"
+    text = benchmark_paths()["Google analogies"].read_text(encoding="utf-8")
+    assert text.startswith(":")
+    path.write_text("\n:".join(text.split("\n:")[:3]) + "\n", encoding="utf-8")  # the first three sections
+    ours = evaluate_analogies(vectors, path)
+    score, sections = keyed.evaluate_word_analogies(str(path))
+    assert ours["accuracy"] == pytest.approx(score)
+    theirs = {s["section"]: (len(s["correct"]), len(s["correct"]) + len(s["incorrect"])) for s in sections}
+    for name, s in ours["sections"].items():
+        assert (s["correct"], s["total"]) == theirs[name]
+    assert 0 < ours["coverage"] < 1
+
+
+def test_neighbours_similarity_and_analogy_on_a_toy_space():
+    words = ["man", "woman", "king", "queen", "apple"]
+    matrix = np.array([[1, 0, 0], [0, 1, 0], [1, 0, 1], [0, 1, 1], [-1, -1, 0.1]], dtype=float)
+    assert analogy("man", "king", "woman", (words, matrix))[0][0] == "queen"
+    assert nearest_neighbors("king", (words, matrix), k=1)[0][0] in {"man", "queen"}
+    assert [w for w, _ in nearest_neighbors("king", (words, matrix), k=4)][-1] == "apple"
+    assert similarity("man", "man", (words, matrix)) == pytest.approx(1.0)
+    assert similarity("man", "woman", (words, matrix)) == pytest.approx(0.0)
+
+
+def test_unknown_words_are_keyerrors_naming_them():
+    words, matrix = ["a", "b"], np.eye(2)
+    with pytest.raises(KeyError, match="zebra"):
+        nearest_neighbors("zebra", (words, matrix))
+    with pytest.raises(KeyError, match="zebra"):
+        similarity("a", "zebra", (words, matrix))
+    with pytest.raises(KeyError, match="zebra"):
+        analogy("a", "b", "zebra", (words, matrix))
+
+
+def test_evaluate_command(vectors, tmp_path, capsys):
+    path = tmp_path / "v.txt"
+    save_vectors(path, *vectors)
+    assert main(["evaluate", str(path)]) == 0
+    out = capsys.readouterr().out
+    ws = evaluate_word_pairs(vectors, benchmark_paths()["WordSim-353"])
+    assert f"Spearman {ws['spearman']:6.3f}" in out and "WordSim-353" in out and "covered" in out
