@@ -208,8 +208,7 @@ def _atomic_write_text(path: Path, text: str) -> None:
     atomic_write_text(path, text)
 
 
-@functools.lru_cache(maxsize=1)
-def tokenize_shakespeare(use_cache: bool = True) -> tuple[str, ...]:
+def tokenize_shakespeare(use_cache: bool = True) -> list[str]:
     """``tokenize(load_shakespeare())``, cached on disk.
 
     nltk's tokenizer needs a few seconds for the whole corpus, so the tokens are
@@ -220,9 +219,14 @@ def tokenize_shakespeare(use_cache: bool = True) -> tuple[str, ...]:
 
     Returns
     -------
-    tuple of str
-        The tokens (a tuple, so the cached value cannot be changed by a caller).
+    list of str
+        The tokens (a new list on every call; the tokens stay cached in memory too).
     """
+    return list(_shakespeare_tokens(use_cache))
+
+
+@functools.lru_cache(maxsize=2)
+def _shakespeare_tokens(use_cache: bool) -> tuple[str, ...]:
     text = load_shakespeare()
     key = hashlib.sha256(
         "\0".join(
@@ -249,3 +253,6 @@ def tokenize_shakespeare(use_cache: bool = True) -> tuple[str, ...]:
         except OSError:
             pass  # a read-only home folder only costs the cache
     return tuple(tokens)
+
+
+tokenize_shakespeare.cache_clear = _shakespeare_tokens.cache_clear  # forget the in-memory copy

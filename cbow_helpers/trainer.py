@@ -351,7 +351,10 @@ def train_cbow(
     rng = np.random.default_rng(seed)
     steps_per_epoch = math.ceil(n_windows / batch_size)
     losses = np.empty(steps_per_epoch * epochs)
-    bar = tqdm(total=steps_per_epoch * epochs, disable=not progress, unit="batch", desc="training CBOW")
+    total_steps = steps_per_epoch * epochs
+    # The bar refreshes every 1/40 of the run, not on a timer, so that the same run prints the same lines.
+    bar = tqdm(total=total_steps, disable=not progress, unit="batch", desc="training CBOW",
+               miniters=max(1, total_steps // 40), mininterval=0, maxinterval=float("inf"))
     start = time.perf_counter()
     step = 0
     # One BLAS thread per worker: the step splits its matrix products over the cores itself.
@@ -371,10 +374,11 @@ def train_cbow(
                     losses[step] = loss
                     step += 1
                     if progress:
-                        bar.update(1)
-                        if step % 20 == 0 or step == len(losses):
+                        if step % bar.miniters == 0 or step == total_steps:
                             rate = step * batch_size / max(time.perf_counter() - start, 1e-9)
-                            bar.set_postfix(loss=f"{np.mean(losses[max(0, step - 20):step]):.3f}", ex_s=f"{rate:,.0f}")
+                            recent = np.mean(losses[max(0, step - bar.miniters):step])
+                            bar.set_postfix(loss=f"{recent:.3f}", ex_s=f"{rate:,.0f}", refresh=False)
+                        bar.update(1)
     finally:
         bar.close()
     seconds = time.perf_counter() - start
