@@ -30,6 +30,10 @@ from .model import initialize_model
 
 UNK = "<unk>"
 
+# exp(z) for |z| < 40 cannot overflow float32 (nor can a sum of a billion of them), and the
+# largest term of each row stays above 1e-17: below this bound softmax needs no shift.
+_EXP_SAFE = 40.0
+
 
 class TrainingDivergedError(FloatingPointError):
     """The loss became NaN or infinite during training."""
@@ -166,35 +170,48 @@ class FastCBOW:
             H1[:, self.N] = 1.0
             self._buffers[m] = (
                 H1,
-                np.empty((m, self.V), dtype=np.float32),  # logits, then probabilities, then lr * dJ/dz2
+                np.empty((m, self.V), dtype=np.float32),  # logits z2, then exp(z2) - sum * y
                 np.empty((m, self.N), dtype=np.float32),  # lr * dJ/dh
                 np.empty((self.V, self.N + 1), dtype=np.float32),  # lr * dJ/d[W2 | b2]
+                np.empty((m, self.N + 1), dtype=np.float32),  # H1 with each row scaled by d
             )
         return self._buffers[m]
 
-    def _forward_rows(self, rows: slice, center, scale: float, losses, H1, Z, dH, z1) -> None:
-        """Rows ``rows`` of the batch: logits, softmax, loss, and lr * dJ/dz2, lr * dJ/dz1."""
+    def _forward_rows(self, rows: slice, context, center, scale: float, losses, H1, Z, dH, Hd, z1) -> None:
+        """Rows ``rows`` of the batch: hidden layer, logits, softmax, loss, and lr * dJ/dz1.
+
+        z1 = W1 x + b1 with x the mean of the 2C one-hots is a gather of 2C columns of W1
+        and their mean.
+
+        With e = exp(z2), y_hat = e / sum(e), so lr * dJ/dz2 = d * (e - sum(e) * y) with
+        d = lr / (m * sum(e)) per row. The row factor d is not applied to the V columns of
+        Z (a full pass over m x V numbers) but to the small matrices it meets: dH and H1.
+        """
         with np.errstate(over="ignore", invalid="ignore"):  # errstate is per thread
+            z1r = z1[rows]
+            np.mean(self.W1T[context[rows]], axis=1, out=z1r)
+            z1r += self.b1
+            np.maximum(z1r, 0.0, out=H1[rows, : self.N])
             Zr = Z[rows]
             np.matmul(H1[rows], self.W2b.T, out=Zr)  # z2 = W2 h + b2, one row per example
-            Zr -= Zr.max(axis=1, keepdims=True)  # the stable softmax: exp never overflows
+            row_max = Zr.max(axis=1)
+            if not (row_max.max() < _EXP_SAFE and row_max.min() > -_EXP_SAFE):
+                # Stable softmax: subtract each row's maximum so that exp cannot overflow
+                # (skipped when every row's maximum is small enough that it cannot anyway).
+                Zr -= row_max[:, None]
             c = center[rows]
             r = np.arange(len(c))
             target_logit = Zr[r, c].astype(np.float64)
             np.exp(Zr, out=Zr)
-            sums = Zr.sum(axis=1, dtype=np.float32).astype(np.float64)
-            losses[rows] = np.log(sums) - target_logit  # -log y_hat[center], from the log-softmax
-            # Zr becomes lr * y_hat / m; subtracting lr * y / m makes it lr * dJ/dz2.
-            Zr *= (scale / sums).astype(np.float32)[:, None]
-            Zr[r, c] -= np.float32(scale)
+            sums = Zr.sum(axis=1, dtype=np.float32)
+            losses[rows] = np.log(sums.astype(np.float64)) - target_logit  # -log y_hat[center]
+            Zr[r, c] -= sums  # e - sum(e) * y
+            d = (scale / sums.astype(np.float64)).astype(np.float32)[:, None]
+            np.multiply(H1[rows], d, out=Hd[rows])  # d * H1, for the gradient of W2 in phase 2
             dHr = dH[rows]
-            np.matmul(Zr, self.W2b[:, : self.N], out=dHr)  # lr * dJ/dh = lr * W2^T dJ/dz2
-            dHr *= z1[rows] > 0  # the ReLU derivative: lr * dJ/dz1
-
-    def _update_output_rows(self, vocab: slice, Z, H1, gW2b) -> None:
-        """Rows ``vocab`` of [W2 | b2] -= lr * their gradient."""
-        np.matmul(Z[:, vocab].T, H1, out=gW2b[vocab])
-        self.W2b[vocab] -= gW2b[vocab]
+            np.matmul(Zr, self.W2b[:, : self.N], out=dHr)  # W2^T (e - sum(e) y)
+            dHr *= d
+            dHr *= z1r > 0  # the ReLU derivative: lr * dJ/dz1
 
     def _run(self, fn, parts) -> None:
         if len(parts) == 1:
@@ -206,10 +223,11 @@ class FastCBOW:
     def step(self, context: np.ndarray, center: np.ndarray, learning_rate: float) -> float:
         """One SGD step on a batch of m windows; returns the batch's mean loss (before the update).
 
-        The work is split over the CPU cores: the softmax rows of the batch in a
-        first phase, the rows of W2 in a second (numpy's element-wise functions run
-        on one core, so splitting them is what keeps every core busy; ``train_cbow``
-        limits BLAS to one thread per core while it runs).
+        The work is split over the CPU cores in two phases: first the rows of the
+        batch (gather, logits, softmax, dJ/dh), then the rows of the vocabulary
+        (the W2 update and the scatter-add into W1's columns). numpy's element-wise
+        functions run on one core, so splitting them is what keeps every core busy;
+        ``train_cbow`` limits BLAS to one thread per core while it runs.
 
         Parameters
         ----------
@@ -218,37 +236,42 @@ class FastCBOW:
         learning_rate : float
         """
         m, two_c = context.shape
-        H1, Z, dH, gW2b = self._buffers_for(m)
-        # Forward. z1 = W1 x + b1 with x the mean of the 2C one-hots: a gather and a mean.
-        z1 = self.W1T[context].mean(axis=1)
-        z1 += self.b1
-        np.maximum(z1, 0.0, out=H1[:, : self.N])
+        H1, Z, dH, gW2b, Hd = self._buffers_for(m)
+        z1 = np.empty((m, self.N), dtype=np.float32)
         losses = np.empty(m)
         scale = learning_rate / m
         W = min(self._workers, m)
         self._run(
-            lambda rows: self._forward_rows(rows, center, scale, losses, H1, Z, dH, z1),
+            lambda rows: self._forward_rows(rows, context, center, scale, losses, H1, Z, dH, Hd, z1),
             [slice(i * m // W, (i + 1) * m // W) for i in range(W)],
         )
         loss = float(losses.mean())
         if not math.isfinite(loss):
             return loss
-        # Update, with gradients already multiplied by the learning rate. dH used the old W2.
-        self._run(
-            lambda vocab: self._update_output_rows(vocab, Z, H1, gW2b),
-            [slice(i * self.V // self._workers, (i + 1) * self.V // self._workers) for i in range(self._workers)],
-        )
+        # Update, with gradients already multiplied by the learning rate (dH used the old W2).
         self.b1 -= dH.sum(axis=0)
         # W1's gradient touches only the 2C context columns of each example: a scatter-add,
-        # done as sort + segment sums (np.add.reduceat), much faster than np.add.at.
+        # done as sort + segment sums (np.add.reduceat), much faster than np.add.at. Sorted,
+        # the ids of each vocabulary slice are one contiguous run.
         flat = context.reshape(-1)
         order = np.argsort(flat, kind="stable")
         ids = flat[order]
-        starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
-        contributions = dH[order // two_c]
-        contributions *= np.float32(1.0 / two_c)
-        self.W1T[ids[starts]] -= np.add.reduceat(contributions, starts, axis=0)
+        bounds = [slice(i * self.V // self._workers, (i + 1) * self.V // self._workers) for i in range(self._workers)]
+        self._run(lambda vocab: self._update_vocab_rows(vocab, Z, Hd, gW2b, ids, order, dH, two_c), bounds)
         return loss
+
+    def _update_vocab_rows(self, vocab: slice, Z, Hd, gW2b, ids, order, dH, two_c) -> None:
+        """Rows ``vocab`` of [W2 | b2] and columns ``vocab`` of W1 -= lr * their gradients."""
+        np.matmul(Z[:, vocab].T, Hd, out=gW2b[vocab])
+        self.W2b[vocab] -= gW2b[vocab]
+        lo, hi = np.searchsorted(ids, [vocab.start, vocab.stop])
+        if lo == hi:
+            return
+        part = ids[lo:hi]
+        starts = np.flatnonzero(np.r_[True, part[1:] != part[:-1]])
+        contributions = dH[order[lo:hi] // two_c]
+        contributions *= np.float32(1.0 / two_c)
+        self.W1T[part[starts]] -= np.add.reduceat(contributions, starts, axis=0)
 
     def _pool(self):
         if self._executor is None:
