@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from scipy.special import logsumexp
 
 from cbow_helpers import (
     UNK,
@@ -48,6 +49,27 @@ def test_fast_step_equals_the_course_functions():
         assert loss == pytest.approx(expected_loss, rel=1e-5)
     for ours, course in zip(fast.weights(), (W1, W2, b1, b2)):
         np.testing.assert_allclose(ours, course, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("logit_scale", [1.0, 400.0, -400.0])
+def test_fast_step_is_stable_for_large_logits(logit_scale):
+    """Logits far beyond exp's float32 range (|z| > 88) take the shifted softmax path."""
+    word2Ind, _ = build_vocabulary(TOKENS)
+    V, N, m, lr = len(word2Ind), 6, 8, 0.01
+    context, center = context_windows(encode(TOKENS, word2Ind), 2)
+    W1, W2, b1, b2 = initialize_model(N, V, random_seed=5)
+    b2 = b2 * 0 + logit_scale * np.linspace(-1, 1, V).reshape(V, 1)
+    X, Y = dense_batch(context[:m], center[:m], V)
+    z, h = forward_prop(X, W1, W2, b1, b2)
+    assert np.abs(z).max() > 100 or logit_scale == 1.0
+    y_hat = softmax(z)
+    expected_loss = np.mean(logsumexp(z, axis=0) - z[center[:m], np.arange(m)])  # exact, via log-softmax
+    g = back_prop(X, y_hat, Y, h, W1, W2, b1, b2, m)
+    fast = FastCBOW(W1, W2, b1, b2)
+    loss = fast.step(context[:m], center[:m], lr)
+    assert np.isfinite(loss) and loss == pytest.approx(expected_loss, rel=1e-4)
+    for ours, course in zip(fast.weights(), (W1 - lr * g[0], W2 - lr * g[1], b1 - lr * g[2], b2 - lr * g[3])):
+        np.testing.assert_allclose(ours, course, rtol=1e-4, atol=1e-4 * max(1.0, abs(logit_scale)))
 
 
 def test_train_cbow_equals_the_course_loop_without_shuffling():
