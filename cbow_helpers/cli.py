@@ -107,7 +107,10 @@ def plot_pca(path: Path, words: list[str], vectors: np.ndarray, groups=PLOT_GROU
     chosen = [(g, w) for g, ws in groups.items() for w in ws if w in index]
     if len(chosen) < 2:
         raise CLIError("too few of the plot's words are in the vocabulary to draw a PCA plot")
-    coords = compute_pca(vectors[[index[w] for _, w in chosen]], 2)
+    chosen_vectors = vectors[[index[w] for _, w in chosen]]
+    # Unit length first: similarity is cosine, and frequent words have long vectors.
+    norms = np.linalg.norm(chosen_vectors, axis=1, keepdims=True)
+    coords = compute_pca(chosen_vectors / np.where(norms == 0, 1.0, norms), 2)
     colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"]
     fig, ax = plt.subplots(figsize=(8, 6))
     for k, group in enumerate(groups):
