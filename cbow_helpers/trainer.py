@@ -149,8 +149,10 @@ class FastCBOW:
 
     Parameters mirror the course: W1 (N, V), b1 (N, 1), W2 (V, N), b2 (V, 1).
     They are stored as ``W1T`` (V, N), so that a context word's column is a
-    contiguous row, and ``W2b`` (V, N + 1) = [W2 | b2], so that the bias
-    rides along in the matrix products (H gets a column of ones).
+    contiguous row, and ``W2x`` (V, N + 2) = [W2 | 1 | b2]. With the hidden
+    layer stored as ``H1`` = [h | 0 | 1], the logits ``H1 @ W2x.T`` include the
+    bias, and the product that back-propagates into h also returns each row's
+    sum of exp(z2) (from the column of ones), so no separate pass is needed.
     """
 
     def __init__(self, W1, W2, b1, b2):
@@ -158,7 +160,7 @@ class FastCBOW:
         self.N, self.V = W1.shape
         self.W1T = np.ascontiguousarray(W1.T)
         self.b1 = np.ascontiguousarray(b1.reshape(-1))
-        self.W2b = np.ascontiguousarray(np.hstack([W2, b2.reshape(-1, 1)]))
+        self.W2x = np.ascontiguousarray(np.hstack([W2, np.ones((self.V, 1), np.float32), b2.reshape(-1, 1)]))
         self._buffers: dict[int, tuple] = {}
         # Threads that share the work of a step (see ``step``).
         self._workers = max(1, min(os.cpu_count() or 1, 4))
@@ -166,14 +168,15 @@ class FastCBOW:
 
     def _buffers_for(self, m: int):
         if m not in self._buffers:
-            H1 = np.empty((m, self.N + 1), dtype=np.float32)
-            H1[:, self.N] = 1.0
+            H1 = np.empty((m, self.N + 2), dtype=np.float32)  # [h | 0 | 1]
+            H1[:, self.N] = 0.0
+            H1[:, self.N + 1] = 1.0
             self._buffers[m] = (
                 H1,
                 np.empty((m, self.V), dtype=np.float32),  # logits z2, then exp(z2) - sum * y
-                np.empty((m, self.N), dtype=np.float32),  # lr * dJ/dh
-                np.empty((self.V, self.N + 1), dtype=np.float32),  # lr * dJ/d[W2 | b2]
-                np.empty((m, self.N + 1), dtype=np.float32),  # H1 with each row scaled by d
+                np.empty((m, self.N + 1), dtype=np.float32),  # [e @ W2 | sum(e)], then lr * dJ/dh
+                np.empty((self.V, self.N + 2), dtype=np.float32),  # lr * dJ/d[W2 | 1 | b2] (0 for the 1s)
+                np.empty((m, self.N + 2), dtype=np.float32),  # H1 with each row scaled by d
             )
         return self._buffers[m]
 
@@ -193,7 +196,7 @@ class FastCBOW:
             z1r += self.b1
             np.maximum(z1r, 0.0, out=H1[rows, : self.N])
             Zr = Z[rows]
-            np.matmul(H1[rows], self.W2b.T, out=Zr)  # z2 = W2 h + b2, one row per example
+            np.matmul(H1[rows], self.W2x.T, out=Zr)  # z2 = W2 h + b2, one row per example
             row_max = Zr.max(axis=1)
             if not (row_max.max() < _EXP_SAFE and row_max.min() > -_EXP_SAFE):
                 # Stable softmax: subtract each row's maximum so that exp cannot overflow
@@ -202,14 +205,16 @@ class FastCBOW:
             c = center[rows]
             r = np.arange(len(c))
             target_logit = Zr[r, c].astype(np.float64)
-            np.exp(Zr, out=Zr)
-            sums = Zr.sum(axis=1, dtype=np.float32)
+            np.exp(Zr, out=Zr)  # e
+            E = dH[rows]
+            np.matmul(Zr, self.W2x[:, : self.N + 1], out=E)  # [e @ W2 | sum(e)] in one product
+            sums = E[:, self.N].copy()
             losses[rows] = np.log(sums.astype(np.float64)) - target_logit  # -log y_hat[center]
             Zr[r, c] -= sums  # e - sum(e) * y
             d = (scale / sums.astype(np.float64)).astype(np.float32)[:, None]
             np.multiply(H1[rows], d, out=Hd[rows])  # d * H1, for the gradient of W2 in phase 2
-            dHr = dH[rows]
-            np.matmul(Zr, self.W2b[:, : self.N], out=dHr)  # W2^T (e - sum(e) y)
+            dHr = E[:, : self.N]
+            dHr -= sums[:, None] * self.W2x[c, : self.N]  # W2^T (e - sum(e) y)
             dHr *= d
             dHr *= z1r > 0  # the ReLU derivative: lr * dJ/dz1
 
@@ -249,6 +254,7 @@ class FastCBOW:
         if not math.isfinite(loss):
             return loss
         # Update, with gradients already multiplied by the learning rate (dH used the old W2).
+        dH = dH[:, : self.N]  # lr * dJ/dz1 (the last column held the sums of exp)
         self.b1 -= dH.sum(axis=0)
         # W1's gradient touches only the 2C context columns of each example: a scatter-add,
         # done as sort + segment sums (np.add.reduceat), much faster than np.add.at. Sorted,
@@ -261,9 +267,9 @@ class FastCBOW:
         return loss
 
     def _update_vocab_rows(self, vocab: slice, Z, Hd, gW2b, ids, order, dH, two_c) -> None:
-        """Rows ``vocab`` of [W2 | b2] and columns ``vocab`` of W1 -= lr * their gradients."""
-        np.matmul(Z[:, vocab].T, Hd, out=gW2b[vocab])
-        self.W2b[vocab] -= gW2b[vocab]
+        """Rows ``vocab`` of [W2 | 1 | b2] and columns ``vocab`` of W1 -= lr * their gradients."""
+        np.matmul(Z[:, vocab].T, Hd, out=gW2b[vocab])  # its column for the 1s is 0: they stay 1
+        self.W2x[vocab] -= gW2b[vocab]
         lo, hi = np.searchsorted(ids, [vocab.start, vocab.stop])
         if lo == hi:
             return
@@ -282,9 +288,9 @@ class FastCBOW:
         """W1 (N, V), W2 (V, N), b1 (N, 1), b2 (V, 1) as float32 copies, in the course's shapes."""
         return (
             np.ascontiguousarray(self.W1T.T),
-            np.ascontiguousarray(self.W2b[:, : self.N]),
+            np.ascontiguousarray(self.W2x[:, : self.N]),
             self.b1.reshape(-1, 1).copy(),
-            self.W2b[:, self.N :].copy(),
+            self.W2x[:, self.N + 1 :].copy(),
         )
 
 
