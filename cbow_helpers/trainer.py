@@ -18,7 +18,6 @@ import contextlib
 import dataclasses
 import math
 import numbers
-import os
 import time
 from typing import Sequence
 
@@ -162,8 +161,11 @@ class FastCBOW:
         self.b1 = np.ascontiguousarray(b1.reshape(-1))
         self.W2x = np.ascontiguousarray(np.hstack([W2, np.ones((self.V, 1), np.float32), b2.reshape(-1, 1)]))
         self._buffers: dict[int, tuple] = {}
-        # Threads that share the work of a step (see ``step``).
-        self._workers = max(1, min(os.cpu_count() or 1, 4))
+        # Threads that share the work of a step (see ``step``). A fixed number, not the
+        # machine's core count: the split changes the last bits of float32 sums, and SGD at
+        # a high learning rate amplifies them, so a fixed split keeps results the same on
+        # every machine with the same CPU and library versions.
+        self._workers = 2
         self._executor = None
 
     def _buffers_for(self, m: int):
