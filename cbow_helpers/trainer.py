@@ -2,7 +2,8 @@
 
 ``W1 @ x`` for an averaged one-hot ``x`` is the mean of the 2C columns of W1
 that belong to the context words, so the first layer is a *gather* and its
-gradient a *scatter-add* (``np.add.at``). The V x N output layer costs three
+gradient a *scatter-add* (done with a sort and ``np.add.reduceat``, which adds the
+same numbers as ``np.add.at`` much faster). The V x N output layer costs three
 matrix products per batch (logits, the gradient of W2, the gradient of h), in
 float32, and that is where the time goes.
 
@@ -286,6 +287,12 @@ class FastCBOW:
             self._executor = concurrent.futures.ThreadPoolExecutor(self._workers)
         return self._executor
 
+    def close(self) -> None:
+        """Stop the worker threads (a later ``step`` starts new ones)."""
+        if self._executor is not None:
+            self._executor.shutdown()
+            self._executor = None
+
     def weights(self):
         """W1 (N, V), W2 (V, N), b1 (N, 1), b2 (V, 1) as float32 copies, in the course's shapes."""
         return (
@@ -412,6 +419,7 @@ def train_cbow(
                         bar.update(1)
     finally:
         bar.close()
+        model.close()
     seconds = time.perf_counter() - start
     W1, W2, b1, b2 = model.weights()
     config = dict(
