@@ -222,11 +222,11 @@ class FastCBOW:
             dHr *= z1r > 0  # the ReLU derivative: lr * dJ/dz1
 
     def _run(self, fn, parts) -> None:
-        if len(parts) == 1:
-            fn(parts[0])
-        else:
-            for future in [self._pool().submit(fn, part) for part in parts]:
-                future.result()
+        """fn(part) for every part: the first on this thread, the others on the pool's."""
+        futures = [self._pool().submit(fn, part) for part in parts[1:]]
+        fn(parts[0])
+        for future in futures:
+            future.result()
 
     def step(self, context: np.ndarray, center: np.ndarray, learning_rate: float) -> float:
         """One SGD step on a batch of m windows; returns the batch's mean loss (before the update).
@@ -284,7 +284,7 @@ class FastCBOW:
 
     def _pool(self):
         if self._executor is None:
-            self._executor = concurrent.futures.ThreadPoolExecutor(self._workers)
+            self._executor = concurrent.futures.ThreadPoolExecutor(self._workers - 1)
         return self._executor
 
     def close(self) -> None:
