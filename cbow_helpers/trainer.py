@@ -2,8 +2,8 @@
 
 ``W1 @ x`` for an averaged one-hot ``x`` is the mean of the 2C columns of W1
 that belong to the context words, so the first layer is a *gather* and its
-gradient a *scatter-add* (done with a sort and ``np.add.reduceat``, which adds the
-same numbers as ``np.add.at`` much faster). The V x N output layer costs three
+gradient a *scatter-add* (done as a sparse-matrix product, which adds the same
+numbers as ``np.add.at`` much faster). The V x N output layer costs three
 matrix products per batch (logits, the gradient of W2, the gradient of h), in
 float32, and that is where the time goes.
 
@@ -23,6 +23,7 @@ import time
 from typing import Sequence
 
 import numpy as np
+import scipy.sparse
 from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
@@ -168,6 +169,10 @@ class FastCBOW:
         # every machine with the same CPU and library versions.
         self._workers = 2
         self._executor = None
+        # The largest row norm of [W2 | 1 | b2]. |z2| <= |H1 row| * this (Cauchy-Schwarz), so
+        # when that bound is small the logits need no pass to find their maximum.
+        self._w2_norm_max = float(np.linalg.norm(self.W2x, axis=1).max())
+        self._part_norms: dict[int, float] = {}
 
     def _buffers_for(self, m: int):
         if m not in self._buffers:
@@ -200,11 +205,13 @@ class FastCBOW:
             np.maximum(z1r, 0.0, out=H1[rows, : self.N])
             Zr = Z[rows]
             np.matmul(H1[rows], self.W2x.T, out=Zr)  # z2 = W2 h + b2, one row per example
-            row_max = Zr.max(axis=1)
-            if not (row_max.max() < _EXP_SAFE and row_max.min() > -_EXP_SAFE):
-                # Stable softmax: subtract each row's maximum so that exp cannot overflow
-                # (skipped when every row's maximum is small enough that it cannot anyway).
-                Zr -= row_max[:, None]
+            h_norm = float(np.sqrt(np.einsum("ij,ij->i", H1[rows], H1[rows]).max()))
+            if not h_norm * self._w2_norm_max < _EXP_SAFE:  # the logits may be large (or NaN)
+                row_max = Zr.max(axis=1)
+                if not (row_max.max() < _EXP_SAFE and row_max.min() > -_EXP_SAFE):
+                    # Stable softmax: subtract each row's maximum so that exp cannot overflow
+                    # (skipped when every logit is small enough that it cannot anyway).
+                    Zr -= row_max[:, None]
             c = center[rows]
             r = np.arange(len(c))
             target_logit = Zr[r, c].astype(np.float64)
@@ -259,28 +266,30 @@ class FastCBOW:
         # Update, with gradients already multiplied by the learning rate (dH used the old W2).
         dH = dH[:, : self.N]  # lr * dJ/dz1 (the last column held the sums of exp)
         self.b1 -= dH.sum(axis=0)
-        # W1's gradient touches only the 2C context columns of each example: a scatter-add,
-        # done as sort + segment sums (np.add.reduceat), much faster than np.add.at. Sorted,
-        # the ids of each vocabulary slice are one contiguous run.
+        # W1's gradient touches only the 2C context columns of each example: a scatter-add.
+        # As a product: S (U x m), with 1/(2C) where example j has word uniq[i] in its
+        # context, times lr * dJ/dz1 (m x N) gives the U rows to subtract from W1.T. Duplicate
+        # entries (a word twice in one context) are summed by the sparse matrix.
         flat = context.reshape(-1)
-        order = np.argsort(flat, kind="stable")
-        ids = flat[order]
+        uniq, inverse = np.unique(flat, return_inverse=True)
+        S = scipy.sparse.csr_matrix(
+            (np.full(flat.size, 1.0 / two_c, dtype=np.float32), (inverse.reshape(-1), np.repeat(np.arange(m), two_c))),
+            shape=(len(uniq), m),
+        )
         bounds = [slice(i * self.V // self._workers, (i + 1) * self.V // self._workers) for i in range(self._workers)]
-        self._run(lambda vocab: self._update_vocab_rows(vocab, Z, Hd, gW2b, ids, order, dH, two_c), bounds)
+        self._run(lambda vocab: self._update_vocab_rows(vocab, Z, Hd, gW2b, uniq, S, dH), bounds)
+        self._w2_norm_max = max(self._part_norms.values())
         return loss
 
-    def _update_vocab_rows(self, vocab: slice, Z, Hd, gW2b, ids, order, dH, two_c) -> None:
+    def _update_vocab_rows(self, vocab: slice, Z, Hd, gW2b, uniq, S, dH) -> None:
         """Rows ``vocab`` of [W2 | 1 | b2] and columns ``vocab`` of W1 -= lr * their gradients."""
         np.matmul(Z[:, vocab].T, Hd, out=gW2b[vocab])  # its column for the 1s is 0: they stay 1
-        self.W2x[vocab] -= gW2b[vocab]
-        lo, hi = np.searchsorted(ids, [vocab.start, vocab.stop])
-        if lo == hi:
-            return
-        part = ids[lo:hi]
-        starts = np.flatnonzero(np.r_[True, part[1:] != part[:-1]])
-        contributions = dH[order[lo:hi] // two_c]
-        contributions *= np.float32(1.0 / two_c)
-        self.W1T[part[starts]] -= np.add.reduceat(contributions, starts, axis=0)
+        rows = self.W2x[vocab]
+        rows -= gW2b[vocab]
+        self._part_norms[vocab.start] = float(np.sqrt(np.einsum("ij,ij->i", rows, rows).max()))
+        lo, hi = np.searchsorted(uniq, [vocab.start, vocab.stop])
+        if lo < hi:
+            self.W1T[uniq[lo:hi]] -= S[lo:hi] @ dH
 
     def _pool(self):
         if self._executor is None:
