@@ -251,7 +251,7 @@ class FastCBOW:
         learning_rate : float
         """
         m, two_c = context.shape
-        H1, Z, dH, gW2b, Hd = self._buffers_for(m)
+        H1, Z, dH, gW2x, Hd = self._buffers_for(m)
         z1 = np.empty((m, self.N), dtype=np.float32)
         losses = np.empty(m)
         scale = learning_rate / m
@@ -277,15 +277,15 @@ class FastCBOW:
             shape=(len(uniq), m),
         )
         bounds = [slice(i * self.V // self._workers, (i + 1) * self.V // self._workers) for i in range(self._workers)]
-        self._run(lambda vocab: self._update_vocab_rows(vocab, Z, Hd, gW2b, uniq, S, dH), bounds)
+        self._run(lambda vocab: self._update_vocab_rows(vocab, Z, Hd, gW2x, uniq, S, dH), bounds)
         self._w2_norm_max = max(self._part_norms.values())
         return loss
 
-    def _update_vocab_rows(self, vocab: slice, Z, Hd, gW2b, uniq, S, dH) -> None:
+    def _update_vocab_rows(self, vocab: slice, Z, Hd, gW2x, uniq, S, dH) -> None:
         """Rows ``vocab`` of [W2 | 1 | b2] and columns ``vocab`` of W1 -= lr * their gradients."""
-        np.matmul(Z[:, vocab].T, Hd, out=gW2b[vocab])  # its column for the 1s is 0: they stay 1
+        np.matmul(Z[:, vocab].T, Hd, out=gW2x[vocab])  # its column for the 1s is 0: they stay 1
         rows = self.W2x[vocab]
-        rows -= gW2b[vocab]
+        rows -= gW2x[vocab]
         self._part_norms[vocab.start] = float(np.sqrt(np.einsum("ij,ij->i", rows, rows).max()))
         lo, hi = np.searchsorted(uniq, [vocab.start, vocab.stop])
         if lo < hi:
