@@ -27,7 +27,6 @@ from .model import (
     gradient_descent,
     initialize_model,
     numerical_gradient,
-    predict_proba,
     relu,
     softmax,
 )
@@ -43,7 +42,7 @@ __all__ = [
     "back_prop", "build_vocabulary", "check_gradients", "compute_cost", "compute_pca",
     "context_words_to_vector", "cross_entropy_loss", "format_gradient_report", "forward_prop",
     "get_batches", "get_dict", "get_training_example", "get_windows", "gradient_descent",
-    "initialize_model", "load_shakespeare", "load_vectors", "numerical_gradient", "predict_proba",
+    "initialize_model", "load_shakespeare", "load_vectors", "numerical_gradient",
     "relu", "save_vectors", "softmax", "tokenize", "tokenize_shakespeare", "train_cbow",
     "word_to_one_hot_vector",
 ]

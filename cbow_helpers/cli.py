@@ -100,17 +100,16 @@ def plot_pca(path: Path, words: list[str], vectors: np.ndarray, groups=PLOT_GROU
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from .evaluation import WordVectors
     from .io import atomic_path
     from .pca import compute_pca
 
-    index = {w: i for i, w in enumerate(words)}
-    chosen = [(g, w) for g, ws in groups.items() for w in ws if w in index]
+    wv = WordVectors.of((words, vectors))
+    chosen = [(g, w) for g, ws in groups.items() for w in ws if w in wv.index]
     if len(chosen) < 2:
         raise CLIError("too few of the plot's words are in the vocabulary to draw a PCA plot")
-    chosen_vectors = vectors[[index[w] for _, w in chosen]]
-    # Unit length first: similarity is cosine, and frequent words have long vectors.
-    norms = np.linalg.norm(chosen_vectors, axis=1, keepdims=True)
-    coords = compute_pca(chosen_vectors / np.where(norms == 0, 1.0, norms), 2)
+    # Unit vectors: similarity is cosine, and frequent words have long vectors.
+    coords = compute_pca(np.array([wv.vector(w) for _, w in chosen]), 2)
     colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"]
     fig, ax = plt.subplots(figsize=(8, 6))
     for k, group in enumerate(groups):
@@ -132,7 +131,7 @@ def plot_pca(path: Path, words: list[str], vectors: np.ndarray, groups=PLOT_GROU
 
 
 def cmd_train(args) -> int:
-    from .evaluation import nearest_neighbors
+    from .evaluation import WordVectors, nearest_neighbors
     from .io import atomic_path, save_vectors
     from .trainer import train_cbow
 
@@ -160,18 +159,23 @@ def cmd_train(args) -> int:
         f"({result.examples_per_second:,.0f} windows/s); final loss {np.mean(result.losses[-50:]):.3f}"
     )
     say(f"wrote {args.out} and {args.plot}")
+    wv = WordVectors.of((words, vectors))  # normalised once for all the showcase words
     for word in SHOWCASE_WORDS:
-        if word in result.word2Ind:
-            say(f"  {word:>7}: " + ", ".join(w for w, _ in nearest_neighbors(word, (words, vectors), 8)))
+        if word in wv.index:
+            say(f"  {word:>7}: " + ", ".join(w for w, _ in nearest_neighbors(word, wv, 8)))
     return 0
+
+
+def _vectors_file(path: Path) -> Path:
+    if not path.is_file():
+        raise CLIError(f"vectors file not found: {path}")
+    return path
 
 
 def cmd_neighbors(args) -> int:
     from .evaluation import nearest_neighbors
 
-    if not args.vectors.is_file():
-        raise CLIError(f"vectors file not found: {args.vectors}")
-    for word, sim in nearest_neighbors(args.word.lower(), args.vectors, args.k):
+    for word, sim in nearest_neighbors(args.word.lower(), _vectors_file(args.vectors), args.k):
         print(f"{word}\t{sim:.4f}")
     return 0
 
@@ -179,9 +183,7 @@ def cmd_neighbors(args) -> int:
 def cmd_evaluate(args) -> int:
     from .evaluation import evaluate_all, format_scores
 
-    if not args.vectors.is_file():
-        raise CLIError(f"vectors file not found: {args.vectors}")
-    print(format_scores(evaluate_all(args.vectors)))
+    print(format_scores(evaluate_all(_vectors_file(args.vectors))))
     print("(pairs and questions with a word outside the vocabulary are left out; see the coverage)")
     return 0
 

@@ -10,11 +10,11 @@ Notation (the same as the notes)::
 
 from __future__ import annotations
 
-import numbers
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
+from ._checks import positive_int, positive_number
 from .vectors import get_batches
 
 # ----------------------------------------------------------------------------- activations
@@ -79,7 +79,8 @@ def cross_entropy_loss(y_hat, y) -> float:
     -------
     float
         Finite even where a probability is 0 (``y_hat`` is clipped to the
-        smallest positive float before the log).
+        smallest positive float before the log). Given (V, m) arrays, the sum
+        of the m examples' losses.
     """
     y_hat, y = np.asarray(y_hat, dtype=float), np.asarray(y, dtype=float)
     if y_hat.shape != y.shape:
@@ -104,16 +105,12 @@ def compute_cost(y, yhat, batch_size: int) -> float:
     float
         ``-(1/m) sum_i sum_j y_ji log yhat_ji``.
     """
-    y, yhat = np.asarray(y, dtype=float), np.asarray(yhat, dtype=float)
-    if y.shape != yhat.shape:
-        raise ValueError(f"y and yhat must have the same shape, got {y.shape} and {yhat.shape}")
-    m = _check_batch_size(batch_size, y)
-    return float(-np.sum(y * np.log(np.clip(yhat, _TINY, 1.0))) / m)
+    m = _check_batch_size(batch_size, np.asarray(y))
+    return cross_entropy_loss(yhat, y) / m  # the losses of the m columns, summed, over m
 
 
 def _check_batch_size(batch_size, y) -> int:
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    batch_size = positive_int("batch_size", batch_size)
     columns = y.shape[1] if y.ndim == 2 else 1
     if columns != batch_size:
         raise ValueError(f"batch_size={batch_size} but the arrays have {columns} columns (examples)")
@@ -149,11 +146,8 @@ def initialize_model(N: int, V: int, random_seed: int = 1, scale: float = 0.05):
     b1 : (N, 1) array, the hidden bias
     b2 : (V, 1) array, the output bias
     """
-    for name, value in (("N", N), ("V", V)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
-    if not (isinstance(scale, numbers.Real) and np.isfinite(scale) and scale > 0):
-        raise ValueError(f"scale must be a positive finite number, got {scale!r}")
+    N, V = positive_int("N", N), positive_int("V", V)
+    scale = positive_number("scale", scale)
     rng = np.random.default_rng(random_seed)
     W1 = rng.uniform(-scale, scale, size=(N, V))
     W2 = rng.uniform(-scale, scale, size=(V, N))
@@ -253,11 +247,6 @@ def back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size: int):
     return grad_W1, grad_W2, grad_b1, grad_b2
 
 
-def predict_proba(x, W1, W2, b1, b2):
-    """y_hat = softmax(forward_prop(x, ...)[0]): (V, m) probabilities."""
-    return softmax(forward_prop(x, W1, W2, b1, b2)[0])
-
-
 def gradient_descent(
     data: Sequence[str],
     word2Ind: Mapping[str, int],
@@ -295,10 +284,8 @@ def gradient_descent(
     W1, W2, b1, b2 : the trained weights
     costs : list of float, the cost of every batch (before its update)
     """
-    if isinstance(num_iters, bool) or not isinstance(num_iters, numbers.Integral) or num_iters < 1:
-        raise ValueError(f"num_iters must be a positive int, got {num_iters!r}")
-    if not (isinstance(alpha, numbers.Real) and np.isfinite(alpha) and alpha > 0):
-        raise ValueError(f"alpha (the learning rate) must be a positive finite number, got {alpha!r}")
+    num_iters = positive_int("num_iters", num_iters)
+    alpha = positive_number("alpha", alpha, "the learning rate")
     W1, W2, b1, b2 = initialize_model(N, V, random_seed=random_seed)
     costs = []
     batches = get_batches(data, word2Ind, V, C, batch_size)

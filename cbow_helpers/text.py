@@ -15,6 +15,7 @@ from typing import Iterator, Sequence
 import emoji
 from nltk.tokenize import word_tokenize
 
+from ._checks import token_list
 from .io import atomic_write_text
 
 # Runs of these punctuation marks become one sentence mark '.'.
@@ -104,9 +105,7 @@ def get_windows(words: Sequence[str], C: int) -> Iterator[tuple[list[str], str]]
         The word in the middle of the window.
     """
     C = _check_context_half_size(C)
-    if isinstance(words, str):
-        raise TypeError("get_windows expects a list of tokens, got a str: call tokenize(text) first")
-    words = list(words)
+    words = token_list("get_windows", words)
     for i in range(C, len(words) - C):
         yield words[i - C:i] + words[i + 1:i + C + 1], words[i]
 
@@ -126,9 +125,7 @@ def get_dict(data: Sequence[str]) -> tuple[dict[str, int], dict[int, str]]:
     Ind2word : dict
         The inverse mapping.
     """
-    if isinstance(data, str):
-        raise TypeError("get_dict expects a list of tokens, got a str: call tokenize(text) first")
-    words = sorted(set(data))
+    words = sorted(set(token_list("get_dict", data)))
     word2Ind = {word: i for i, word in enumerate(words)}
     Ind2word = {i: word for i, word in enumerate(words)}
     return word2Ind, Ind2word

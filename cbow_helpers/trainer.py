@@ -18,7 +18,6 @@ import concurrent.futures
 import contextlib
 import dataclasses
 import math
-import numbers
 import time
 from typing import Sequence
 
@@ -27,6 +26,7 @@ import scipy.sparse
 from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
+from ._checks import positive_int, positive_number, token_list
 from .model import initialize_model
 
 UNK = "<unk>"
@@ -312,12 +312,6 @@ class FastCBOW:
         )
 
 
-def _positive_int(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
 def train_cbow(
     tokens: Sequence[str],
     *,
@@ -377,16 +371,13 @@ def train_cbow(
         If the loss becomes NaN or infinite (try a smaller learning rate).
     """
     N, C, batch_size, epochs, min_count = (
-        _positive_int(name, value)
+        positive_int(name, value)
         for name, value in (("N", N), ("C", C), ("batch_size", batch_size), ("epochs", epochs), ("min_count", min_count))
     )
     if vocab_size is not None:
-        vocab_size = _positive_int("vocab_size", vocab_size)
-    if not (isinstance(learning_rate, numbers.Real) and math.isfinite(learning_rate) and learning_rate > 0):
-        raise ValueError(f"learning_rate must be a positive finite number, got {learning_rate!r}")
-    if isinstance(tokens, str):
-        raise TypeError("train_cbow expects a list of tokens, got a str: call tokenize(text) first")
-    tokens = list(tokens)
+        vocab_size = positive_int("vocab_size", vocab_size)
+    learning_rate = positive_number("learning_rate", learning_rate)
+    tokens = token_list("train_cbow", tokens)
     if len(tokens) < 2 * C + 1:
         raise ValueError(f"train_cbow needs at least 2C+1 = {2 * C + 1} tokens for one window, got {len(tokens)}")
 

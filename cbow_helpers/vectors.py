@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import numbers
 from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 
+from ._checks import positive_int, token_list
 from .text import _check_context_half_size, get_windows
 
 
@@ -20,8 +20,7 @@ def _index(word: str, word2Ind: Mapping[str, int]) -> int:
 
 
 def _check_V(V, word2Ind: Mapping[str, int]) -> int:
-    if isinstance(V, bool) or not isinstance(V, numbers.Integral) or V < 1:
-        raise ValueError(f"V (the vocabulary size) must be a positive int, got {V!r}")
+    V = positive_int("V", V, "the vocabulary size")
     if len(word2Ind) > V:
         raise ValueError(f"V={V} is smaller than the vocabulary: word2Ind has {len(word2Ind)} words")
     return int(V)
@@ -124,8 +123,7 @@ def get_batches(
         If ``batch_size`` < 1, or the data holds fewer than ``batch_size``
         windows (a batch would have to repeat a window).
     """
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
+    batch_size = positive_int("batch_size", batch_size)
     C = _check_context_half_size(C)
     V = _check_V(V, word2Ind)
     n_windows = max(len(data) - 2 * C, 0)
@@ -134,7 +132,7 @@ def get_batches(
             f"the data gives {n_windows} windows with C={C}, fewer than batch_size={batch_size}: "
             "use a smaller batch_size or more data"
         )
-    data = list(data)
+    data = token_list("get_batches", data)
 
     def forever():
         while True:  # restart the generator rather than keep every dense vector in memory
