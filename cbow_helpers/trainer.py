@@ -267,29 +267,50 @@ class FastCBOW:
         dH = dH[:, : self.N]  # lr * dJ/dz1 (the last column held the sums of exp)
         self.b1 -= dH.sum(axis=0)
         # W1's gradient touches only the 2C context columns of each example: a scatter-add.
-        # As a product: S (U x m), with 1/(2C) where example j has word uniq[i] in its
-        # context, times lr * dJ/dz1 (m x N) gives the U rows to subtract from W1.T. Duplicate
-        # entries (a word twice in one context) are summed by the sparse matrix.
+        # The (word, example) pairs sorted by word (stably, so each word's examples stay in
+        # order) let each worker build its part of it as a sparse-matrix product (see
+        # ``_scatter_into_w1``). The frequent words have low ids, so splitting the scatter
+        # by the ids of W2's rows would leave most of it to one worker: it is split by the
+        # number of pairs instead (at word boundaries, so the workers' columns are disjoint).
         flat = context.reshape(-1)
-        uniq, inverse = np.unique(flat, return_inverse=True)
-        S = scipy.sparse.csr_matrix(
-            (np.full(flat.size, 1.0 / two_c, dtype=np.float32), (inverse.reshape(-1), np.repeat(np.arange(m), two_c))),
-            shape=(len(uniq), m),
-        )
-        bounds = [slice(i * self.V // self._workers, (i + 1) * self.V // self._workers) for i in range(self._workers)]
-        self._run(lambda vocab: self._update_vocab_rows(vocab, Z, Hd, gW2x, uniq, S, dH), bounds)
+        by_word = np.argsort(flat, kind="stable")
+        pairs = (flat[by_word], by_word // two_c, 1.0 / two_c)
+        cuts = [0, *(int(pairs[0][i * flat.size // self._workers]) for i in range(1, self._workers)), self.V]
+        parts = [
+            (slice(i * self.V // self._workers, (i + 1) * self.V // self._workers), slice(cuts[i], cuts[i + 1]))
+            for i in range(self._workers)
+        ]
+        self._run(lambda part: self._update_vocab_rows(*part, Z, Hd, gW2x, pairs, dH), parts)
         self._w2_norm_max = max(self._part_norms.values())
         return loss
 
-    def _update_vocab_rows(self, vocab: slice, Z, Hd, gW2x, uniq, S, dH) -> None:
-        """Rows ``vocab`` of [W2 | 1 | b2] and columns ``vocab`` of W1 -= lr * their gradients."""
+    def _update_vocab_rows(self, vocab: slice, scatter_words: slice, Z, Hd, gW2x, pairs, dH) -> None:
+        """Rows ``vocab`` of [W2 | 1 | b2] and columns ``scatter_words`` of W1 -= lr * their gradients."""
         np.matmul(Z[:, vocab].T, Hd, out=gW2x[vocab])  # its column for the 1s is 0: they stay 1
         rows = self.W2x[vocab]
         rows -= gW2x[vocab]
         self._part_norms[vocab.start] = float(np.sqrt(np.einsum("ij,ij->i", rows, rows).max()))
-        lo, hi = np.searchsorted(uniq, [vocab.start, vocab.stop])
-        if lo < hi:
-            self.W1T[uniq[lo:hi]] -= S[lo:hi] @ dH
+        self._scatter_into_w1(scatter_words, pairs, dH)
+
+    def _scatter_into_w1(self, vocab: slice, pairs, dH) -> None:
+        """W1's columns ``vocab`` (a range of word ids) -= lr * dJ/dW1, given lr * dJ/dz1 (m x N) for the batch.
+
+        ``pairs`` = (words, examples, weight): the context word ids sorted, the example
+        each came from, and 1/(2C). As a product: S (U x m), with the weight where example
+        j has word uniq[u] in its context (once per occurrence), times lr * dJ/dz1 gives
+        the U rows to subtract from W1.T. This adds the same numbers as ``np.add.at``.
+        """
+        words, examples, weight = pairs
+        lo, hi = np.searchsorted(words, [vocab.start, vocab.stop])
+        if lo == hi:
+            return
+        words = words[lo:hi]
+        starts = np.flatnonzero(words[1:] != words[:-1]) + 1  # where a new word begins
+        indptr = np.concatenate(([0], starts, [hi - lo]))
+        S = scipy.sparse.csr_matrix(
+            (np.full(hi - lo, weight, dtype=np.float32), examples[lo:hi], indptr), shape=(len(indptr) - 1, len(dH))
+        )
+        self.W1T[words[indptr[:-1]]] -= S @ dH
 
     def _pool(self):
         if self._executor is None:
