@@ -96,6 +96,8 @@ def main() -> None:
     print(f"roofline     {best_roof:12,.0f} examples/s   (runs: {', '.join(f'{r:,.0f}' for r in roof)})")
     print(f"notes' code  {notes:12,.0f} examples/s")
     print(f"trainer / roofline     = {best_ours / best_roof:.2f}   (goal >= 0.70)")
+    pairs = ", ".join(f"{o / r:.2f}" for o, r in zip(ours, roof))
+    print(f"  each run / the roofline measured just before it: {pairs}")
     print(f"trainer / notes' code  = {best_ours / notes:.0f}x   (goal >= 40x)")
 
 

@@ -200,7 +200,8 @@ class FastCBOW:
         """
         with np.errstate(over="ignore", invalid="ignore"):  # errstate is per thread
             z1r = z1[rows]
-            np.mean(self.W1T[context[rows]], axis=1, out=z1r)
+            np.add.reduce(self.W1T[context[rows]], axis=1, out=z1r)  # np.mean's sum and division,
+            z1r /= context.shape[1]  # at half its cost for these small arrays
             z1r += self.b1
             np.maximum(z1r, 0.0, out=H1[rows, : self.N])
             Zr = Z[rows]
