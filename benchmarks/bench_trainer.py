@@ -10,6 +10,9 @@ On the same first 150k Shakespeare tokens, V=5000, N=100, C=2, m=512, it prints:
 2. speed-up over the notes' code: the trainer's examples/s divided by the course
    functions run one example at a time, as the notes do (one-hot vectors built per
    word and averaged with np.mean, float64). Goal: >= 40x.
+3. where a step's time goes: the trainer's step next to the same two-thread split
+   doing only its three products, and only its three products and np.exp (one
+   BLAS thread per worker, as in the trainer), interleaved.
 
 The measurements are interleaved (roofline, trainer, roofline, ...) and the best of
 the repeats is kept for each, so a burst of load on the machine hurts both alike.
@@ -18,9 +21,11 @@ the repeats is kept for each, so a burst of load on the machine hurts both alike
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from cbow_helpers import (
     back_prop,
@@ -33,7 +38,7 @@ from cbow_helpers import (
     train_cbow,
     word_to_one_hot_vector,
 )
-from cbow_helpers.trainer import build_vocabulary
+from cbow_helpers.trainer import FastCBOW, build_vocabulary, context_windows, encode
 
 V, N, C, M = 5000, 100, 2, 512
 
@@ -79,6 +84,59 @@ def notes_examples_per_second(tokens, n_examples: int = 300) -> float:
     return count / (time.perf_counter() - start)
 
 
+def step_budget(tokens, rounds: int = 6, steps: int = 15) -> dict[str, float]:
+    """Median ms per step of the trainer, and of its products alone, and with np.exp.
+
+    The two reference steps split the work as ``FastCBOW.step`` does (batch rows,
+    then vocabulary rows, over two threads) and run the same products on the same
+    shapes: logits (with np.exp in place for the second), [e @ W2 | sum(e)] and
+    the W2 gradient.
+    """
+    word2Ind, _ = build_vocabulary(tokens, V)
+    context, center = context_windows(encode(tokens, word2Ind), C)
+    model = FastCBOW(*initialize_model(N, V, random_seed=1))
+    rng = np.random.default_rng(0)
+    H1 = rng.random((M, N + 2), dtype=np.float32) * 0.01
+    W2x = model.W2x.copy()
+    Z = np.empty((M, V), dtype=np.float32)
+    E = np.empty((M, N + 1), dtype=np.float32)
+    gW2x = np.empty((V, N + 2), dtype=np.float32)
+    pool = concurrent.futures.ThreadPoolExecutor(1)
+
+    def reference_step(with_exp: bool) -> None:
+        def rows(r):
+            np.matmul(H1[r], W2x.T, out=Z[r])
+            if with_exp:
+                np.exp(Z[r], out=Z[r])
+            np.matmul(Z[r], W2x[:, : N + 1], out=E[r])
+
+        def vocab(v):
+            np.matmul(Z[:, v].T, H1, out=gW2x[v])
+
+        for fn, parts in ((rows, (slice(0, M // 2), slice(M // 2, M))), (vocab, (slice(0, V // 2), slice(V // 2, V)))):
+            future = pool.submit(fn, parts[1])
+            fn(parts[0])
+            future.result()
+
+    cases = {
+        "trainer step": lambda i: model.step(context[i * M : (i + 1) * M], center[i * M : (i + 1) * M], 0.1),
+        "products only": lambda i: reference_step(False),
+        "products + np.exp": lambda i: reference_step(True),
+    }
+    times = {name: [] for name in cases}
+    n_batches = len(center) // M
+    with threadpool_limits(limits=1, user_api="blas"):
+        for r in range(rounds):
+            for name, run in cases.items():
+                start = time.perf_counter()
+                for s in range(steps):
+                    run((r * steps + s) % n_batches)
+                times[name].append((time.perf_counter() - start) / steps * 1e3)
+    model.close()
+    pool.shutdown()
+    return {name: float(np.median(t)) for name, t in times.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tokens", type=int, default=150_000)
@@ -99,6 +157,11 @@ def main() -> None:
     pairs = ", ".join(f"{o / r:.2f}" for o, r in zip(ours, roof))
     print(f"  each run / the roofline measured just before it: {pairs}")
     print(f"trainer / notes' code  = {best_ours / notes:.0f}x   (goal >= 40x)")
+    budget = step_budget(tokens)
+    step = budget["trainer step"]
+    print("where a step's time goes (median ms per step; the trainer's two-thread split, 1 BLAS thread each):")
+    for name, ms in budget.items():
+        print(f"  {name:<18} {ms:6.2f} ms   ({ms / step:4.0%} of the trainer's step)")
 
 
 if __name__ == "__main__":
