@@ -142,7 +142,11 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=150_000)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
+    if args.repeats < 1:
+        parser.error(f"--repeats must be at least 1, got {args.repeats}")
     tokens = list(tokenize_shakespeare())[: args.tokens]
+    if len(set(tokens)) < V:
+        parser.error(f"--tokens {args.tokens} gives {len(set(tokens)):,} distinct words; the shapes need V={V} (try 150000)")
     roof, ours = [], []
     for _ in range(args.repeats):
         roof.append(roofline_examples_per_second())
