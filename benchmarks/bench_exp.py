@@ -45,7 +45,10 @@ def compile_loops(folder: Path) -> dict[str, ctypes.CDLL]:
     """The C loop built twice: one expf at a time, and vectorised over libmvec."""
     source = folder / "exp.c"
     source.write_text(C_SOURCE)
-    run = lambda *cmd: subprocess.run(cmd, check=True, capture_output=True, text=True)  # noqa: E731
+
+    def run(*cmd: str) -> None:
+        subprocess.run(cmd, check=True, capture_output=True, text=True)
+
     run("gcc", "-O2", "-fno-tree-vectorize", "-fPIC", "-shared", str(source), "-o", str(folder / "scalar.so"), "-lm")
     # -ffast-math only when compiling: linking with it would add crtfastmath, which sets
     # flush-to-zero for the whole Python process.

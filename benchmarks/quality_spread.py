@@ -30,11 +30,11 @@ def scores_of(vectors) -> dict:
     return row
 
 
-def ours(tokens, seed: int, dim: int, epochs: int):
+def our_cbow(tokens, seed: int, dim: int, epochs: int):
     return train_cbow(tokens, N=dim, epochs=epochs, seed=seed, progress=False)
 
 
-def gensims(tokens, seed: int, dim: int, vocab_size: int):
+def gensim_cbow(tokens, seed: int, dim: int, vocab_size: int):
     sentences = [tokens[i : i + 1000] for i in range(0, len(tokens), 1000)]
     model = Word2Vec(sentences, vector_size=dim, window=2, sg=0, min_count=1, max_final_vocab=vocab_size,
                      workers=1, epochs=5, seed=seed)
@@ -64,10 +64,10 @@ def main() -> None:
     rows_ours, rows_gensim = [], []
     for seed in range(1, args.seeds + 1):
         start = time.perf_counter()
-        result = ours(tokens, seed, args.dim, args.epochs)
+        result = our_cbow(tokens, seed, args.dim, args.epochs)
         rows_ours.append(scores_of(result))
         middle = time.perf_counter()
-        rows_gensim.append(scores_of(gensims(tokens, seed, args.dim, result.config["V"])))
+        rows_gensim.append(scores_of(gensim_cbow(tokens, seed, args.dim, result.config["V"])))
         print(f"seed {seed}: ours {middle - start:.0f} s, gensim {time.perf_counter() - middle:.0f} s (training and scoring)")
     summarise(f"our CBOW (N={args.dim}, {args.epochs} epoch(s), the command line's other defaults)", rows_ours)
     summarise(f"gensim Word2Vec CBOW (N={args.dim}, window 2, 5 epochs, 1 worker)", rows_gensim)
