@@ -14,6 +14,7 @@ from .evaluation import (
     format_scores,
     nearest_neighbors,
     similarity,
+    spearman_interval,
 )
 from .io import load_vectors, save_vectors
 from .model import (
@@ -32,17 +33,28 @@ from .model import (
 )
 from .pca import compute_pca
 from .text import get_dict, get_windows, load_shakespeare, tokenize, tokenize_shakespeare
-from .trainer import UNK, CBOWResult, FastCBOW, TrainingDivergedError, build_vocabulary, train_cbow
+from .reference import REFERENCE_CONFIG, load_model, load_reference_model, save_model
+from .trainer import (
+    UNK,
+    CBOWResult,
+    FastCBOW,
+    TrainingDivergedError,
+    build_vocabulary,
+    context_windows,
+    encode,
+    train_cbow,
+)
 from .vectors import context_words_to_vector, get_batches, get_training_example, word_to_one_hot_vector
 
 __all__ = [
     "analogy", "evaluate_all", "evaluate_analogies", "evaluate_word_pairs", "format_scores",
-    "nearest_neighbors", "similarity",
-    "CBOWResult", "FastCBOW", "GradientCheckError", "TrainingDivergedError", "UNK",
+    "nearest_neighbors", "similarity", "spearman_interval",
+    "CBOWResult", "FastCBOW", "GradientCheckError", "REFERENCE_CONFIG", "TrainingDivergedError", "UNK",
     "back_prop", "build_vocabulary", "check_gradients", "compute_cost", "compute_pca",
-    "context_words_to_vector", "cross_entropy_loss", "format_gradient_report", "forward_prop",
+    "context_windows", "context_words_to_vector", "encode", "cross_entropy_loss", "format_gradient_report", "forward_prop",
     "get_batches", "get_dict", "get_training_example", "get_windows", "gradient_descent",
-    "initialize_model", "load_shakespeare", "load_vectors", "numerical_gradient",
+    "initialize_model", "load_model", "load_reference_model", "load_shakespeare", "load_vectors",
+    "numerical_gradient", "save_model",
     "relu", "save_vectors", "softmax", "tokenize", "tokenize_shakespeare", "train_cbow",
     "word_to_one_hot_vector",
 ]

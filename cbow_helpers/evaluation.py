@@ -116,8 +116,10 @@ def evaluate_word_pairs(vectors, path) -> dict:
     -------
     dict
         ``spearman`` (rho), ``pearson`` (r), ``pairs`` (number used), ``total``
-        (pairs in the file) and ``oov_ratio`` (the share of pairs left out, 0..1).
-        The correlations are NaN when fewer than 3 pairs are in the vocabulary.
+        (pairs in the file) and ``oov_ratio`` (the share of pairs left out, 0..1),
+        ``gold`` and ``predicted`` (the human scores and cosine similarities of the
+        pairs used, for ``spearman_interval``). The correlations are NaN when fewer
+        than 3 pairs are in the vocabulary.
     """
     wv = WordVectors.of(vectors)
     gold, predicted, total = [], [], 0
@@ -137,7 +139,36 @@ def evaluate_word_pairs(vectors, path) -> dict:
         "pairs": len(gold),
         "total": total,
         "oov_ratio": 1 - len(gold) / total if total else float("nan"),
+        "gold": gold,
+        "predicted": predicted,
     }
+
+
+def spearman_interval(scores: dict, confidence: float = 0.9, n_resamples: int = 2000, seed: int = 0):
+    """A bootstrap confidence interval for the Spearman correlation of ``evaluate_word_pairs``.
+
+    The pairs are resampled with replacement (``scipy.stats.bootstrap``, percentile
+    method, seeded): the interval says how much the score depends on *which* pairs
+    happen to be in the vocabulary. It does not include the spread between training runs.
+
+    Returns
+    -------
+    (low, high) : tuple of float
+    """
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, got {confidence!r}")
+    gold, predicted = np.asarray(scores["gold"]), np.asarray(scores["predicted"])
+    if len(gold) < 3:
+        raise ValueError(f"a Spearman interval needs at least 3 pairs, got {len(gold)}")
+
+    def rho(g, p):
+        return stats.spearmanr(g, p).statistic
+
+    result = stats.bootstrap(
+        (gold, predicted), rho, paired=True, vectorized=False, confidence_level=confidence,
+        n_resamples=n_resamples, method="percentile", rng=np.random.default_rng(seed),
+    )
+    return float(result.confidence_interval.low), float(result.confidence_interval.high)
 
 
 def evaluate_analogies(vectors, path) -> dict:
@@ -208,18 +239,19 @@ def evaluate_all(vectors) -> dict:
     }
 
 
-def format_scores(scores: dict) -> str:
-    """``evaluate_all``'s result as a short table."""
+def format_scores(scores: dict, digits: int = 3) -> str:
+    """``evaluate_all``'s result as a short table, scores rounded to ``digits`` decimals."""
+    width = digits + 3
     lines = []
     for name in ("WordSim-353", "SimLex-999"):
         s = scores[name]
         lines.append(
-            f"{name:<17} Spearman {s['spearman']:6.3f}   on {s['pairs']:>3} of {s['total']} pairs "
+            f"{name:<17} Spearman {s['spearman']:{width}.{digits}f}   on {s['pairs']:>3} of {s['total']} pairs "
             f"({1 - s['oov_ratio']:.0%} in vocabulary)"
         )
     a = scores["Google analogies"]
     lines.append(
-        f"{'Google analogies':<17} accuracy {a['accuracy']:6.3f}   on {a['answered']:>3} of "
+        f"{'Google analogies':<17} accuracy {a['accuracy']:{width}.{digits}f}   on {a['answered']:>3} of "
         f"{sum(s['questions'] for s in a['sections'].values())} questions ({a['coverage']:.1%} covered)"
     )
     return "\n".join(lines)

@@ -395,8 +395,17 @@ def check_gradients(x, y, W1, W2, b1, b2, grads=None, *, eps: float = 1e-6, tol:
     return report
 
 
-def format_gradient_report(report) -> str:
-    """A table of a ``check_gradients`` report, one line per tensor."""
+def format_gradient_report(report, floor: float = 1e-7) -> str:
+    """A table of a ``check_gradients`` report, one line per tensor.
+
+    Numbers below ``floor`` are shown as ``< floor``: at that size they are float64
+    rounding noise, whose digits differ from one CPU to another. Larger numbers are
+    shown with two significant digits.
+    """
+
+    def shown(value: float) -> str:
+        return f"< {floor:.0e}" if value < floor else f"{value:.1e}"
+
     lines = [f"{'tensor':<6} {'max abs diff':>13} {'rel error':>10}"]
-    lines += [f"{name:<6} {r['max_abs_diff']:>13.2e} {r['rel_error']:>10.2e}" for name, r in report.items()]
+    lines += [f"{name:<6} {shown(r['max_abs_diff']):>13} {shown(r['rel_error']):>10}" for name, r in report.items()]
     return "\n".join(lines)

@@ -347,6 +347,7 @@ def train_cbow(
     seed: int = 1,
     shuffle: bool = True,
     progress: bool = True,
+    max_steps: int | None = None,
 ) -> CBOWResult:
     """Train the course's CBOW model on a list of tokens.
 
@@ -380,6 +381,9 @@ def train_cbow(
         Shuffle the windows each epoch (False: in corpus order).
     progress : bool
         Show a tqdm progress bar with the loss and examples per second.
+    max_steps : int or None
+        Stop after this many steps (None: train all ``epochs``); the first steps of a
+        run are the same as those of the full run.
 
     Returns
     -------
@@ -399,6 +403,8 @@ def train_cbow(
     if vocab_size is not None:
         vocab_size = positive_int("vocab_size", vocab_size)
     learning_rate = positive_number("learning_rate", learning_rate)
+    if max_steps is not None:
+        max_steps = positive_int("max_steps", max_steps)
     tokens = token_list("train_cbow", tokens)
     if len(tokens) < 2 * C + 1:
         raise ValueError(f"train_cbow needs at least 2C+1 = {2 * C + 1} tokens for one window, got {len(tokens)}")
@@ -410,8 +416,8 @@ def train_cbow(
     model = FastCBOW(*initialize_model(N, V, random_seed=seed))
     rng = np.random.default_rng(seed)
     steps_per_epoch = math.ceil(n_windows / batch_size)
-    losses = np.empty(steps_per_epoch * epochs)
-    total_steps = steps_per_epoch * epochs
+    total_steps = steps_per_epoch * epochs if max_steps is None else min(max_steps, steps_per_epoch * epochs)
+    losses = np.empty(total_steps)
     # The bar refreshes every 1/40 of the run, not on a timer, so that the same run prints the same lines.
     bar = tqdm(total=total_steps, disable=not progress, unit="batch", desc="training CBOW",
                miniters=max(1, total_steps // 40), mininterval=0, maxinterval=float("inf"))
@@ -424,6 +430,8 @@ def train_cbow(
             for epoch in range(epochs):
                 order = rng.permutation(n_windows) if shuffle else np.arange(n_windows)
                 for begin in range(0, n_windows, batch_size):
+                    if step == total_steps:
+                        break
                     batch = order[begin : begin + batch_size]
                     loss = model.step(context[batch], center[batch], learning_rate)
                     if not math.isfinite(loss):
@@ -446,9 +454,9 @@ def train_cbow(
     W1, W2, b1, b2 = model.weights()
     config = dict(
         N=N, C=C, vocab_size=vocab_size, min_count=min_count, batch_size=batch_size, epochs=epochs,
-        learning_rate=learning_rate, seed=seed, shuffle=shuffle, V=V, n_tokens=len(tokens), n_windows=n_windows,
+        learning_rate=learning_rate, seed=seed, shuffle=shuffle, max_steps=max_steps, V=V, n_tokens=len(tokens), n_windows=n_windows,
     )
     return CBOWResult(
         W1=W1, W2=W2, b1=b1, b2=b2, word2Ind=word2Ind, Ind2word=Ind2word, losses=losses,
-        examples_per_second=n_windows * epochs / max(seconds, 1e-9), config=config,
+        examples_per_second=min(step * batch_size, n_windows * epochs) / max(seconds, 1e-9), config=config,
     )

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 from gensim.models import KeyedVectors
+from scipy import stats
 
 from cbow_helpers import (
     analogy,
@@ -94,3 +95,33 @@ def test_evaluate_command(vectors, tmp_path, capsys):
     out = capsys.readouterr().out
     ws = evaluate_word_pairs(vectors, benchmark_paths()["WordSim-353"])
     assert f"Spearman {ws['spearman']:6.3f}" in out and "WordSim-353" in out and "covered" in out
+
+
+def test_spearman_interval_brackets_the_score_and_is_reproducible():
+    from cbow_helpers import spearman_interval
+
+    rng = np.random.default_rng(0)
+    gold = rng.normal(size=60)
+    scores = {"gold": list(gold), "predicted": list(gold + rng.normal(scale=1.0, size=60))}
+    rho = stats.spearmanr(scores["gold"], scores["predicted"]).statistic
+    low, high = spearman_interval(scores, confidence=0.9, n_resamples=500, seed=1)
+    assert low < rho < high and 0 < high - low < 0.6
+    assert spearman_interval(scores, confidence=0.9, n_resamples=500, seed=1) == (low, high)
+    wider = spearman_interval(scores, confidence=0.99, n_resamples=500, seed=1)
+    assert wider[0] < low and wider[1] > high
+    with pytest.raises(ValueError, match="confidence"):
+        spearman_interval(scores, confidence=90)
+    with pytest.raises(ValueError, match="at least 3 pairs"):
+        spearman_interval({"gold": [1.0, 2.0], "predicted": [1.0, 2.0]})
+
+
+def test_format_scores_rounds_to_the_digits_asked():
+    from cbow_helpers import format_scores
+
+    pairs = {"spearman": 0.24951, "pairs": 56, "total": 353, "oov_ratio": 1 - 56 / 353}
+    scores = {
+        "WordSim-353": pairs, "SimLex-999": dict(pairs, total=999),
+        "Google analogies": {"accuracy": 0.0975, "answered": 667, "coverage": 0.034, "sections": {"a": {"questions": 19544}}},
+    }
+    assert "Spearman  0.250" in format_scores(scores) and "accuracy  0.098" in format_scores(scores)
+    assert "Spearman  0.25 " in format_scores(scores, digits=2) and "accuracy  0.10 " in format_scores(scores, digits=2)

@@ -239,3 +239,15 @@ def test_back_prop_matches_numerical_gradient_property(N, V, m, seed):
     if np.min(np.abs(z1)) < 1e-4:  # too close to the ReLU kink for central differences
         return
     check_gradients(X, Y, W1_, W2_, b1_, b2_, tol=1e-5)
+
+
+def test_gradient_report_hides_rounding_noise_and_shows_real_errors():
+    """Digits below the floor differ between CPUs, so the report does not print them."""
+    from cbow_helpers import format_gradient_report
+
+    report = {"W1": {"max_abs_diff": 8.52e-2, "rel_error": 0.712}, "W2": {"max_abs_diff": 1.36e-10, "rel_error": 3.27e-8}}
+    lines = format_gradient_report(report).splitlines()
+    assert lines[1].split() == ["W1", "8.5e-02", "7.1e-01"]
+    assert lines[2].split() == ["W2", "<", "1e-07", "<", "1e-07"]
+    assert "3.27" not in format_gradient_report(report) and "1.36" not in format_gradient_report(report)
+    assert format_gradient_report(report, floor=1e-11).splitlines()[2].split() == ["W2", "1.4e-10", "3.3e-08"]

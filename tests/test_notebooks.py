@@ -1,6 +1,7 @@
 """The notebooks are saved executed, in order, with outputs: otherwise nbval would check nothing."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,8 @@ def test_the_course_is_complete():
 def test_saved_executed_in_order_with_outputs(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    # what JupyterLab writes on opening: anything else marks the notebook changed at once
+    assert nb["metadata"]["kernelspec"]["display_name"] == "Python 3 (ipykernel)"
     code = [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
     assert code, "no code cells"
     assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1)), "not run top to bottom in one kernel"
@@ -34,7 +37,16 @@ def test_saved_executed_in_order_with_outputs(path):
         source = "".join(c["source"])
         assert "nltk.download" not in source and "urlopen" not in source
         if "NBVAL_IGNORE_OUTPUT" in source:
-            assert "perf_counter" in source or "%time" in source, "NBVAL_IGNORE_OUTPUT is for timing cells only"
+            # a timing cell, or a cell whose output depends on the CPU and that asserts what its prose claims
+            timing = "perf_counter" in source or "%time" in source
+            assert timing or re.search(r"^\s*assert ", source, re.M), (
+                "NBVAL_IGNORE_OUTPUT is for timing cells and for cells that assert what they show:\n" + source
+            )
+        for out in c["outputs"]:
+            text = json.dumps(out)
+            assert not re.search(r"(/root/|/home/|/Users/|/tmp/|site-packages|[A-Z]:\\\\)", text), (
+                f"an output shows a path of the recording machine:\n{text[:300]}"
+            )
         for out in c["outputs"]:
             if out.get("name") == "stderr":
                 assert "Warning" not in out["text"], f"a warning in the outputs:\n{out['text']}"
@@ -46,3 +58,44 @@ def test_ends_with_summary_exercises_and_caveats(path):
     text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown").lower()
     for heading in ("summary", "exercises", "caveats"):
         assert heading in text, f"{path.name} has no {heading}"
+
+
+# Numbers in the prose that are facts or settings rather than outputs, with the reason.
+NOT_OUTPUTS = {
+    "01_tokenization": {"2.0": "the emoji release that removed get_emoji_regexp"},
+}
+NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+\.\d+%?|\d+%)(?!\w)")
+
+
+def _prose(markdown: str) -> str:
+    """Markdown without formulas, inline code and image links: the sentences a reader reads."""
+    markdown = re.sub(r"\$\$.*?\$\$", " ", markdown, flags=re.S)
+    markdown = re.sub(r"\$[^$]*\$", " ", markdown)
+    markdown = re.sub(r"`[^`]*`", " ", markdown)
+    return re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", markdown)
+
+
+def _plain(number: str) -> str:
+    return number.replace(",", "").replace("_", "")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_numbers_in_the_prose_come_from_the_notebook(path):
+    """A decimal, a percentage or a number with thousands separators quoted in the prose must appear
+    in a code cell or an output of the same notebook (so it cannot drift from what the reader sees)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    seen = []
+    for c in nb["cells"]:
+        if c["cell_type"] == "code":
+            seen.append("".join(c["source"]))
+            for out in c["outputs"]:
+                seen.append("".join(out.get("text", "")) + out.get("evalue", ""))
+                seen += ["".join(v) for k, v in out.get("data", {}).items() if k.startswith("text/")]
+    seen_plain = _plain("\n".join(seen))
+    allowed = NOT_OUTPUTS.get(path.stem, {})
+    missing = sorted(
+        {n for c in nb["cells"] if c["cell_type"] == "markdown" for n in NUMBER.findall(_prose("".join(c["source"])))}
+        - set(allowed)
+    )
+    missing = [n for n in missing if not re.search(r"(?<![\d.])" + re.escape(_plain(n)) + r"(?![\d])", seen_plain)]
+    assert not missing, f"{path.name}: numbers in the prose that no cell shows: {missing}"

@@ -147,3 +147,17 @@ def test_bad_arguments_name_themselves(kwargs, name):
 def test_too_few_tokens():
     with pytest.raises(ValueError, match="2C\\+1"):
         train_cbow(["a", "b", "c", "d"], C=2, progress=False)
+
+
+def test_max_steps_stops_early_with_the_same_first_steps():
+    from cbow_helpers import tokenize, train_cbow
+
+    tokens = tokenize("the king and the queen walked . the prince and the duke rode . " * 30)
+    full = train_cbow(tokens, N=5, C=2, batch_size=16, epochs=2, seed=4, progress=False)
+    short = train_cbow(tokens, N=5, C=2, batch_size=16, epochs=2, seed=4, progress=False, max_steps=7)
+    assert len(short.losses) == 7 and short.config["max_steps"] == 7
+    np.testing.assert_array_equal(short.losses, full.losses[:7])
+    longer = train_cbow(tokens, N=5, C=2, batch_size=16, epochs=1, seed=4, progress=False, max_steps=10_000)
+    assert len(longer.losses) == len(full.losses) // 2  # max_steps beyond the run: the whole run
+    with pytest.raises(ValueError, match="max_steps"):
+        train_cbow(tokens, max_steps=0, progress=False)

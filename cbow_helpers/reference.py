@@ -1,0 +1,111 @@
+"""The course's reference model: trained once, shipped with the package, the same on every machine.
+
+Training with SGD at the course's step size is *chaotic*: the last bit of one float32 product
+(which differs between CPUs and BLAS libraries) grows, step by step, until two runs end with
+different neighbour lists. Notebook 6 trains a model on the student's own machine and shows
+what does and does not depend on that. The notebooks after it read this reference model
+instead, so every student sees the same words and numbers as the saved notebooks.
+
+The file holds exactly what ``train_cbow(tokenize_shakespeare(), **REFERENCE_CONFIG)``
+returned on the maintainers' machine. Rebuild it after a change to the trainer, the tokenizer
+or the configuration with::
+
+    python -m cbow_helpers.reference
+
+and re-record notebooks 6 to 8 (see the README).
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from .io import atomic_path
+from .trainer import CBOWResult, train_cbow
+
+#: The arguments of ``train_cbow`` that made the reference model (notebook 6 trains with the same).
+REFERENCE_CONFIG = dict(N=50, C=2, vocab_size=3000, batch_size=256, epochs=1, learning_rate=4.0, seed=1)
+
+_FILE = "reference_cbow.npz"
+_KEYS = ("W1", "W2", "b1", "b2", "words", "losses", "config")
+
+
+def reference_path() -> Path:
+    """Where the shipped reference model lives (inside the installed package)."""
+    return Path(str(resources.files("cbow_helpers") / "data" / _FILE))
+
+
+def save_model(path, result: CBOWResult) -> None:
+    """Write a trained model to a ``.npz`` file, atomically (``load_model`` reads it back)."""
+    words = np.array(result.words)
+    with atomic_path(path, suffix=".npz") as tmp:
+        with open(tmp, "wb") as f:
+            np.savez_compressed(
+                f, W1=result.W1, W2=result.W2, b1=result.b1, b2=result.b2, words=words, losses=result.losses,
+                config=np.array(json.dumps(result.config, sort_keys=True)),
+            )
+
+
+def load_model(path) -> CBOWResult:
+    """Read a model written by ``save_model``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        If the file is not a model saved by ``save_model`` (a key is missing or a shape is off).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no model file at {path}")
+    try:
+        loaded = np.load(path, allow_pickle=False)
+    except (OSError, EOFError, ValueError) as err:  # not an .npz (or .npy) file at all
+        raise ValueError(f"{path}: not a readable .npz model file ({err})") from None
+    if not isinstance(loaded, np.lib.npyio.NpzFile):
+        raise ValueError(f"{path}: not a model saved by save_model (an .npy array, not an .npz archive)")
+    with loaded as data:
+        missing = [key for key in _KEYS if key not in data.files]
+        if missing:
+            raise ValueError(f"{path}: not a model saved by save_model (missing {', '.join(missing)})")
+        arrays = {key: data[key] for key in _KEYS}
+    words = [str(w) for w in arrays["words"]]
+    N, V = arrays["W1"].shape
+    expected = {"W1": (N, V), "W2": (V, N), "b1": (N, 1), "b2": (V, 1), "words": (V,)}
+    for key, shape in expected.items():
+        if arrays[key].shape != shape:
+            raise ValueError(f"{path}: {key} has shape {arrays[key].shape}, expected {shape}")
+    word2Ind = {w: i for i, w in enumerate(words)}
+    config = json.loads(str(arrays["config"]))
+    return CBOWResult(
+        W1=arrays["W1"], W2=arrays["W2"], b1=arrays["b1"], b2=arrays["b2"], word2Ind=word2Ind,
+        Ind2word=dict(enumerate(words)), losses=arrays["losses"],
+        examples_per_second=float("nan"), config=config,
+    )
+
+
+def load_reference_model() -> CBOWResult:
+    """The course's reference model: ``train_cbow(tokenize_shakespeare(), **REFERENCE_CONFIG)``, trained once.
+
+    Its ``examples_per_second`` is NaN: it was not trained on your machine.
+    """
+    return load_model(reference_path())
+
+
+def build_reference_model(path=None, progress: bool = True) -> CBOWResult:
+    """Train the reference model and save it (by default into the package, replacing the shipped one)."""
+    from .text import tokenize_shakespeare
+
+    result = train_cbow(tokenize_shakespeare(), progress=progress, **REFERENCE_CONFIG)
+    save_model(reference_path() if path is None else path, result)
+    return result
+
+
+if __name__ == "__main__":
+    built = build_reference_model()
+    print(f"saved {reference_path()}: V = {built.config['V']}, N = {built.config['N']}, "
+          f"final loss (mean of the last 100 steps) {built.losses[-100:].mean():.3f}")

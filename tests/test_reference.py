@@ -1,0 +1,87 @@
+"""The shipped reference model: what it holds, that it is current, and the model file format."""
+
+import numpy as np
+import pytest
+
+from cbow_helpers import (
+    REFERENCE_CONFIG,
+    build_vocabulary,
+    load_model,
+    load_reference_model,
+    nearest_neighbors,
+    save_model,
+    tokenize,
+    tokenize_shakespeare,
+    train_cbow,
+)
+from cbow_helpers.reference import reference_path
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return load_reference_model()
+
+
+def test_the_reference_model_is_the_configured_run(reference):
+    assert {key: reference.config[key] for key in REFERENCE_CONFIG} == REFERENCE_CONFIG
+    N, V = REFERENCE_CONFIG["N"], reference.config["V"]
+    assert V == REFERENCE_CONFIG["vocab_size"]
+    assert (reference.W1.shape, reference.W2.shape, reference.b1.shape, reference.b2.shape) == (
+        (N, V), (V, N), (N, 1), (V, 1)
+    )
+    assert reference.W1.dtype == np.float32 and len(reference.losses) == reference.config["n_windows"] // 256 + 1
+    assert np.isnan(reference.examples_per_second)  # not trained on this machine
+
+
+def test_the_reference_model_is_current(reference):
+    """The shipped file was made by today's tokenizer, vocabulary rule and trainer with REFERENCE_CONFIG.
+
+    Training is chaotic, so only the first steps can be compared on every CPU: measured under
+    emulated SSE-only kernels, the losses of steps 1-5 differ from the shipped ones by < 3e-8,
+    and by 0.08 at step 30. A change to the data, the vocabulary, the initial weights, the order
+    of the windows or the step's arithmetic changes the first loss already.
+    """
+    tokens = tokenize_shakespeare()
+    word2Ind, _ = build_vocabulary(tokens, REFERENCE_CONFIG["vocab_size"])
+    assert reference.words == list(word2Ind)
+    assert reference.config["n_tokens"] == len(tokens)
+    first = train_cbow(tokens, **REFERENCE_CONFIG, max_steps=5, progress=False)
+    np.testing.assert_allclose(first.losses, reference.losses[:5], rtol=0, atol=1e-5)
+
+
+def test_the_reference_model_learned_something(reference):
+    """What notebooks 6-8 say about it: the cost fell, and related words are neighbours."""
+    assert reference.losses[:100].mean() - reference.losses[-100:].mean() > 0.5
+    king = [w for w, _ in nearest_neighbors("king", reference, k=10)]
+    assert "queen" in king and "prince" in king
+
+
+def test_save_and_load_model_round_trip(tmp_path):
+    tokens = tokenize("the king and the queen . the prince and the duke . " * 20)
+    result = train_cbow(tokens, N=4, C=1, batch_size=8, epochs=1, seed=3, progress=False)
+    path = tmp_path / "model.npz"
+    save_model(path, result)
+    loaded = load_model(path)
+    for name in ("W1", "W2", "b1", "b2", "losses"):
+        np.testing.assert_array_equal(getattr(loaded, name), getattr(result, name))
+    assert loaded.word2Ind == result.word2Ind and loaded.Ind2word == result.Ind2word
+    assert loaded.config == result.config
+    assert [p.name for p in tmp_path.iterdir()] == ["model.npz"]  # no temporary file left
+
+
+def test_load_model_errors(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no model file"):
+        load_model(tmp_path / "missing.npz")
+    not_npz = tmp_path / "vectors.npz"
+    not_npz.write_text("3 2\na 1 2\n")
+    with pytest.raises(ValueError, match="not a readable .npz model file"):
+        load_model(not_npz)
+    partial = tmp_path / "partial.npz"
+    np.savez(partial, W1=np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="not a model saved by save_model"):
+        load_model(partial)
+
+
+def test_the_reference_file_ships_inside_the_package():
+    assert reference_path().is_file()
+    assert reference_path().parent.name == "data" and reference_path().parent.parent.name == "cbow_helpers"
