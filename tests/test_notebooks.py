@@ -36,6 +36,9 @@ def test_saved_executed_in_order_with_outputs(path):
                 assert "raises-exception" in tags, f"stored error in a cell not tagged raises-exception:\n{''.join(c['source'])}"
         source = "".join(c["source"])
         assert "nltk.download" not in source and "urlopen" not in source
+        for line in source.splitlines():
+            if "NBVAL_" in line:  # nbval only sees a marker alone on its line: a trailing remark disables it
+                assert re.fullmatch(r"\s*# NBVAL_[A-Z_]+\s*", line), f"put the remark on its own line: {line!r}"
         if "NBVAL_IGNORE_OUTPUT" in source:
             # a timing cell, or a cell whose output depends on the CPU and that asserts what its prose claims
             timing = "perf_counter" in source or "%time" in source
