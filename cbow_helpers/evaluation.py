@@ -19,6 +19,11 @@ from typing import Sequence
 import numpy as np
 from scipy import stats
 
+#: Fewer pairs (or analogy questions) in the vocabulary than this give no score: a Spearman
+#: correlation from a handful of pairs is mostly noise (its standard error is about
+#: 1/sqrt(pairs - 3), 0.24 at 20 pairs), and so is an accuracy over a few questions.
+MIN_SCORED = 20
+
 
 @dataclasses.dataclass(frozen=True)
 class WordVectors:
@@ -117,7 +122,8 @@ def evaluate_word_pairs(vectors, path) -> dict:
     dict
         ``spearman`` (rho), ``pearson`` (r), ``pairs`` (number used), ``total``
         (pairs in the file) and ``oov_ratio`` (the share of pairs left out, 0..1).
-        The correlations are NaN when fewer than 3 pairs are in the vocabulary.
+        The correlations are NaN when fewer than ``MIN_SCORED`` (20) pairs are
+        in the vocabulary: too few to mean anything.
     """
     wv = WordVectors.of(vectors)
     gold, predicted, total = [], [], 0
@@ -126,7 +132,7 @@ def evaluate_word_pairs(vectors, path) -> dict:
         if w1 in wv.index and w2 in wv.index:
             gold.append(score)
             predicted.append(float(wv.vector(w1) @ wv.vector(w2)))
-    if len(gold) >= 3:
+    if len(gold) >= MIN_SCORED:
         spearman = float(stats.spearmanr(gold, predicted).statistic)
         pearson = float(stats.pearsonr(gold, predicted).statistic)
     else:
@@ -150,8 +156,8 @@ def evaluate_analogies(vectors, path) -> dict:
     dict
         ``sections``: ``{name: {"correct": int, "total": int, "questions": int}}``
         where ``total`` counts the questions answered and ``questions`` all in the
-        section; ``accuracy`` over all answered questions (NaN if none);
-        ``coverage``: answered / all questions.
+        section; ``accuracy`` over all answered questions (NaN if fewer than
+        ``MIN_SCORED``, 20, were answered); ``coverage``: answered / all questions.
     """
     wv = WordVectors.of(vectors)
     sections: dict[str, dict] = {}
@@ -179,7 +185,7 @@ def evaluate_analogies(vectors, path) -> dict:
     correct = sum(s["correct"] for s in sections.values())
     return {
         "sections": sections,
-        "accuracy": correct / answered if answered else float("nan"),
+        "accuracy": correct / answered if answered >= MIN_SCORED else float("nan"),
         "correct": correct,
         "answered": answered,
         "coverage": answered / questions if questions else float("nan"),
@@ -210,16 +216,22 @@ def evaluate_all(vectors) -> dict:
 
 def format_scores(scores: dict) -> str:
     """``evaluate_all``'s result as a short table."""
+    def score(value: float, count: int) -> str:
+        # No score from too few pairs or questions (see MIN_SCORED), nor from a degenerate one.
+        return f"{value:6.3f}" if count >= MIN_SCORED and np.isfinite(value) else "   n/a"
+
     lines = []
     for name in ("WordSim-353", "SimLex-999"):
         s = scores[name]
         lines.append(
-            f"{name:<17} Spearman {s['spearman']:6.3f}   on {s['pairs']:>3} of {s['total']} pairs "
+            f"{name:<17} Spearman {score(s['spearman'], s['pairs'])}   on {s['pairs']:>3} of {s['total']} pairs "
             f"({1 - s['oov_ratio']:.0%} in vocabulary)"
         )
     a = scores["Google analogies"]
     lines.append(
-        f"{'Google analogies':<17} accuracy {a['accuracy']:6.3f}   on {a['answered']:>3} of "
+        f"{'Google analogies':<17} accuracy {score(a['accuracy'], a['answered'])}   on {a['answered']:>3} of "
         f"{sum(s['questions'] for s in a['sections'].values())} questions ({a['coverage']:.1%} covered)"
     )
+    if min(scores["WordSim-353"]["pairs"], scores["SimLex-999"]["pairs"], a["answered"]) < MIN_SCORED:
+        lines.append(f"(n/a: fewer than {MIN_SCORED} pairs or questions have all their words in the vocabulary)")
     return "\n".join(lines)
