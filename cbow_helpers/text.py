@@ -55,8 +55,9 @@ def _cut(text: str, start: int, size: int, limit: int) -> int:
     return end + 1
 
 
-def _pieces(text: str, size: int = _PIECE_CHARS, limit: int = _PIECE_LIMIT) -> Iterator[str]:
+def _pieces(text: str, size: int | None = None, limit: int | None = None) -> Iterator[str]:
     """``text`` in consecutive pieces, each ending after a space or line break (see ``_cut``)."""
+    size, limit = size or _PIECE_CHARS, limit or _PIECE_LIMIT
     start = 0
     while len(text) - start > size:
         end = _cut(text, start, size, limit)
