@@ -31,18 +31,19 @@ from .model import (
     softmax,
 )
 from .pca import compute_pca
-from .text import get_dict, get_windows, load_shakespeare, tokenize, tokenize_shakespeare
+from ._checks import NotEnoughMemoryError
+from .text import get_dict, get_windows, load_shakespeare, tokenize, tokenize_file, tokenize_shakespeare
 from .trainer import UNK, CBOWResult, FastCBOW, TrainingDivergedError, build_vocabulary, train_cbow
 from .vectors import context_words_to_vector, get_batches, get_training_example, word_to_one_hot_vector
 
 __all__ = [
     "analogy", "evaluate_all", "evaluate_analogies", "evaluate_word_pairs", "format_scores",
     "nearest_neighbors", "similarity",
-    "CBOWResult", "FastCBOW", "GradientCheckError", "TrainingDivergedError", "UNK",
+    "CBOWResult", "FastCBOW", "GradientCheckError", "NotEnoughMemoryError", "TrainingDivergedError", "UNK",
     "back_prop", "build_vocabulary", "check_gradients", "compute_cost", "compute_pca",
     "context_words_to_vector", "cross_entropy_loss", "format_gradient_report", "forward_prop",
     "get_batches", "get_dict", "get_training_example", "get_windows", "gradient_descent",
     "initialize_model", "load_shakespeare", "load_vectors", "numerical_gradient",
-    "relu", "save_vectors", "softmax", "tokenize", "tokenize_shakespeare", "train_cbow",
+    "relu", "save_vectors", "softmax", "tokenize", "tokenize_file", "tokenize_shakespeare", "train_cbow",
     "word_to_one_hot_vector",
 ]

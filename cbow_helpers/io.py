@@ -215,7 +215,7 @@ def check_vectors(words: Sequence[str], vectors) -> tuple[list[str], np.ndarray]
     if not finite.all():
         row, col = np.argwhere(~finite)[0]
         raise ValueError(
-            f"the vector of {words[row]!r} holds {vectors[row, col].item()!r}: every value must be a finite number "
+            f"the vector of {words[row]!r} holds {vectors[row, col].item()!r}: every value must be a finite number (not NaN or inf) "
             f"within float32's range (|x| <= {_FLOAT32_MAX:.4g}); refusing to save it"
         )
     seen = set()

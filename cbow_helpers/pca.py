@@ -53,6 +53,8 @@ def compute_pca(data, n_components: int = 2) -> np.ndarray:
         order = np.argsort(eigenvalues)[::-1][:n_components]
         components = eigenvectors[:, order]
     else:
+        if n_components > X.shape[0]:
+            raise ValueError(f"n_components must be at most the number of rows ({X.shape[0]}) for data this wide, got {n_components}")
         # The n x n covariance of very wide data would not fit in memory (100,000 columns: 75 GiB).
         # Its eigenvectors are the right singular vectors of the centred data, largest first,
         # and the SVD of an m x n matrix with m < n needs only m x n numbers.

@@ -247,7 +247,15 @@ def get_dict(data: Sequence[str]) -> tuple[dict[str, int], dict[int, str]]:
     Ind2word : dict
         The inverse mapping.
     """
-    words = sorted(set(token_list("get_dict", data)))
+    data = token_list("get_dict", data)
+    try:
+        distinct = set(data)
+    except TypeError:  # an unhashable token, such as a list
+        distinct = data
+    bad = next((w for w in distinct if not isinstance(w, str)), None)
+    if bad is not None:
+        raise TypeError(f"get_dict expects str tokens, got {type(bad).__name__}: {bad!r:.60} (tokenize the text first)")
+    words = sorted(distinct)
     word2Ind = {word: i for i, word in enumerate(words)}
     Ind2word = {i: word for i, word in enumerate(words)}
     return word2Ind, Ind2word

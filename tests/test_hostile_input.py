@@ -346,6 +346,11 @@ def test_8_unknown_word_tokens_and_tokens_that_are_not_str():
             train_cbow(bad, N=4, progress=False)
     with pytest.raises(ValueError, match="seed"):
         train_cbow(["a", "b", "c"], C=1, seed=-1, progress=False)
+    from cbow_helpers import get_dict
+
+    for bad in (["b", 1, "a"], ["b", ["a"]]):
+        with pytest.raises(TypeError, match="str tokens"):
+            get_dict(bad)
 
 
 def test_8_scores_from_a_handful_of_pairs_are_not_reported(tmp_path):
