@@ -32,8 +32,9 @@ from .model import (
     softmax,
 )
 from .pca import compute_pca
-from .text import get_dict, get_windows, load_shakespeare, tokenize, tokenize_shakespeare
+from ._checks import NotEnoughMemoryError
 from .reference import REFERENCE_CONFIG, load_model, load_reference_model, save_model
+from .text import get_dict, get_windows, load_shakespeare, tokenize, tokenize_file, tokenize_shakespeare
 from .trainer import (
     UNK,
     CBOWResult,
@@ -49,12 +50,13 @@ from .vectors import context_words_to_vector, get_batches, get_training_example,
 __all__ = [
     "analogy", "evaluate_all", "evaluate_analogies", "evaluate_word_pairs", "format_scores",
     "nearest_neighbors", "similarity", "spearman_interval",
-    "CBOWResult", "FastCBOW", "GradientCheckError", "REFERENCE_CONFIG", "TrainingDivergedError", "UNK",
+    "CBOWResult", "FastCBOW", "GradientCheckError", "NotEnoughMemoryError", "REFERENCE_CONFIG",
+    "TrainingDivergedError", "UNK",
     "back_prop", "build_vocabulary", "check_gradients", "compute_cost", "compute_pca",
     "context_windows", "context_words_to_vector", "encode", "cross_entropy_loss", "format_gradient_report", "forward_prop",
     "get_batches", "get_dict", "get_training_example", "get_windows", "gradient_descent",
     "initialize_model", "load_model", "load_reference_model", "load_shakespeare", "load_vectors",
-    "numerical_gradient", "save_model",
-    "relu", "save_vectors", "softmax", "tokenize", "tokenize_shakespeare", "train_cbow",
+    "numerical_gradient", "save_model", "relu", "save_vectors", "softmax", "tokenize", "tokenize_file",
+    "tokenize_shakespeare", "train_cbow",
     "word_to_one_hot_vector",
 ]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
+import signal
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -21,8 +24,22 @@ PLOT_GROUPS = {
 }
 
 
+# The plot's formats, by file extension, and the metadata that would make the same plot differ.
+PLOT_FORMATS = {
+    "png": {"Software": None},
+    "pdf": {"Creator": None, "Producer": None, "CreationDate": None},
+    "svg": {"Creator": None, "Date": None},
+}
+# A vocabulary without the plot's (English) words gets a plot of its most frequent words.
+PLOT_FREQUENT_WORDS = 30
+
+
 class CLIError(Exception):
     """A problem the user can fix; printed as one line, exit status 1."""
+
+
+class _Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: unwind like Ctrl-C, so that temporary files are removed."""
 
 
 def _positive_int(text: str) -> int:
@@ -45,8 +62,49 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _vocab_size(text: str) -> int:
+    value = _positive_int(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"expected an integer of at least 2 (a word and <unk>), got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {value}")
+    return value
+
+
+def _output_file(text: str) -> Path:
+    if not text:
+        raise argparse.ArgumentTypeError("expected a file name, got an empty string")
+    if text.endswith(("/", os.sep)) or Path(text).name in ("", ".", ".."):
+        raise argparse.ArgumentTypeError(f"expected a file name, got the folder {text!r}")
+    return Path(text)
+
+
+def _plot_file(text: str) -> Path:
+    path = _output_file(text)
+    if path.suffix.lower().lstrip(".") not in PLOT_FORMATS:
+        raise argparse.ArgumentTypeError(
+            f"the plot's file name must end in {', '.join('.' + f for f in PLOT_FORMATS)}, got {text!r}"
+        )
+    return path
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line (the usage is one ``--help`` away)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m cbow_helpers",
         description="Train and explore CBOW word embeddings built from scratch in numpy.",
     )
@@ -56,14 +114,17 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--corpus", default="shakespeare", help="'shakespeare' (the default) or the path of a UTF-8 text file")
     train.add_argument("--dim", type=_positive_int, default=100, help="embedding size N (default: 100)")
     train.add_argument("--window", type=_positive_int, default=2, help="context half-size C (default: 2)")
-    train.add_argument("--vocab-size", type=_positive_int, default=3000, help="largest vocabulary, counting <unk> (default: 3000)")
+    train.add_argument("--vocab-size", type=_vocab_size, default=3000, help="largest vocabulary, counting <unk> (default: 3000)")
     train.add_argument("--min-count", type=_positive_int, default=1, help="rarer words become <unk> (default: 1)")
     train.add_argument("--batch-size", type=_positive_int, default=256, help="windows per step m (default: 256)")
     train.add_argument("--epochs", type=_positive_int, default=1, help="passes over the corpus (default: 1)")
     train.add_argument("--learning-rate", type=_positive_float, default=4.0, help="SGD step size alpha (default: 4.0)")
-    train.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
-    train.add_argument("--out", type=Path, default=Path("vectors.txt"), help="vectors file, word2vec text format (default: vectors.txt)")
-    train.add_argument("--plot", type=Path, default=Path("pca.png"), help="PCA plot of chosen words (default: pca.png)")
+    train.add_argument("--seed", type=_seed, default=1, help="random seed, a non-negative integer (default: 1)")
+    train.add_argument("--out", type=_output_file, default=Path("vectors.txt"),
+                       help="vectors file, word2vec text format (default: vectors.txt; a symbolic link is followed)")
+    train.add_argument("--plot", type=_plot_file, default=Path("pca.png"),
+                       help="PCA plot of chosen words, .png, .pdf or .svg (default: pca.png)")
+    train.add_argument("--no-plot", action="store_true", help="do not draw the PCA plot")
     train.add_argument("--quiet", action="store_true", help="no progress bar and no neighbour listing")
 
     neighbors = sub.add_parser("neighbors", help="nearest neighbours of a word by cosine similarity")
@@ -76,38 +137,58 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read_corpus(spec: str) -> list[str]:
-    from .text import tokenize, tokenize_shakespeare
+def _read_corpus(spec: str, progress: bool) -> list[str]:
+    from .text import tokenize_file, tokenize_shakespeare
 
     if spec == "shakespeare":
         return list(tokenize_shakespeare())
-    path = Path(spec)
-    if not path.exists():
-        raise CLIError(f"corpus file not found: {path}")
-    if not path.is_file():
-        raise CLIError(f"corpus is not a file: {path}")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        raise CLIError(f"corpus {path} is not UTF-8 text (byte {err.start} cannot be decoded); convert it to UTF-8") from None
-    return tokenize(text)
+    return tokenize_file(spec, progress=progress)
 
 
-def plot_pca(path: Path, words: list[str], vectors: np.ndarray, groups=PLOT_GROUPS) -> None:
-    """Save a 2-D PCA scatter plot of the words of ``groups`` found in ``words``, atomically."""
+def plot_words(words: list[str], groups=PLOT_GROUPS) -> tuple[dict, str]:
+    """The words to plot, by group, and a note if they are not the groups' words.
+
+    The groups' words found in ``words``; if fewer than 2 are (a corpus in another
+    language), the ``PLOT_FREQUENT_WORDS`` first words of ``words`` (the most
+    frequent, for a trainer's vocabulary) that are not ``'.'`` or ``'<unk>'``.
+    """
+    from .trainer import UNK
+
+    present = set(words)
+    chosen = {g: [w for w in ws if w in present] for g, ws in groups.items()}
+    if sum(map(len, chosen.values())) >= 2:
+        return {g: ws for g, ws in chosen.items() if ws}, ""
+    frequent = [w for w in words if w not in (".", UNK)][:PLOT_FREQUENT_WORDS]
+    return {"most frequent words": frequent}, (
+        f"only {sum(map(len, chosen.values()))} of the plot's {sum(map(len, groups.values()))} English words "
+        f"are in the vocabulary, so the plot shows its {len(frequent)} most frequent words instead"
+    )
+
+
+def plot_pca(path: Path, words: list[str], vectors: np.ndarray, groups=PLOT_GROUPS, format: str | None = None) -> None:
+    """Save a 2-D PCA scatter plot of the words of ``groups`` found in ``words`` (not atomically).
+
+    ``format`` is png, pdf or svg (default: ``path``'s extension). Raises CLIError
+    if fewer than 2 of the words are in ``words`` or the vectors have fewer than
+    2 dimensions.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     from .evaluation import WordVectors
-    from .io import atomic_path
     from .pca import compute_pca
 
+    format = format or Path(path).suffix.lower().lstrip(".")
+    if format not in PLOT_FORMATS:
+        raise CLIError(f"cannot draw a plot as {format!r}: use {', '.join(PLOT_FORMATS)}")
     wv = WordVectors.of((words, vectors))
     chosen = [(g, w) for g, ws in groups.items() for w in ws if w in wv.index]
     if len(chosen) < 2:
-        raise CLIError("too few of the plot's words are in the vocabulary to draw a PCA plot")
+        raise CLIError(f"a PCA plot needs at least 2 words, and only {len(chosen)} of its words are in the vocabulary")
+    if wv.unit.shape[1] < 2:
+        raise CLIError(f"a 2-D PCA plot needs vectors of at least 2 numbers, these have {wv.unit.shape[1]}")
     # Unit vectors: similarity is cosine, and frequent words have long vectors.
     coords = compute_pca(np.array([wv.vector(w) for _, w in chosen]), 2)
     colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"]
@@ -122,43 +203,94 @@ def plot_pca(path: Path, words: list[str], vectors: np.ndarray, groups=PLOT_GROU
             ax.annotate(w, (x, y), xytext=(4, 3), textcoords="offset points", fontsize=10)
     ax.set_xlabel("principal component 1")
     ax.set_ylabel("principal component 2")
-    ax.set_title("CBOW embeddings of chosen words, projected by PCA")
-    ax.legend(loc="best", fontsize=9)
-    fig.tight_layout()
-    with atomic_path(path, suffix=".png") as tmp:
-        fig.savefig(tmp, format="png", dpi=100, metadata={"Software": None})
+    title = "the most frequent words" if list(groups) == ["most frequent words"] else "chosen words"
+    ax.set_title(f"CBOW embeddings of {title}, projected by PCA")
+    if len(groups) > 1:
+        ax.legend(loc="best", fontsize=9)
+    with warnings.catch_warnings():
+        # A word in a script the font lacks (emoji, Chinese) is drawn as boxes: no need to say so.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        fig.tight_layout()
+        with matplotlib.rc_context({"svg.hashsalt": "cbow_helpers"}):  # the same plot gives the same SVG
+            fig.savefig(path, format=format, dpi=100, metadata=PLOT_FORMATS[format])
     plt.close(fig)
+
+
+def _check_outputs(args) -> list[tuple[str, Path]]:
+    """The outputs as (flag, path), checked before any work: one line naming the flag if one cannot be written."""
+    from .io import output_target
+
+    outputs = [("--out", args.out)] + ([] if args.no_plot else [("--plot", args.plot)])
+    corpus = None if args.corpus == "shakespeare" else Path(os.path.realpath(args.corpus))
+    seen: dict[Path, str] = {}
+    for flag, path in outputs:
+        try:
+            target = output_target(path)
+        except ValueError as err:
+            raise CLIError(f"{flag}: {err}") from None
+        if target == corpus:
+            raise CLIError(f"{flag} {path} is the corpus file: writing it would destroy the corpus")
+        if target in seen:
+            raise CLIError(f"{seen[target]} and {flag} name the same file ({path}): give them different names")
+        seen[target] = flag
+    return outputs
 
 
 def cmd_train(args) -> int:
     from .evaluation import WordVectors, nearest_neighbors
-    from .io import atomic_path, save_vectors
+    from .io import PendingFile, check_vectors, write_vectors
     from .trainer import train_cbow
 
     say = (lambda *a: None) if args.quiet else print
     t0 = time.perf_counter()
-    tokens = _read_corpus(args.corpus)
-    if len(tokens) < 2 * args.window + 1:
-        raise CLIError(
-            f"the corpus has {len(tokens)} tokens, too few for one window of 2C+1 = {2 * args.window + 1} words "
-            "(use a larger corpus or a smaller --window)"
+    outputs = _check_outputs(args)
+    # Temporary files beside the outputs, made now: a folder that cannot be written fails here,
+    # not after training. Nothing is renamed onto an output until every output is complete.
+    pending: list[PendingFile] = []
+    try:
+        for flag, path in outputs:
+            try:
+                pending.append(PendingFile(path))
+            except OSError as err:
+                raise CLIError(f"{flag}: cannot write {path}: {err.strerror or err}") from None
+        tokens = _read_corpus(args.corpus, progress=not args.quiet)
+        if len(tokens) < 2 * args.window + 1:
+            raise CLIError(
+                f"the corpus has {len(tokens)} tokens, too few for one window of 2C+1 = {2 * args.window + 1} words "
+                "(use a larger corpus or a smaller --window)"
+            )
+        say(f"corpus: {len(tokens):,} tokens ({time.perf_counter() - t0:.1f} s to load)")
+        result = train_cbow(
+            tokens, N=args.dim, C=args.window, vocab_size=args.vocab_size, min_count=args.min_count,
+            batch_size=args.batch_size, epochs=args.epochs, learning_rate=args.learning_rate, seed=args.seed,
+            progress=not args.quiet,
         )
-    say(f"corpus: {len(tokens):,} tokens ({time.perf_counter() - t0:.1f} s to load)")
-    result = train_cbow(
-        tokens, N=args.dim, C=args.window, vocab_size=args.vocab_size, min_count=args.min_count,
-        batch_size=args.batch_size, epochs=args.epochs, learning_rate=args.learning_rate, seed=args.seed,
-        progress=not args.quiet,
-    )
-    words, vectors = result.words, result.embeddings
-    # Write both outputs to temporary files first, so that a failure leaves neither half-done.
-    with atomic_path(args.out) as tmp_vectors:
-        save_vectors(tmp_vectors, words, vectors)
-        plot_pca(args.plot, words, vectors)
+        del tokens
+        words, vectors = check_vectors(result.words, result.embeddings)
+        write_vectors(pending[0].tmp, words, vectors)
+        written = [str(args.out)]
+        if not args.no_plot:
+            groups, note = plot_words(words)
+            try:
+                plot_pca(pending[1].tmp, words, vectors, groups, format=args.plot.suffix.lower().lstrip("."))
+                written.append(str(args.plot))
+            except CLIError as err:
+                # The vectors are the work: they are kept; the plot is left as it was.
+                note = f"no plot written to {args.plot}: {err}"
+                pending.pop().discard()
+            if note:
+                print(f"note: {note}", file=sys.stderr)
+        for file in pending:
+            file.commit()
+    except BaseException:
+        for file in pending:
+            file.discard()
+        raise
     say(
         f"trained V={len(words):,} words, N={args.dim} in {time.perf_counter() - t0:.1f} s "
         f"({result.examples_per_second:,.0f} windows/s); final loss {np.mean(result.losses[-50:]):.3f}"
     )
-    say(f"wrote {args.out} and {args.plot}")
+    say(f"wrote {' and '.join(written)}")
     wv = WordVectors.of((words, vectors))  # normalised once for all the showcase words
     for word in SHOWCASE_WORDS:
         if word in wv.index:
@@ -167,8 +299,9 @@ def cmd_train(args) -> int:
 
 
 def _vectors_file(path: Path) -> Path:
-    if not path.is_file():
-        raise CLIError(f"vectors file not found: {path}")
+    from .io import _regular_file
+
+    _regular_file(path, "vectors file")  # not found, or a directory, device or FIFO: one line
     return path
 
 
@@ -188,19 +321,49 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def _on_signal(signum, frame):
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # a second signal must not cut the clean-up short
+        signal.signal(sig, signal.SIG_IGN)
+    raise _Terminated(signum)
+
+
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from .trainer import TrainingDivergedError
 
+    # SIGTERM (kill, a job scheduler) and SIGHUP (a closed terminal) unwind like Ctrl-C,
+    # so that no temporary file is left behind.
+    previous = {}
+    if hasattr(signal, "SIGHUP") and _in_main_thread():
+        previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         return {"train": cmd_train, "neighbors": cmd_neighbors, "evaluate": cmd_evaluate}[args.command](args)
     except (CLIError, TrainingDivergedError, ValueError, OSError) as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(f"error: {_one_line(err)}", file=sys.stderr)
+        return 1
+    except MemoryError as err:
+        print(f"error: out of memory: {_one_line(err)}", file=sys.stderr)
         return 1
     except KeyError as err:
-        print(f"error: {err.args[0]}", file=sys.stderr)
+        print(f"error: {_one_line(err.args[0] if err.args else err)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except _Terminated as err:
+        print(f"terminated by {signal.Signals(err.args[0]).name}", file=sys.stderr)
+        return 128 + err.args[0]
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _in_main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _one_line(message) -> str:
+    return " ".join(str(message).split())

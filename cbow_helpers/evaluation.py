@@ -19,6 +19,11 @@ from typing import Sequence
 import numpy as np
 from scipy import stats
 
+#: Fewer pairs (or analogy questions) in the vocabulary than this give no score: a Spearman
+#: correlation from a handful of pairs is mostly noise (its standard error is about
+#: 1/sqrt(pairs - 3), 0.24 at 20 pairs), and so is an accuracy over a few questions.
+MIN_SCORED = 20
+
 
 @dataclasses.dataclass(frozen=True)
 class WordVectors:
@@ -119,7 +124,7 @@ def evaluate_word_pairs(vectors, path) -> dict:
         (pairs in the file) and ``oov_ratio`` (the share of pairs left out, 0..1),
         ``gold`` and ``predicted`` (the human scores and cosine similarities of the
         pairs used, for ``spearman_interval``). The correlations are NaN when fewer
-        than 3 pairs are in the vocabulary.
+        than ``MIN_SCORED`` (20) pairs are in the vocabulary: too few to mean anything.
     """
     wv = WordVectors.of(vectors)
     gold, predicted, total = [], [], 0
@@ -128,7 +133,7 @@ def evaluate_word_pairs(vectors, path) -> dict:
         if w1 in wv.index and w2 in wv.index:
             gold.append(score)
             predicted.append(float(wv.vector(w1) @ wv.vector(w2)))
-    if len(gold) >= 3:
+    if len(gold) >= MIN_SCORED:
         spearman = float(stats.spearmanr(gold, predicted).statistic)
         pearson = float(stats.pearsonr(gold, predicted).statistic)
     else:
@@ -181,8 +186,8 @@ def evaluate_analogies(vectors, path) -> dict:
     dict
         ``sections``: ``{name: {"correct": int, "total": int, "questions": int}}``
         where ``total`` counts the questions answered and ``questions`` all in the
-        section; ``accuracy`` over all answered questions (NaN if none);
-        ``coverage``: answered / all questions.
+        section; ``accuracy`` over all answered questions (NaN if fewer than
+        ``MIN_SCORED``, 20, were answered); ``coverage``: answered / all questions.
     """
     wv = WordVectors.of(vectors)
     sections: dict[str, dict] = {}
@@ -210,7 +215,7 @@ def evaluate_analogies(vectors, path) -> dict:
     correct = sum(s["correct"] for s in sections.values())
     return {
         "sections": sections,
-        "accuracy": correct / answered if answered else float("nan"),
+        "accuracy": correct / answered if answered >= MIN_SCORED else float("nan"),
         "correct": correct,
         "answered": answered,
         "coverage": answered / questions if questions else float("nan"),
@@ -242,16 +247,23 @@ def evaluate_all(vectors) -> dict:
 def format_scores(scores: dict, digits: int = 3) -> str:
     """``evaluate_all``'s result as a short table, scores rounded to ``digits`` decimals."""
     width = digits + 3
+
+    def score(value: float, count: int) -> str:
+        # No score from too few pairs or questions (see MIN_SCORED), nor from a degenerate one.
+        return f"{value:{width}.{digits}f}" if count >= MIN_SCORED and np.isfinite(value) else f"{'n/a':>{width}}"
+
     lines = []
     for name in ("WordSim-353", "SimLex-999"):
         s = scores[name]
         lines.append(
-            f"{name:<17} Spearman {s['spearman']:{width}.{digits}f}   on {s['pairs']:>3} of {s['total']} pairs "
+            f"{name:<17} Spearman {score(s['spearman'], s['pairs'])}   on {s['pairs']:>3} of {s['total']} pairs "
             f"({1 - s['oov_ratio']:.0%} in vocabulary)"
         )
     a = scores["Google analogies"]
     lines.append(
-        f"{'Google analogies':<17} accuracy {a['accuracy']:{width}.{digits}f}   on {a['answered']:>3} of "
+        f"{'Google analogies':<17} accuracy {score(a['accuracy'], a['answered'])}   on {a['answered']:>3} of "
         f"{sum(s['questions'] for s in a['sections'].values())} questions ({a['coverage']:.1%} covered)"
     )
+    if min(scores["WordSim-353"]["pairs"], scores["SimLex-999"]["pairs"], a["answered"]) < MIN_SCORED:
+        lines.append(f"(n/a: fewer than {MIN_SCORED} pairs or questions have all their words in the vocabulary)")
     return "\n".join(lines)

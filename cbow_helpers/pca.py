@@ -6,13 +6,18 @@ import numbers
 
 import numpy as np
 
+# Above this many columns, the components come from an SVD rather than the covariance matrix.
+_COVARIANCE_MAX_COLUMNS = 4096
+
 
 def compute_pca(data, n_components: int = 2) -> np.ndarray:
     """Project the rows of ``data`` onto their first principal components.
 
     Three steps: centre each column, compute the covariance matrix of the
     columns, and take the eigenvectors with the largest eigenvalues. The
-    input is never modified.
+    input is never modified. For data with more than 4096 columns the same
+    components come from a singular value decomposition of the centred data,
+    because the n x n covariance matrix would be too large to hold.
 
     Each component's sign is fixed so that its largest-magnitude entry is
     positive (an eigenvector's sign is arbitrary); scikit-learn's PCA gives the
@@ -42,10 +47,18 @@ def compute_pca(data, n_components: int = 2) -> np.ndarray:
     ):
         raise ValueError(f"n_components must be an int from 1 to {X.shape[1]} (the number of columns), got {n_components!r}")
     X_centred = X - X.mean(axis=0)  # a new array: data is left as it was
-    covariance = X_centred.T @ X_centred / (X.shape[0] - 1)
-    eigenvalues, eigenvectors = np.linalg.eigh(covariance)  # ascending order
-    order = np.argsort(eigenvalues)[::-1][:n_components]
-    components = eigenvectors[:, order]
+    if X.shape[1] <= _COVARIANCE_MAX_COLUMNS:
+        covariance = X_centred.T @ X_centred / (X.shape[0] - 1)
+        eigenvalues, eigenvectors = np.linalg.eigh(covariance)  # ascending order
+        order = np.argsort(eigenvalues)[::-1][:n_components]
+        components = eigenvectors[:, order]
+    else:
+        if n_components > X.shape[0]:
+            raise ValueError(f"n_components must be at most the number of rows ({X.shape[0]}) for data this wide, got {n_components}")
+        # The n x n covariance of very wide data would not fit in memory (100,000 columns: 75 GiB).
+        # Its eigenvectors are the right singular vectors of the centred data, largest first,
+        # and the SVD of an m x n matrix with m < n needs only m x n numbers.
+        components = np.linalg.svd(X_centred, full_matrices=False)[2][:n_components].T
     signs = np.sign(components[np.argmax(np.abs(components), axis=0), np.arange(n_components)])
     components = components * np.where(signs == 0, 1.0, signs)
     return X_centred @ components

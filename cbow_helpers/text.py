@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import functools
 import hashlib
 import importlib.metadata
@@ -14,6 +15,7 @@ from typing import Iterator, Sequence
 
 import emoji
 from nltk.tokenize import word_tokenize
+from tqdm import tqdm
 
 from ._checks import token_list
 from .io import atomic_write_text
@@ -26,8 +28,67 @@ _PUNCTUATION_RUN = re.compile(r"[,!?;-]+")
 TOKENIZER_VERSION = 1
 
 
+# nltk's tokenizer gets the text in pieces of about this many characters: nltk 3.10 stops any
+# one regular-expression call after 5 s, which a whole corpus of some 30 MB can take.
+_PIECE_CHARS = 1 << 20
+# A piece is cut after a space or a line break, where it makes no difference to the tokens; only a
+# run of more than this many characters with neither is cut where it stands.
+_PIECE_LIMIT = 8 * _PIECE_CHARS
+# Files are read in blocks of this many bytes.
+_BLOCK_BYTES = 1 << 20
+
+
 def _keep(token: str) -> bool:
     return token.isalpha() or token == "." or emoji.is_emoji(token)
+
+
+def _cut(text: str, start: int, size: int, limit: int) -> int:
+    """Where the piece of ``text`` that begins at ``start`` ends: just after a space or line break.
+
+    The last one within ``size`` characters, else the first one after, else (beyond
+    ``limit`` characters, or the text's end) ``start + limit``.
+    """
+    end = max(text.rfind(" ", start, start + size), text.rfind("\n", start, start + size))
+    if end < start:
+        found = [i for i in (text.find(" ", start + size, start + limit), text.find("\n", start + size, start + limit)) if i >= 0]
+        end = min(found) if found else start + limit - 1
+    return end + 1
+
+
+def _pieces(text: str, size: int | None = None, limit: int | None = None) -> Iterator[str]:
+    """``text`` in consecutive pieces, each ending after a space or line break (see ``_cut``)."""
+    size, limit = size or _PIECE_CHARS, limit or _PIECE_LIMIT
+    start = 0
+    while len(text) - start > size:
+        end = _cut(text, start, size, limit)
+        yield text[start:end]
+        start = end
+    if start < len(text):
+        yield text[start:]
+
+
+def _tokenize_piece(piece: str) -> Iterator[str]:
+    """The course's pipeline (see ``tokenize``) on one piece of text."""
+    data = _PUNCTUATION_RUN.sub(".", piece)
+    if not data.strip():
+        return
+    for token in word_tokenize(data, preserve_line=True):
+        if len(token) > 1 and token.endswith(".") and token.strip("."):
+            pieces = (token[:-1], ".")
+        else:
+            pieces = (token,)
+        for part in pieces:
+            if _keep(part):
+                yield part.lower()
+
+
+def _tokenize_pieces(pieces) -> list[str]:
+    """The tokens of consecutive pieces of a text; equal tokens share one str object."""
+    tokens: list[str] = []
+    interned: dict[str, str] = {}
+    for piece in pieces:
+        tokens.extend(interned.setdefault(token, token) for token in _tokenize_piece(piece))
+    return tokens
 
 
 def tokenize(corpus: str) -> list[str]:
@@ -42,6 +103,13 @@ def tokenize(corpus: str) -> list[str]:
        and ``'.'``, because without nltk's sentence splitter only the very last
        period of the text is split off;
     4. tokens are lowercased and only alphabetic words, ``'.'`` and emoji are kept.
+
+    A long text goes to nltk in pieces of about a million characters, cut after
+    a space or a line break: the tokens are the same as from one call (the only
+    exception, a run of over eight million characters without a space or line
+    break, is cut where it stands), and no call comes near nltk's 5-second limit
+    per regular expression. Equal tokens share one str object, so the list costs
+    a pointer per token plus its distinct words.
 
     Parameters
     ----------
@@ -63,19 +131,73 @@ def tokenize(corpus: str) -> list[str]:
             f"tokenize expects the corpus as a str, got {type(corpus).__name__}: {corpus!r:.60}"
             + (" (decode bytes first, e.g. data.decode('utf-8'))" if isinstance(corpus, bytes) else "")
         )
-    data = _PUNCTUATION_RUN.sub(".", corpus)
-    if not data.strip():
-        return []
-    tokens = []
-    for token in word_tokenize(data, preserve_line=True):
-        if len(token) > 1 and token.endswith(".") and token.strip("."):
-            pieces = (token[:-1], ".")
-        else:
-            pieces = (token,)
-        for piece in pieces:
-            if _keep(piece):
-                tokens.append(piece.lower())
-    return tokens
+    return _tokenize_pieces(_pieces(corpus))
+
+
+def _decoded_pieces(path: Path, bar) -> Iterator[str]:
+    """The text of a UTF-8 file, read in blocks and cut into pieces as ``_pieces`` cuts a str."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    pending = ""
+    offset = 0  # bytes read before the current block
+    with path.open("rb") as f:
+        while True:
+            block = f.read(_BLOCK_BYTES)
+            try:
+                text = decoder.decode(block, final=not block)
+            except UnicodeDecodeError as err:
+                raise ValueError(
+                    f"{path} is not UTF-8 text (byte {offset - len(decoder.getstate()[0]) + err.start} cannot be "
+                    "decoded); convert it to UTF-8"
+                ) from None
+            if offset == 0:
+                text = text.removeprefix("\ufeff")  # a byte-order mark is not text
+            offset += len(block)
+            bar.update(len(block))
+            pending += text
+            start = 0
+            while len(pending) - start > _PIECE_CHARS and (block or start < len(pending)):
+                end = _cut(pending, start, _PIECE_CHARS, _PIECE_LIMIT)
+                if end >= len(pending) and block:
+                    break  # the piece may go on in the next block
+                yield pending[start:end]
+                start = end
+            pending = pending[start:]
+            if not block:
+                if pending:
+                    yield pending
+                return
+
+
+def tokenize_file(path, progress: bool = False) -> list[str]:
+    """``tokenize`` of a UTF-8 text file, read in blocks: the file is never held in memory whole.
+
+    Parameters
+    ----------
+    path : str or Path
+        A regular file (not a directory, device or pipe).
+    progress : bool
+        Show a progress bar (for files above a few megabytes).
+
+    Returns
+    -------
+    list of str
+        The same tokens as ``tokenize(Path(path).read_text(encoding="utf-8"))``
+        (a leading byte-order mark is dropped).
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no such file.
+    ValueError
+        If it is not a regular file, or not UTF-8 text (naming the first bad byte).
+    """
+    from .io import _regular_file
+
+    path = Path(path)
+    size = _regular_file(path, "corpus file").st_size
+    with tqdm(total=size, unit="B", unit_scale=True, desc="reading corpus",
+              disable=not progress or size < 4 * _BLOCK_BYTES) as bar:
+        return _tokenize_pieces(_decoded_pieces(path, bar))
 
 
 def _check_context_half_size(C) -> int:
@@ -125,7 +247,15 @@ def get_dict(data: Sequence[str]) -> tuple[dict[str, int], dict[int, str]]:
     Ind2word : dict
         The inverse mapping.
     """
-    words = sorted(set(token_list("get_dict", data)))
+    data = token_list("get_dict", data)
+    try:
+        distinct = set(data)
+    except TypeError:  # an unhashable token, such as a list
+        distinct = data
+    bad = next((w for w in distinct if not isinstance(w, str)), None)
+    if bad is not None:
+        raise TypeError(f"get_dict expects str tokens, got {type(bad).__name__}: {bad!r:.60} (tokenize the text first)")
+    words = sorted(distinct)
     word2Ind = {word: i for i, word in enumerate(words)}
     Ind2word = {i: word for i, word in enumerate(words)}
     return word2Ind, Ind2word

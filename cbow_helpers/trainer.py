@@ -26,7 +26,7 @@ import scipy.sparse
 from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
-from ._checks import positive_int, positive_number, token_list
+from ._checks import check_memory, positive_int, positive_number, seed_value, token_list
 from .model import initialize_model
 
 UNK = "<unk>"
@@ -36,8 +36,18 @@ UNK = "<unk>"
 _EXP_SAFE = 40.0
 
 
+# Divergence: the mean loss of the last _LOSS_WINDOW batches above _LOSS_FACTOR times the first
+# batch's loss (about log V, a uniform guess), or a weight vector longer than _WEIGHT_LIMIT.
+# On Shakespeare with the defaults (learning_rate=4.0) the mean loss only falls from its start
+# (8.01), the longest row of W2 stays near 8 and W1's largest entry near 6; at
+# learning_rate=400 the mean loss climbs past 400 and the weights past 1e4.
+_LOSS_WINDOW = 20
+_LOSS_FACTOR = 2.0
+_WEIGHT_LIMIT = 1e4
+
+
 class TrainingDivergedError(FloatingPointError):
-    """The loss became NaN or infinite during training."""
+    """Training diverged: the loss became NaN or infinite, rose far above its start, or the weights exploded."""
 
 
 @dataclasses.dataclass
@@ -104,18 +114,30 @@ def build_vocabulary(tokens: Sequence[str], vocab_size: int | None = None, min_c
     Words seen fewer than ``min_count`` times, and all but the ``vocab_size - 1``
     most frequent words when ``vocab_size`` is given, are replaced by one token
     ``'<unk>'``, which takes the last index. Ties in frequency are broken
-    alphabetically, so the vocabulary does not depend on hash order.
+    alphabetically, so the vocabulary does not depend on hash order. A corpus
+    that already marks unknown words with ``'<unk>'`` keeps them in that token.
+
+    Raises TypeError if a token is not a str.
 
     Returns
     -------
     word2Ind : dict
     Ind2word : dict
     """
-    counts = collections.Counter(tokens)
+    try:
+        counts = collections.Counter(tokens)
+        bad = next((w for w in counts if not isinstance(w, str)), None)
+    except TypeError:  # an unhashable token, such as a list
+        counts, bad = {}, next((t for t in tokens if not isinstance(t, str)), None)
+    if bad is not None:
+        raise TypeError(f"tokens must be str, got {type(bad).__name__}: {bad!r:.60} (tokenize the text first)")
+    unknown = counts.pop(UNK, 0)
     ranked = sorted((w for w, c in counts.items() if c >= min_count), key=lambda w: (-counts[w], w))
-    if vocab_size is not None and len(ranked) > vocab_size:
-        ranked = ranked[: vocab_size - 1]
-    if len(ranked) < len(counts):
+    needs_unk = len(ranked) < len(counts) or unknown > 0
+    if vocab_size is not None and len(ranked) + needs_unk > vocab_size:
+        ranked = ranked[: vocab_size - 1]  # '<unk>' takes the last place
+        needs_unk = True
+    if needs_unk:
         ranked.append(UNK)
     word2Ind = {w: i for i, w in enumerate(ranked)}
     return word2Ind, {i: w for w, i in word2Ind.items()}
@@ -334,6 +356,36 @@ class FastCBOW:
         )
 
 
+def _diverged(model, recent, first, step, epoch, learning_rate):
+    if recent > _LOSS_FACTOR * first:
+        what = (f"the mean loss of the last {min(step + 1, _LOSS_WINDOW)} batches rose to {recent:.4g}, "
+                f"more than {_LOSS_FACTOR:g} times its start ({first:.4g})")
+    else:
+        w1, w2 = float(np.abs(model.W1T).max()), model._w2_norm_max
+        what = f"the weights exploded (largest entry of W1 {w1:.3g}, longest row of W2 {w2:.3g})"
+    raise TrainingDivergedError(
+        f"training diverged: {what} at step {step} (epoch {epoch + 1}) with learning_rate={learning_rate}; "
+        "try a smaller learning rate"
+    )
+
+
+def _check_training_memory(n_tokens, n_windows, V, N, C, m, total_steps) -> None:
+    """NotEnoughMemoryError if ``train_cbow`` would need more memory than is available.
+
+    The peak, in bytes: the weights (float64 from ``initialize_model`` while their float32
+    copies are made, about 32 V N), a batch's logits (4 m V), the token ids, windows and
+    their shuffled order (4 + (8C + 12) per window), and the losses (8 per step).
+    """
+    parts = {
+        f"the weights (V={V:,} words x N={N:,}; use a smaller N)": 32.0 * V * N,
+        f"a batch's scores (m={m:,} windows x V={V:,} words; use a smaller batch size)": 4.0 * m * V,
+        f"the {n_windows:,} windows (use a smaller corpus)": 4.0 * n_tokens + (8.0 * C + 12) * n_windows,
+        f"the losses of {total_steps:,} steps (use fewer epochs)": 8.0 * total_steps,
+    }
+    largest = max(parts, key=parts.get)
+    check_memory(sum(parts.values()), "training", f"the largest part is {largest}")
+
+
 def train_cbow(
     tokens: Sequence[str],
     *,
@@ -394,7 +446,13 @@ def train_cbow(
     ValueError
         For a bad argument (naming it) or fewer than 2C+1 tokens.
     TrainingDivergedError
-        If the loss becomes NaN or infinite (try a smaller learning rate).
+        If the loss becomes NaN or infinite, if the mean loss of the last 20
+        batches rises above twice the loss of the first batch, or if a weight
+        vector's length passes 1e4 (try a smaller learning rate). Detection
+        only: a run that does not diverge computes exactly the same numbers.
+    NotEnoughMemoryError
+        (a ValueError and a MemoryError) if training would need more memory
+        than the machine has available; raised before allocating.
     """
     N, C, batch_size, epochs, min_count = (
         positive_int(name, value)
@@ -402,22 +460,32 @@ def train_cbow(
     )
     if vocab_size is not None:
         vocab_size = positive_int("vocab_size", vocab_size)
+    if vocab_size is not None and vocab_size < 2:
+        raise ValueError(f"vocab_size must be at least 2 (a word and '<unk>'), got {vocab_size}")
     learning_rate = positive_number("learning_rate", learning_rate)
     if max_steps is not None:
         max_steps = positive_int("max_steps", max_steps)
+    seed = seed_value("seed", seed)
     tokens = token_list("train_cbow", tokens)
     if len(tokens) < 2 * C + 1:
         raise ValueError(f"train_cbow needs at least 2C+1 = {2 * C + 1} tokens for one window, got {len(tokens)}")
 
     word2Ind, Ind2word = build_vocabulary(tokens, vocab_size, min_count)
     V = len(word2Ind)
-    context, center = context_windows(encode(tokens, word2Ind), C)
-    n_windows = len(center)
-    model = FastCBOW(*initialize_model(N, V, random_seed=seed))
-    rng = np.random.default_rng(seed)
+    if V < 2:
+        raise ValueError(
+            f"the vocabulary has a single word, {Ind2word[0]!r}: CBOW needs at least 2 distinct words to "
+            "tell apart (use a corpus with more distinct words" + (", or a smaller min_count)" if min_count > 1 else ")")
+        )
+    n_windows = len(tokens) - 2 * C
     steps_per_epoch = math.ceil(n_windows / batch_size)
     total_steps = steps_per_epoch * epochs if max_steps is None else min(max_steps, steps_per_epoch * epochs)
+    _check_training_memory(len(tokens), n_windows, V, N, C, min(batch_size, n_windows), total_steps)
+    context, center = context_windows(encode(tokens, word2Ind), C)
+    model = FastCBOW(*initialize_model(N, V, random_seed=seed))
+    rng = np.random.default_rng(seed)
     losses = np.empty(total_steps)
+    loss_limit = None  # _LOSS_FACTOR times the first batch's loss
     # The bar refreshes every 1/40 of the run, not on a timer, so that the same run prints the same lines.
     bar = tqdm(total=total_steps, disable=not progress, unit="batch", desc="training CBOW",
                miniters=max(1, total_steps // 40), mininterval=0, maxinterval=float("inf"))
@@ -440,6 +508,11 @@ def train_cbow(
                             f"with learning_rate={learning_rate}; try a smaller learning rate"
                         )
                     losses[step] = loss
+                    if loss_limit is None:
+                        loss_limit = _LOSS_FACTOR * loss
+                    recent = losses[max(0, step + 1 - _LOSS_WINDOW) : step + 1].mean()
+                    if recent > loss_limit or not model._w2_norm_max < _WEIGHT_LIMIT:
+                        _diverged(model, recent, losses[0], step, epoch, learning_rate)
                     step += 1
                     if progress:
                         if step % bar.miniters == 0 or step == total_steps:
@@ -447,6 +520,8 @@ def train_cbow(
                             recent = np.mean(losses[max(0, step - bar.miniters):step])
                             bar.set_postfix(loss=f"{recent:.3f}", ex_s=f"{rate:,.0f}", refresh=False)
                         bar.update(1)
+                if not np.abs(model.W1T).max() < _WEIGHT_LIMIT:
+                    _diverged(model, recent, losses[0], step - 1, epoch, learning_rate)
     finally:
         bar.close()
         model.close()
