@@ -159,10 +159,20 @@ def copy_assets(node_modules: Path, static: Path) -> None:
                 shutil.copy2(source, target)
             else:
                 raise BuildError(f"{source} is missing: the npm package {package} is not the pinned one")
-    shutil.copy2(TEMPLATES / "course.css", static / "course.css")
+    for name in ("course.css", "fit_slides.js"):
+        shutil.copy2(TEMPLATES / name, static / name)
 
 
 # --------------------------------------------------------------------------- pages and decks
+
+def drop_blank_streams(nb):
+    """Without the stream outputs that hold only whitespace (a progress bar's closing newline),
+    which would show as an empty box."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and not o.text.strip())]
+    return nb
+
 
 def exporters():
     from nbconvert import HTMLExporter, SlidesExporter
@@ -193,6 +203,14 @@ def exporters():
     # Cells tagged by the slide plan show only their output in a deck (a figure without its code).
     deck.register_preprocessor(TagRemovePreprocessor(remove_input_tags={"slides-hide-input"}), enabled=True)
     return page, deck
+
+
+def coalesce_streams(nb):
+    """A progress bar is saved as many stream outputs joined by carriage returns: keep its last state."""
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
+    nb, _ = CoalesceStreamsPreprocessor().preprocess(nb, {})
+    return nb
 
 
 def links(index: int, stems: list[str], titles: list[str], kind: str) -> dict:
@@ -266,6 +284,7 @@ def build(out: Path) -> dict:
             counts.append(expected_slide_count(nb))
             if counts[-1] < 2:
                 raise BuildError(f"{path.name} has no slide metadata: run python tools/apply_slide_plan.py")
+            nb = drop_blank_streams(coalesce_streams(nb))
             resources = {"metadata": {"name": titles[i], "path": str(NOTEBOOKS)}}
             body, _ = page.from_notebook_node(nb, resources={**resources, "cbow": links(i, stems, titles, "page")})
             (tmp / "notebooks" / f"{path.stem}.html").write_text(body, encoding="utf-8")
