@@ -144,6 +144,12 @@ class Visit:
         return report["typeset"]
 
 
+def count_images(nb):
+    figures = sum("".join(c["source"]).count("![") for c in nb["cells"] if c["cell_type"] == "markdown")
+    plots = sum("image/png" in o.get("data", {}) for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"])
+    return figures + plots
+
+
 REVEAL = "require('../_static/reveal.js/dist/reveal.js')"
 
 
@@ -184,7 +190,7 @@ def test_deck(browser, site, stem):
             page.keyboard.press("Space")
         second = page.evaluate(f"() => {{ const R = {REVEAL}; return R.getSlides().indexOf(R.getCurrentSlide()); }}")
         assert second == 1, f"after {fragments + 1} presses of space the deck shows slide {second + 1}, not 2"
-        page.keyboard.press("ArrowLeft")
+        page.keyboard.press("PageUp")
         assert page.evaluate(f"() => {{ const R = {REVEAL}; return R.getSlides().indexOf(R.getCurrentSlide()); }}") == 0
 
         # A screenshot of one slide, every fragment shown, for a person to look at.
@@ -204,7 +210,8 @@ def test_page(browser, site, stem):
     visit = Visit(browser, out / "notebooks" / f"{stem}.html")
     try:
         visit.check_offline_and_clean()
-        assert visit.check_images() > 0
+        nb = json.loads((ROOT / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))
+        assert visit.check_images() == count_images(nb), "every figure of the notebook is on its page"
         visit.check_math()
         links = visit.page.evaluate("() => [...document.querySelectorAll('nav.cbow-page-nav a')].map(a => a.href)")
         targets = [Path(link.removeprefix("file://")) for link in links]
