@@ -1,0 +1,240 @@
+"""The slide decks and the site, opened in a real browser with the network cut off.
+
+Builds the site with tools/build_site.py (into build/site), then opens every deck, page and the
+index in Debian's Chromium, driven by Playwright, with every request that is not file:// aborted,
+and checks what a person would see: no outside request, no console error, the slide count of the
+notebook's metadata, every image loaded, every formula typeset, no slide taller than the screen,
+and the keyboard moving to the next slide. Saves a screenshot of one slide per deck under
+build/screenshots/.
+
+Not part of the default `pytest` (marker `browser`, deselected in pyproject.toml); .ci/run runs it:
+
+    pytest -m browser tests/test_browser.py
+
+Skipped, with the reason, where /usr/bin/chromium, Playwright or Node.js/npm is missing; with
+CBOW_REQUIRE_BROWSER=1 in the environment (as in .ci/run) a missing tool fails instead.
+"""
+
+import importlib.util
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+SCREEN = {"width": 1280, "height": 720}
+SCREENSHOTS = ROOT / "build" / "screenshots"
+STEMS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+# The slide each deck's screenshot shows (index among all slides, 0-based): one with a figure,
+# a formula or a code cell with its output, the things that must be readable at 1280x720.
+SCREENSHOT_SLIDE = {
+    "00_word_embeddings": 3, "01_tokenization": 11, "02_sliding_windows": 2,
+    "03_one_hot_vectors": 5, "04_cbow_architecture": 0, "05_forward_backward": 9,
+    "06_training": 3, "07_pca_visualisation": 8, "08_evaluation_and_scale": 12,
+}
+
+
+def missing_tool():
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"{CHROMIUM} is missing (Debian: apt-get install chromium)"
+    if importlib.util.find_spec("playwright") is None:
+        return "the Python package playwright is missing (pip install -r requirements-ci.txt)"
+    if shutil.which("npm") is None or shutil.which("node") is None:
+        return "Node.js/npm is missing: tools/build_site.py installs the web assets with npm ci"
+    return None
+
+
+def load_builder():
+    spec = importlib.util.spec_from_file_location("build_site", ROOT / "tools" / "build_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def site():
+    reason = missing_tool()
+    if reason:
+        if os.environ.get("CBOW_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    builder = load_builder()
+    out = ROOT / "build" / "site"
+    counts = builder.build(out)
+    return out, counts
+
+
+@pytest.fixture(scope="module")
+def browser(site):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """A page opened with the network cut off, recording what a person would not see."""
+
+    def __init__(self, browser, path: Path, query: str = ""):
+        self.context = browser.new_context(viewport=SCREEN)
+        self.page = self.context.new_page()
+        self.outside, self.failed, self.errors = [], [], []
+        self.page.route("**/*", self._route)
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.goto(path.as_uri() + query, wait_until="load")
+        self.page.wait_for_function("() => window.MathJax && MathJax.Hub && MathJax.isReady")
+        self.page.evaluate("() => new Promise(done => MathJax.Hub.Queue(() => done(true)))")
+        self.page.evaluate("""() => Promise.all([...document.images].map(img => img.complete ? null :
+            new Promise(done => { img.onload = img.onerror = done; })))""")
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith("file://"):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def close(self):
+        self.context.close()
+
+    def check_offline_and_clean(self):
+        assert self.outside == [], f"requests outside file://: {self.outside}"
+        # A missing local asset shows up as a failed file:// request, not as an outside one.
+        assert self.failed == [], f"failed requests: {self.failed}"
+        assert self.errors == [], f"console errors: {self.errors}"
+
+    def check_images(self):
+        broken = self.page.evaluate(
+            "() => [...document.images].filter(img => !(img.naturalWidth > 0)).map(img => img.src.slice(0, 80))")
+        assert broken == [], f"images that did not load: {broken}"
+        return self.page.evaluate("() => document.images.length")
+
+    def check_math(self):
+        """Every formula typeset by MathJax, no TeX left in the text people read."""
+        report = self.page.evaluate(r"""() => {
+            const scripts = document.querySelectorAll('script[type^="math/tex"]').length;
+            const typeset = document.querySelectorAll('.MathJax_CHTML').length;
+            const errors = document.querySelectorAll('.MathJax_Error, .mjx-merror').length;
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            const raw = [];
+            for (let node; (node = walker.nextNode());) {
+                const parent = node.parentElement;
+                if (parent.closest('script, style, pre, code, .MathJax_CHTML, .MathJax_Preview')) continue;
+                if (/\$|\\frac|\\partial|\\hat|\\sum|\\mathrm/.test(node.textContent)) raw.push(node.textContent.trim().slice(0, 80));
+            }
+            return {scripts, typeset, errors, raw};
+        }""")
+        assert report["raw"] == [], f"raw TeX left in the text: {report['raw']}"
+        assert report["errors"] == 0, f"{report['errors']} MathJax errors"
+        assert report["typeset"] == report["scripts"], f"{report['scripts']} formulas, {report['typeset']} typeset"
+        return report["typeset"]
+
+
+def count_images(nb):
+    figures = sum("".join(c["source"]).count("![") for c in nb["cells"] if c["cell_type"] == "markdown")
+    plots = sum("image/png" in o.get("data", {}) for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"])
+    return figures + plots
+
+
+REVEAL = "require('../_static/reveal.js/dist/reveal.js')"
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_deck(browser, site, stem):
+    out, counts = site
+    visit = Visit(browser, out / "slides" / f"{stem}.slides.html")
+    try:
+        page = visit.page
+        page.wait_for_function(f"() => window.require && {REVEAL} && {REVEAL}.isReady()")
+        visit.check_offline_and_clean()
+        visit.check_images()
+        visit.check_math()
+        nb = json.loads((ROOT / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))
+        expected = load_builder().expected_slide_count(nb)
+        assert counts[stem] == expected
+        assert page.evaluate(f"() => {REVEAL}.getTotalSlides()") == expected
+
+        # Every slide fits the 1280x720 screen (reveal does not scroll: what is taller is cut off).
+        # fit_slides.js shrinks a slide that is a little too tall; it must stay readable.
+        fits = page.evaluate(f"""() => {{
+            const R = {REVEAL}, height = R.getConfig().height, out = [];
+            R.getSlides().forEach((s, i) => {{ const x = R.getIndices(s); R.slide(x.h, x.v);
+                out.push([i, Math.round(s.getBoundingClientRect().height / R.getScale()), parseFloat(s.style.zoom || "1")]); }});
+            R.slide(0, 0);
+            return out;
+        }}""")
+        too_tall = [(i + 1, h) for i, h, _ in fits if h > SCREEN["height"] + 2]
+        assert too_tall == [], f"slides taller than the screen (slide number, height): {too_tall}"
+        shrunk = [(i + 1, z) for i, _, z in fits if z < 0.75]
+        assert shrunk == [], f"slides shrunk below 75% to fit (slide number, zoom): {shrunk}"
+
+        # The keyboard moves on: space steps through the fragments of the first slide, then to slide 2.
+        page.evaluate(f"() => {REVEAL}.slide(0, 0, -1)")
+        page.locator("body").click(position={"x": 5, "y": 5})
+        fragments = page.evaluate(f"() => {REVEAL}.getCurrentSlide().querySelectorAll('.fragment').length")
+        for _ in range(fragments + 1):
+            page.keyboard.press("Space")
+        second = page.evaluate(f"() => {{ const R = {REVEAL}; return R.getSlides().indexOf(R.getCurrentSlide()); }}")
+        assert second == 1, f"after {fragments + 1} presses of space the deck shows slide {second + 1}, not 2"
+        page.keyboard.press("PageUp")
+        assert page.evaluate(f"() => {{ const R = {REVEAL}; return R.getSlides().indexOf(R.getCurrentSlide()); }}") == 0
+
+        # A screenshot of one slide, every fragment shown, for a person to look at.
+        page.evaluate(f"""() => {{ const R = {REVEAL}, s = R.getSlides()[{SCREENSHOT_SLIDE.get(stem, 0)}];
+            const i = R.getIndices(s); R.slide(i.h, i.v, s.querySelectorAll('.fragment').length); }}""")
+        page.wait_for_timeout(300)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{stem}.png"))
+        visit.check_offline_and_clean()
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_page(browser, site, stem):
+    out, _ = site
+    visit = Visit(browser, out / "notebooks" / f"{stem}.html")
+    try:
+        visit.check_offline_and_clean()
+        nb = json.loads((ROOT / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))
+        assert visit.check_images() == count_images(nb), "every figure of the notebook is on its page"
+        visit.check_math()
+        links = visit.page.evaluate("() => [...document.querySelectorAll('nav.cbow-page-nav a')].map(a => a.href)")
+        targets = [Path(link.removeprefix("file://")) for link in links]
+        assert all(t.is_file() for t in targets), f"broken navigation links: {links}"
+        i = STEMS.index(stem)
+        names = {t.name for t in targets}
+        assert "index.html" in names and f"{stem}.slides.html" in names
+        if i > 0:
+            assert f"{STEMS[i - 1]}.html" in names
+        if i + 1 < len(STEMS):
+            assert f"{STEMS[i + 1]}.html" in names
+    finally:
+        visit.close()
+
+
+def test_index(browser, site):
+    out, _ = site
+    context = browser.new_context(viewport=SCREEN)
+    page = context.new_page()
+    try:
+        page.goto((out / "index.html").as_uri())
+        links = page.evaluate("() => [...document.querySelectorAll('a')].map(a => a.href)")
+        assert len(links) == 2 * len(STEMS)
+        assert all(Path(link.removeprefix("file://")).is_file() for link in links)
+    finally:
+        context.close()
