@@ -1,4 +1,5 @@
 import hashlib
+import json
 
 import emoji
 import pytest
@@ -92,25 +93,36 @@ def test_shakespeare_has_no_markup():
     assert "THESEUS" not in text and "Enter THESEUS" not in text and "Exeunt" not in text
 
 
-def test_shakespeare_tokens_and_their_cache(tmp_path, monkeypatch):
+def test_shakespeare_tokens_are_exactly_those_of_one_nltk_call():
+    """Exactly the tokens of one nltk call on the whole text (before tokenize cut it into pieces),
+    which the notebooks' recorded outputs depend on: their number and a SHA-256 of them."""
+    tokens = tokenize(load_shakespeare())  # not the cache: this tokenizer, now
+    assert len(tokens) == 977_894 and len(set(tokens)) == 22_488
+    digest = hashlib.sha256("\n".join(tokens).encode("utf-8")).hexdigest()
+    assert digest == "d938ae7772bf704d7250f2a409fa6751d600cbdc16c99ddbe09dd86d65cb697e"
+    assert {"king", "queen", "love", "night"} <= set(tokens)
+
+
+def test_shakespeare_token_cache(tmp_path, monkeypatch):
+    """The cache mechanics, on the first 20,000 characters (the cache is keyed by the text)."""
+    import cbow_helpers.text as text
+
+    excerpt = load_shakespeare()[:20_000]
+    monkeypatch.setattr(text, "load_shakespeare", lambda: excerpt)
     monkeypatch.setenv("CBOW_CACHE_DIR", str(tmp_path))
     tokenize_shakespeare.cache_clear()
     try:
-        tokens = tokenize_shakespeare()  # computes (nltk gets the text in pieces), and writes the cache
-        # Exactly the tokens of one nltk call on the whole text (before tokenize cut it into pieces),
-        # which the notebooks' recorded outputs depend on: their number and a SHA-256 of them.
-        assert len(tokens) == 977_894 and len(set(tokens)) == 22_488
-        digest = hashlib.sha256("\n".join(tokens).encode("utf-8")).hexdigest()
-        assert digest == "d938ae7772bf704d7250f2a409fa6751d600cbdc16c99ddbe09dd86d65cb697e"
-        assert {"king", "queen", "love", "night"} <= set(tokens)
+        tokens = tokenize_shakespeare()  # computes, and writes the cache
+        assert tokens == tokenize(excerpt)
         (cache,) = tmp_path.rglob("*.json")
+        cache.write_text(json.dumps(["cached"]), encoding="utf-8")
         tokenize_shakespeare.cache_clear()
-        assert tokenize_shakespeare() == tokens  # read back from the cache
+        assert tokenize_shakespeare() == ["cached"]  # read back from the cache, not computed again
+        assert tokenize_shakespeare(use_cache=False) == tokens
         # a damaged cache file is ignored and rewritten
         cache.write_text('["half', encoding="utf-8")
         tokenize_shakespeare.cache_clear()
         assert tokenize_shakespeare() == tokens
-        assert cache.read_text(encoding="utf-8").startswith('["')
-        assert len(cache.read_text(encoding="utf-8")) > 1000
+        assert json.loads(cache.read_text(encoding="utf-8")) == tokens
     finally:
         tokenize_shakespeare.cache_clear()
