@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
-from scipy import stats
 
 #: Fewer pairs (or analogy questions) in the vocabulary than this give no score: a Spearman
 #: correlation from a handful of pairs is mostly noise (its standard error is about
@@ -134,6 +133,8 @@ def evaluate_word_pairs(vectors, path) -> dict:
             gold.append(score)
             predicted.append(float(wv.vector(w1) @ wv.vector(w2)))
     if len(gold) >= MIN_SCORED:
+        from scipy import stats  # on first use: scipy.stats takes about a second to import
+
         spearman = float(stats.spearmanr(gold, predicted).statistic)
         pearson = float(stats.pearsonr(gold, predicted).statistic)
     else:
@@ -165,6 +166,8 @@ def spearman_interval(scores: dict, confidence: float = 0.9, n_resamples: int = 
     gold, predicted = np.asarray(scores["gold"]), np.asarray(scores["predicted"])
     if len(gold) < 3:
         raise ValueError(f"a Spearman interval needs at least 3 pairs, got {len(gold)}")
+
+    from scipy import stats  # on first use, as in evaluate_word_pairs
 
     def rho(g, p):
         return stats.spearmanr(g, p).statistic

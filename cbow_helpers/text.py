@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 import emoji
-from nltk.tokenize import word_tokenize
 from tqdm import tqdm
 
 from ._checks import token_list
@@ -72,6 +71,10 @@ def _tokenize_piece(piece: str) -> Iterator[str]:
     data = _PUNCTUATION_RUN.sub(".", piece)
     if not data.strip():
         return
+    # nltk is imported on first use: importing it takes most of a second, which every command-line
+    # call (even --help) would otherwise pay.
+    from nltk.tokenize import word_tokenize
+
     for token in word_tokenize(data, preserve_line=True):
         if len(token) > 1 and token.endswith(".") and token.strip("."):
             pieces = (token[:-1], ".")
