@@ -66,16 +66,20 @@ def _pieces(text: str, size: int | None = None, limit: int | None = None) -> Ite
         yield text[start:]
 
 
+def _word_tokenize(text: str, **kwargs) -> list[str]:
+    """nltk's ``word_tokenize``, imported on first use: importing nltk takes most of a second,
+    which every command-line call (even ``--help``) would otherwise pay."""
+    from nltk.tokenize import word_tokenize
+
+    return word_tokenize(text, **kwargs)
+
+
 def _tokenize_piece(piece: str) -> Iterator[str]:
     """The course's pipeline (see ``tokenize``) on one piece of text."""
     data = _PUNCTUATION_RUN.sub(".", piece)
     if not data.strip():
         return
-    # nltk is imported on first use: importing it takes most of a second, which every command-line
-    # call (even --help) would otherwise pay.
-    from nltk.tokenize import word_tokenize
-
-    for token in word_tokenize(data, preserve_line=True):
+    for token in _word_tokenize(data, preserve_line=True):
         if len(token) > 1 and token.endswith(".") and token.strip("."):
             pieces = (token[:-1], ".")
         else:

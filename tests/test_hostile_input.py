@@ -104,8 +104,8 @@ def test_2_tokenize_hands_nltk_bounded_pieces_with_the_same_tokens(monkeypatch, 
     text = STORY * 4  # 22,000 characters
     expected = tokenize(text)
     sizes = []
-    real = text_module.word_tokenize
-    monkeypatch.setattr(text_module, "word_tokenize", lambda t, **kw: sizes.append(len(t)) or real(t, **kw))
+    real = text_module._word_tokenize
+    monkeypatch.setattr(text_module, "_word_tokenize", lambda t, **kw: sizes.append(len(t)) or real(t, **kw))
     monkeypatch.setattr(text_module, "_PIECE_CHARS", 1000)
     assert tokenize(text) == expected
     path = tmp_path / "big.txt"
