@@ -92,7 +92,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="run at 1 BLAS thread only")
     parser.add_argument("--list", action="store_true", help="print the plan and exit")
-    parser.add_argument("paths", nargs="*", default=["notebooks"], help="what pytest runs (default: notebooks)")
+    parser.add_argument("paths", nargs="*", default=["notebooks", "instructors"],
+                        help="what pytest runs (default: the notebooks and the answers notebook)")
     args = parser.parse_args(argv)
 
     run, skipped = plan(cpu_flags())

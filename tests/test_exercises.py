@@ -1,0 +1,305 @@
+"""The exercise notebooks and their checks.
+
+- exercises/ is what ``python tools/make_exercises.py`` makes from the course notebooks;
+- every check passes the course's solution, says "not written yet" for a blank, and names each
+  classic mistake (tests/exercise_mistakes.py writes one small wrong implementation per mistake);
+- a student's notebook runs top to bottom with its blanks, one friendly line per check, no traceback.
+"""
+
+import contextlib
+import copy
+import io
+import re
+import sys
+from pathlib import Path
+
+import emoji
+import nbformat
+import numpy as np
+import pytest
+from nltk.tokenize import word_tokenize
+
+from cbow_helpers.exercises import EXERCISES, MISTAKES, run_check
+
+from exercise_mistakes import MUTANTS
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import make_exercises  # noqa: E402
+
+COURSE = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def _exercise_cells(nb):
+    """The code cells that hold an exercise: the tagged ones and the guided gradient check."""
+    return [c for c in nb.cells if c.cell_type == "code" and c.id.startswith("ex-")]
+
+
+def _run_cells(sources):
+    """Execute cell sources in one namespace (as a kernel would) and return what they printed."""
+    namespace = {"np": np, "emoji": emoji, "word_tokenize": word_tokenize}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        for source in sources:
+            exec(compile(source, "<cell>", "exec"), namespace)
+    return out.getvalue().splitlines()
+
+
+# ----------------------------------------------------------------------------- the generated notebooks
+
+
+def test_exercise_notebooks_are_up_to_date():
+    problems = make_exercises.stale_files()
+    assert not problems, f"{'; '.join(problems)}: run {make_exercises.COMMAND}"
+
+
+def test_tags_match_the_table():
+    """--tag would change nothing: every cell in TAGGED is tagged, and nothing else is."""
+    for path in COURSE:
+        nb = nbformat.read(path, as_version=4)
+        tagged = [(c.id, c.source) for c in nb.cells if make_exercises.TAG in c.metadata.get("tags", [])]
+        listed = make_exercises.TAGGED.get(path.stem, [])
+        assert [cell_id for cell_id, _ in tagged] == [cell_id for cell_id, _ in listed], path.name
+        for (_, source), (_, prefix) in zip(tagged, listed):
+            assert source.startswith(prefix)
+
+
+def test_every_exercise_is_in_a_course_notebook():
+    checked = set()
+    for path in COURSE:
+        for cell in _exercise_cells(nbformat.read(path, as_version=4)):
+            checked |= {name for name in EXERCISES if f'check("{name}"' in cell.source}
+    assert checked == set(EXERCISES)
+    assert len(EXERCISES) >= 12
+
+
+def test_blank_keeps_signature_docstring_and_check():
+    source = 'from x import check\n\n\ndef f(a, b=2):\n    """Doc."""\n    c = a + b\n\n    return c\n\n\ncheck("f", f)'
+    blank = make_exercises.blank_functions(source)
+    assert blank == ('from x import check\n\n\ndef f(a, b=2):\n    """Doc."""\n'
+                     '    # YOUR CODE HERE (the solution has 2 lines)\n    ...\n\n\ncheck("f", f)')
+    with pytest.raises(make_exercises.ExerciseError, match="defines no function"):
+        make_exercises.blank_functions("check('f', f)")
+
+
+def test_stale_exercises_are_reported(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    course = COURSE[4]
+    (tmp_path / "notebooks" / course.name).write_bytes(course.read_bytes())
+    assert make_exercises.stale_files(tmp_path) == [f"missing: exercises/{course.name}"]
+    make_exercises.write_all(tmp_path)
+    assert make_exercises.stale_files(tmp_path) == []
+    written = tmp_path / "exercises" / course.name
+    written.write_text(written.read_text(encoding="utf-8").replace("YOUR CODE HERE", "my answer"), encoding="utf-8")
+    assert make_exercises.stale_files(tmp_path) == [f"stale: exercises/{course.name}"]
+    assert make_exercises.main(["--check"]) == 0  # the repository's own exercises are current
+
+
+def test_exercise_notebooks_hide_the_solutions():
+    for path, text in make_exercises.expected_files().items():
+        nb = nbformat.reads(text, as_version=4)
+        course = nbformat.read(ROOT / "notebooks" / path.name, as_version=4)
+        by_id = {c.id: c for c in course.cells}
+        for cell in nb.cells:
+            if make_exercises.TAG in cell.metadata.get("tags", []):
+                assert "YOUR CODE HERE" in cell.source and cell.source != by_id[cell.id].source
+                assert not re.search(r"^\s*(return|yield)\b", cell.source, re.M), cell.source
+            assert cell.cell_type != "code" or (cell.outputs == [] and cell.execution_count is None)
+
+
+# ----------------------------------------------------------------------------- the checks
+
+
+def test_the_course_solutions_pass_and_the_blanks_say_not_written_yet():
+    """Run every exercise cell of every course notebook (solutions), then of its exercise version (blanks)."""
+    for path in COURSE:
+        course = nbformat.read(path, as_version=4)
+        solutions = _exercise_cells(course)
+        if not solutions:
+            continue
+        names = [name for c in solutions for name in EXERCISES if f'check("{name}"' in c.source]
+        printed = _run_cells([c.source for c in solutions])
+        assert len(printed) == len(names), printed
+        for name, line in zip(names, printed):
+            assert line.startswith(f"✓ {name}: "), line
+        blanks = nbformat.reads(make_exercises.expected_files()[ROOT / "exercises" / path.name], as_version=4)
+        printed = _run_cells([c.source for c in _exercise_cells(blanks)])
+        assert printed == [
+            f"… {name}: not written yet. Write the function above (replace the `...`), run its cell, "
+            "then run this check again." for name in names
+        ]
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_an_empty_blank_says_not_written_yet(name):
+    def raises(*args, **kwargs):
+        raise NotImplementedError
+
+    def returns_none(*args, **kwargs):
+        pass
+
+    count = EXERCISES[name][0].__code__.co_argcount
+    for blank in (raises, returns_none):
+        result = run_check(name, *[blank] * count)
+        assert result.status == "not written", result.message
+        assert "not written yet" in result.message and "Traceback" not in result.message
+
+
+@pytest.mark.parametrize("exercise, mistake, functions", MUTANTS, ids=[f"{e}:{m}" for e, m, _ in MUTANTS])
+def test_a_classic_mistake_is_named(exercise, mistake, functions):
+    result = run_check(exercise, *functions)
+    assert result.status == "failed"
+    assert result.mistake == mistake, result.message
+    lines = result.message.split("\n")
+    assert len(lines) == 2 and lines[0].startswith(f"✗ {exercise}") and MISTAKES[mistake] in lines[1]
+
+
+def test_every_named_mistake_has_a_mutant():
+    named = {mistake for _, mistake, _ in MUTANTS}
+    assert named == set(MISTAKES)
+    assert len(named) >= 10
+
+
+def test_the_issue_mistakes_are_among_them():
+    for key in ("backprop-relu-on-gradient", "softmax-overflow", "context-summed", "window-includes-centre",
+                "window-off-by-one", "batch-repeats-window", "pca-not-centred", "pca-wrong-order", "dict-not-sorted"):
+        assert key in MISTAKES
+    assert "notebook 05" in MISTAKES["backprop-relu-on-gradient"]
+
+
+def test_a_wrong_answer_shows_shapes_first():
+    result = run_check("softmax", lambda z: np.exp(z - z.max())[None, :] / np.exp(z - z.max()).sum())
+    assert result.status == "failed" and "expected shape (5,), got shape (1, 5)" in result.message
+
+
+def test_the_checker_never_raises():
+    def broken(*args):
+        return undefined_name  # noqa: F821 - the student's NameError
+
+    for name in EXERCISES:
+        count = EXERCISES[name][0].__code__.co_argcount
+        for functions in ([broken] * count, [42] * count, [], [lambda *a: "text"] * count,
+                          [lambda *a: np.zeros(3)] * count, [lambda *a: (1, 2)] * count):
+            result = run_check(name, *functions)
+            assert result.status == "failed" and result.message.startswith("✗"), (name, result.message)
+            assert len(result.message.split("\n")) <= 2 and "Traceback" not in result.message
+    assert "raised NameError" in run_check("relu", broken).message
+    assert "no exercise called 'sofmax'" in run_check("sofmax", np.exp).message
+
+
+def test_check_prints_one_verdict(capsys):
+    from cbow_helpers.exercises import check
+
+    assert check("relu", lambda z: np.maximum(z, 0)) is None
+    assert capsys.readouterr().out == "✓ relu: all 2 cases pass.\n"
+
+
+# ----------------------------------------------------------------------------- a student's notebook, run
+
+
+import grade_exercises  # noqa: E402  (tools/, on sys.path above)
+
+
+def _student_notebook(name="04_cbow_architecture.ipynb"):
+    return nbformat.reads(make_exercises.expected_files()[ROOT / "exercises" / name], as_version=4)
+
+
+def _verdicts(executed):
+    """The output of each exercise cell; no cell may show an error or write to stderr."""
+    verdicts = []
+    for cell in executed.cells:
+        if cell.cell_type != "code" or cell.id == "grading":
+            continue
+        assert not [o for o in cell.outputs if o.output_type == "error"], cell.source
+        assert not [o for o in cell.outputs if o.get("name") == "stderr"], cell.source
+        if cell.id.startswith("ex-"):
+            verdicts.append("".join(o.get("text", "") for o in cell.outputs))
+    return verdicts
+
+
+EXERCISES_04 = ["relu", "softmax", "forward_prop", "cross_entropy_loss"]
+
+
+def test_a_student_notebook_runs_with_blanks_then_passes_with_the_solutions_and_is_graded(tmp_path, capsys,
+                                                                                        monkeypatch):
+    """notebooks/04's exercise version, run top to bottom in one kernel as a student would: with its
+    blanks, no traceback and one friendly "not written yet" per check. Then the course's solutions are
+    pasted in (as cells run afterwards, one without its check line): each check prints ✓, and the
+    grader, which runs every check itself, gives 4/4 and writes a CSV. One kernel: one notebook run."""
+    name = "04_cbow_architecture.ipynb"
+    nb = _student_notebook(name)
+    course = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    for cell in course.cells:
+        if make_exercises.TAG in cell.metadata.get("tags", []):
+            pasted = nbformat.v4.new_code_cell(cell.source.replace('check("softmax", my_softmax)', ""),
+                                               id=f"pasted-{cell.id}")
+            nb.cells.append(pasted)
+    submission = tmp_path / f"alice_{name}"
+    nbformat.write(nb, submission)
+    executed = []
+    grade = grade_exercises.grade
+
+    def grade_and_keep(*args, **kwargs):
+        results, notebook = grade(*args, **kwargs)
+        executed.append(notebook)
+        return results, notebook
+
+    monkeypatch.setattr(grade_exercises, "grade", grade_and_keep)
+    assert grade_exercises.main([str(submission), "--csv", str(tmp_path / "grades.csv")]) == 0
+    verdicts = _verdicts(executed[0])
+    assert len(verdicts) == 4 and all(v.startswith("… ") and v.count("\n") == 1 for v in verdicts), verdicts
+    pasted = ["".join(o.get("text", "") for o in c.outputs) for c in executed[0].cells if c.id.startswith("pasted-")]
+    assert pasted == ["✓ relu: all 2 cases pass.\n", "", "✓ forward_prop: all 2 cases pass.\n",
+                      "✓ cross_entropy_loss: all 2 cases pass.\n"]
+    out = capsys.readouterr().out
+    assert out == f"alice_{name}: 4/4 passed   ✓relu ✓softmax ✓forward_prop ✓cross_entropy_loss\n"
+    rows = (tmp_path / "grades.csv").read_text(encoding="utf-8").splitlines()
+    assert rows == ["submission,notebook,exercise,status,mistake"] + [
+        f"alice_{name},{name},{exercise},passed," for exercise in EXERCISES_04]
+
+
+def test_the_grader_reports_what_a_blank_notebook_lacks(monkeypatch):
+    """Without executing anything: a kernel whose grading cell printed nothing counts every check as missing."""
+    student = _student_notebook()
+
+    class FakeClient:
+        def __init__(self, nb, **kwargs):
+            self.nb = nb
+
+        def execute(self):
+            self.nb.cells[-1].outputs = []
+
+    import nbclient
+
+    monkeypatch.setattr(nbclient, "NotebookClient", FakeClient)
+    results, _ = grade_exercises.grade(student, student)
+    assert results == {exercise: ("missing", None) for exercise in EXERCISES_04}
+
+
+def test_the_grader_finds_the_checks_of_a_template():
+    template = _student_notebook("05_forward_backward.ipynb")
+    assert grade_exercises.checks_of(template) == [
+        ("numerical_gradient", ["my_numerical_gradient"]), ("back_prop", ["my_back_prop"]),
+        ("gradient_check", ["my_back_prop", "my_numerical_gradient"])]
+    assert "gradient_check" in grade_exercises.grading_cell(grade_exercises.checks_of(template))
+
+
+# ----------------------------------------------------------------------------- the instructors' answers
+
+
+def test_the_answers_notebook_answers_all_27_questions_and_is_saved_executed():
+    """instructors/answers.ipynb is run and compared by nbval (testpaths): it must hold outputs."""
+    path = ROOT / "instructors" / "answers.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    answered = sorted(re.findall(r"^\*\*(\d)\.(\d) ", text, re.M))
+    questions = []
+    for course in COURSE:
+        (summary,) = [c.source for c in nbformat.read(course, as_version=4).cells if "## Exercises" in c.source]
+        exercises = summary.split("## Exercises")[1].split("##")[0]
+        questions += [(course.stem[1], n) for n in re.findall(r"^(\d)\. ", exercises, re.M)]
+    assert len(questions) == 27 and answered == sorted(questions)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
+    assert sum(bool(c.outputs) for c in code) >= len(code) - 2  # the setup cells print nothing
+    assert not [o for c in code for o in c.outputs if o.output_type == "error"]
