@@ -30,6 +30,22 @@ from .model import (
     relu,
     softmax,
 )
+from .negative_sampling import (
+    NegativeSamplingResult,
+    check_negative_sampling_gradients,
+    dynamic_contexts,
+    keep_probabilities,
+    linear_decay,
+    negative_sampling_gradients,
+    negative_sampling_loss,
+    noise_distribution,
+    reduced_windows,
+    sample_negatives,
+    sigmoid,
+    subsample,
+    train_negative_sampling,
+    unigram_table,
+)
 from .pca import compute_pca
 from .text import get_dict, get_windows, load_shakespeare, tokenize, tokenize_shakespeare
 from .trainer import UNK, CBOWResult, FastCBOW, TrainingDivergedError, build_vocabulary, train_cbow
@@ -45,4 +61,7 @@ __all__ = [
     "initialize_model", "load_shakespeare", "load_vectors", "numerical_gradient",
     "relu", "save_vectors", "softmax", "tokenize", "tokenize_shakespeare", "train_cbow",
     "word_to_one_hot_vector",
+    "NegativeSamplingResult", "check_negative_sampling_gradients", "dynamic_contexts", "keep_probabilities",
+    "linear_decay", "negative_sampling_gradients", "negative_sampling_loss", "noise_distribution",
+    "reduced_windows", "sample_negatives", "sigmoid", "subsample", "train_negative_sampling", "unigram_table",
 ]
