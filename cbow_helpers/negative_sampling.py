@@ -52,6 +52,8 @@ try:  # scipy's compiled sparse kernels (private: a public path below gives the 
 except ImportError:  # pragma: no cover - a future scipy may move them
     _sparsetools = None
 
+_TINY = np.finfo(np.float64).tiny  # a window's probability is clipped to this before the log
+
 # ----------------------------------------------------------------------------- the loss
 
 
@@ -149,11 +151,13 @@ def negative_sampling_gradients(W1, W2, context, center, negatives):
     return J, grad_W1, grad_W2
 
 
-def check_negative_sampling_gradients(W1, W2, context, center, negatives, *, eps: float = 1e-6, tol: float = 1e-6):
+def check_negative_sampling_gradients(W1, W2, context, center, negatives, grads=None, *, eps: float = 1e-6,
+                                      tol: float = 1e-6):
     """Compare ``negative_sampling_gradients`` with central differences of ``negative_sampling_loss``.
 
     The same check as ``check_gradients`` for the softmax model (``numerical_gradient``
-    for every entry, relative error per tensor).
+    for every entry, relative error per tensor). ``grads`` = ``(grad_W1, grad_W2)``
+    to check; by default the ones ``negative_sampling_gradients`` computes.
 
     Returns
     -------
@@ -168,13 +172,17 @@ def check_negative_sampling_gradients(W1, W2, context, center, negatives, *, eps
     """
     W1, W2, context, center, negatives = _check_ns_inputs(W1, W2, context, center, negatives)
     params = {"W1": W1.copy(), "W2": W2.copy()}
-    _, *grads = negative_sampling_gradients(W1, W2, context, center, negatives)
+    if grads is None:
+        _, *grads = negative_sampling_gradients(W1, W2, context, center, negatives)
 
     def cost() -> float:
         return negative_sampling_loss(params["W1"], params["W2"], context, center, negatives)
 
     report = {}
     for (name, param), analytic in zip(params.items(), grads):
+        analytic = np.asarray(analytic, dtype=float)
+        if analytic.shape != param.shape:
+            raise ValueError(f"grad_{name} has shape {analytic.shape}, but {name} has shape {param.shape}")
         numeric = numerical_gradient(cost, param, eps)
         scale = max(np.linalg.norm(analytic) + np.linalg.norm(numeric), 1e-12)
         report[name] = {
@@ -376,6 +384,75 @@ KERNELS = {
 
 # ----------------------------------------------------------------------------- the trainer
 
+def negative_sampling_step(W_in, W_out, indptr, indices, targets, learning_rate, *, mean_weights=None,
+                           scatter_weights=None, keep=None, kernel="sparsetools", h=None) -> float:
+    """One SGD step of CBOW with negative sampling on a batch of m windows, in place; returns the batch's J.
+
+    The windows may have different sizes, so their contexts come in
+    compressed-row form (as from ``dynamic_contexts``)::
+
+        h_j = sum of mean_weights[e] * W_in[indices[e]]   over window j's entries e
+        s_jt = W_out[targets[j, t]] . h_j                 (t = 0: the centre word; 1..K: negatives)
+        g_jt = learning_rate * (y_t - sigmoid(s_jt)) * keep[j, t]    (y_0 = 1, else 0)
+        W_out[targets[j, t]] += g_jt h_j
+        W_in[indices[e]]     += scatter_weights[e] * sum_t g_jt W_out[targets[j, t]]   (the old W_out)
+
+    Each window takes a step of ``learning_rate`` on its own J (word2vec's
+    step: the batch's updates are summed, not averaged).
+
+    Parameters
+    ----------
+    W_in : (V, N) float32 C-contiguous array, W1 transposed (row k: word k's input vector); updated
+    W_out : (V, N) float32 C-contiguous array, W2; updated
+    indptr : (m + 1,) int32 array, starting at 0: window j's context is ``indices[indptr[j]:indptr[j+1]]``
+    indices : (nnz,) int32 array of context word ids
+    targets : (m, K + 1) int32 array: the centre word, then K negatives
+    learning_rate : float
+    mean_weights : (nnz,) float32 array, default 1 / (window j's size): h is the mean of the context
+    scatter_weights : (nnz,) float32 array, default 1: word2vec's rule, every context word gets the
+        whole error (the true gradient of the mean would be ``mean_weights``)
+    keep : (m, K) float32 array of 0 / 1, default all 1: 0 skips a negative (word2vec skips a
+        negative equal to the centre word)
+    kernel : {"sparsetools", "public"}, see ``train_negative_sampling``
+    h : optional (m, N) float32 C-contiguous buffer for the hidden layer
+
+    Returns
+    -------
+    float
+        The batch's mean J before the update (each window's probability is clipped
+        to the smallest float64 before the log, so J is finite).
+    """
+    gather, scatter = KERNELS[kernel]
+    m, K1 = targets.shape
+    N = W_in.shape[1]
+    if mean_weights is None:
+        counts = np.diff(indptr)
+        mean_weights = np.repeat((1.0 / counts).astype(np.float32), counts)
+    if scatter_weights is None:
+        scatter_weights = np.ones(len(indices), dtype=np.float32)
+    if h is None:
+        h = np.empty((m, N), dtype=np.float32)
+    gather(W_in, indptr, indices, mean_weights, h)  # h = mean of the context rows (m, N)
+    flat = targets.reshape(-1)
+    WT = W_out.take(flat, axis=0).reshape(m, K1, N)  # (m, K+1, N); take is 2x faster than W_out[targets]
+    scores = np.matmul(WT, h[:, :, None])[:, :, 0]  # (m, K+1)
+    f = expit(scores)  # sigmoid: the probability of "yes, this is the centre word"
+    g = -f  # y - sigmoid(s) = -dJ/ds
+    g[:, 0] += 1
+    if keep is not None:
+        g[:, 1:] *= keep
+    # J = -log of the product of the K+1 answers' probabilities (f for the centre word, 1 - f
+    # for a negative; a skipped negative's factor is 1): one log per window, not K+1.
+    answers = 1 - np.abs(g, dtype=np.float64)
+    answers[:, 0] = f[:, 0]
+    loss = -np.log(np.maximum(answers.prod(axis=1), _TINY)).sum() / m
+    g *= np.float32(learning_rate)
+    err = np.matmul(g[:, None, :], WT)[:, 0, :]  # -lr * dJ/dh (m, N), from the old W_out
+    scatter(W_out, np.arange(0, m * K1 + 1, K1, dtype=np.int32), flat, g.reshape(-1), h)
+    scatter(W_in, indptr, indices, scatter_weights, err)
+    return float(loss)
+
+
 
 @dataclasses.dataclass
 class NegativeSamplingResult:
@@ -425,7 +502,6 @@ class NegativeSamplingResult:
 
 
 UPDATE_RULES = ("word2vec", "gradient")
-_TINY = np.finfo(np.float64).tiny  # a window's probability is clipped to this before the log
 
 
 def train_negative_sampling(
@@ -543,7 +619,6 @@ def train_negative_sampling(
         raise ValueError(f"kernel must be 'auto', 'sparsetools' or 'public', got {kernel!r}")
     if kernel == "sparsetools" and _sparsetools is None:
         raise ValueError("kernel='sparsetools' needs scipy.sparse._sparsetools, which this scipy lacks: use 'public'")
-    gather, scatter = KERNELS[kernel]
     tokens = token_list("train_negative_sampling", tokens)
     keep = keep_probabilities(np.ones(1), sample)  # validates sample before the long work
 
@@ -566,8 +641,6 @@ def train_negative_sampling(
     W_in = ((rng.random((V, N), dtype=np.float32) - 0.5) / N).astype(np.float32)  # W1.T: row k is word k
     W_out = np.zeros((V, N), dtype=np.float32)  # W2
     K1 = negative + 1
-    labels = np.zeros(K1, dtype=np.float32)
-    labels[0] = 1.0
     total_words = len(tokens) * epochs
     H = np.empty((batch_size, N), dtype=np.float32)
     losses = []
@@ -599,28 +672,12 @@ def train_negative_sampling(
                 epoch_loss = np.empty(len(batch_starts))
                 for step, a in enumerate(batch_starts):
                     b = min(a + batch_size, n)
-                    m = b - a
                     lo, hi = indptr[a], indptr[b]
-                    ip = indptr[a : b + 1] - lo
-                    ix = indices[lo:hi]
-                    h = H[:m]
-                    gather(W_in, ip, ix, mean_w[lo:hi], h)  # h = mean of the context rows (m, N)
-                    T = targets[a:b]
-                    WT = W_out.take(T.reshape(-1), axis=0).reshape(m, K1, N)  # (m, K+1, N); take: 2x faster than W_out[T]
-                    scores = np.matmul(WT, h[:, :, None])[:, :, 0]  # (m, K+1)
-                    f = expit(scores)  # sigmoid: the probability of "yes, the centre word"
-                    g = labels - f  # -dJ/dscore
-                    g[:, 1:] *= not_center[a:b]
-                    # J = -log of the product of the K+1 answers' probabilities (f for the centre word,
-                    # 1 - f for a negative; a skipped negative's factor is 1): one log per window.
-                    answers = np.abs(g, dtype=np.float64)
-                    answers[:, 0] = f[:, 0]
-                    answers[:, 1:] = 1 - answers[:, 1:]
-                    epoch_loss[step] = -np.log(np.maximum(answers.prod(axis=1), _TINY)).sum() / m
-                    g *= rates[step]
-                    err = np.matmul(g[:, None, :], WT)[:, 0, :]  # -lr * dJ/dh (m, N)
-                    scatter(W_out, np.arange(0, m * K1 + 1, K1, dtype=np.int32), T.reshape(-1), g.reshape(-1), h)
-                    scatter(W_in, ip, ix, scatter_w[lo:hi], err)
+                    epoch_loss[step] = negative_sampling_step(
+                        W_in, W_out, indptr[a : b + 1] - lo, indices[lo:hi], targets[a:b], rates[step],
+                        mean_weights=mean_w[lo:hi], scatter_weights=scatter_w[lo:hi], keep=not_center[a:b],
+                        kernel=kernel, h=H[: b - a],
+                    )
                 if not np.all(np.isfinite(epoch_loss)):
                     bad = int(np.argmin(np.isfinite(epoch_loss)))
                     raise TrainingDivergedError(
