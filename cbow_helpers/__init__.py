@@ -33,6 +33,7 @@ from .model import (
 from .negative_sampling import (
     NegativeSamplingResult,
     check_negative_sampling_gradients,
+    corpus_ids,
     dynamic_contexts,
     keep_probabilities,
     linear_decay,
@@ -43,6 +44,7 @@ from .negative_sampling import (
     sample_negatives,
     sigmoid,
     subsample,
+    negative_sampling_step,
     train_negative_sampling,
     unigram_table,
 )
@@ -61,7 +63,7 @@ __all__ = [
     "initialize_model", "load_shakespeare", "load_vectors", "numerical_gradient",
     "relu", "save_vectors", "softmax", "tokenize", "tokenize_shakespeare", "train_cbow",
     "word_to_one_hot_vector",
-    "NegativeSamplingResult", "check_negative_sampling_gradients", "dynamic_contexts", "keep_probabilities",
+    "NegativeSamplingResult", "check_negative_sampling_gradients", "corpus_ids", "dynamic_contexts", "keep_probabilities",
     "linear_decay", "negative_sampling_gradients", "negative_sampling_loss", "noise_distribution",
-    "reduced_windows", "sample_negatives", "sigmoid", "subsample", "train_negative_sampling", "unigram_table",
+    "reduced_windows", "sample_negatives", "sigmoid", "subsample", "negative_sampling_step", "train_negative_sampling", "unigram_table",
 ]

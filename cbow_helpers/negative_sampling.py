@@ -200,6 +200,29 @@ def check_negative_sampling_gradients(W1, W2, context, center, negatives, grads=
 # ----------------------------------------------------------------------------- the tricks
 
 
+def corpus_ids(tokens: Sequence[str], min_count: int = 5):
+    """word2vec's vocabulary: words seen at least ``min_count`` times, most frequent first, and the corpus as ids.
+
+    Rarer words are *dropped* from the corpus (so a window reaches past them), not
+    replaced by ``'<unk>'`` as ``build_vocabulary`` does for the softmax model.
+
+    Returns
+    -------
+    word2Ind : dict
+    Ind2word : dict
+    ids : (n,) int32 array, the kept tokens' ids in corpus order
+    """
+    min_count = positive_int("min_count", min_count)
+    tokens = token_list("corpus_ids", tokens)
+    word2Ind, Ind2word = build_vocabulary(tokens, None, min_count)
+    ids = encode(tokens, word2Ind)
+    if UNK in word2Ind and word2Ind[UNK] == len(word2Ind) - 1:  # dropped, not kept as a word
+        ids = ids[ids != word2Ind.pop(UNK)]
+        del Ind2word[len(word2Ind)]
+    return word2Ind, Ind2word, ids
+
+
+
 def _check_counts(counts) -> np.ndarray:
     counts = np.asarray(counts)
     if counts.ndim != 1 or counts.size == 0 or not np.issubdtype(counts.dtype, np.number):
@@ -622,11 +645,7 @@ def train_negative_sampling(
     tokens = token_list("train_negative_sampling", tokens)
     keep = keep_probabilities(np.ones(1), sample)  # validates sample before the long work
 
-    word2Ind, Ind2word = build_vocabulary(tokens, None, min_count)
-    ids = encode(tokens, word2Ind)
-    if UNK in word2Ind and word2Ind[UNK] == len(word2Ind) - 1:  # dropped, not kept as a word
-        ids = ids[ids != word2Ind.pop(UNK)]
-        del Ind2word[len(word2Ind)]
+    word2Ind, Ind2word, ids = corpus_ids(tokens, min_count)
     V = len(word2Ind)
     if len(ids) < 2:
         raise ValueError(

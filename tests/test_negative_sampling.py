@@ -249,3 +249,29 @@ def test_trainer_rejects_bad_arguments(kwargs, error, match):
 def test_trainer_wants_tokens_not_text():
     with pytest.raises(TypeError, match="tokenize"):
         train_negative_sampling(CORPUS, progress=False)
+
+
+def test_cli_trains_either_objective(tmp_path, capsys):
+    from cbow_helpers.cli import main
+
+    corpus = tmp_path / "story.txt"
+    corpus.write_text(CORPUS, encoding="utf-8")
+    for objective in ("negative-sampling", "softmax"):
+        out = tmp_path / f"{objective}.txt"
+        code = main(["train", "--objective", objective, "--corpus", str(corpus), "--dim", "6", "--min-count", "1",
+                     "--out", str(out), "--plot", str(tmp_path / "p.png")])
+        assert code == 0
+        printed = capsys.readouterr().out
+        assert ("words/s" if objective == "negative-sampling" else "windows/s") in printed
+        words, vectors = load_vectors(out)
+        assert "king" in words and vectors.shape == (len(words), 6)
+        assert ("<unk>" in words) == (objective == "softmax") or objective == "softmax"
+
+
+def test_cli_refuses_an_option_of_the_other_objective(tmp_path, capsys):
+    from cbow_helpers.cli import main
+
+    code = main(["train", "--objective", "softmax", "--negative", "3", "--out", str(tmp_path / "v.txt")])
+    assert code == 1
+    assert capsys.readouterr().err.strip() == "error: --negative applies only to another --objective than softmax"
+    assert not (tmp_path / "v.txt").exists()
