@@ -2,6 +2,7 @@
 
     python benchmarks/bench_negative_sampling.py [--repeats 3]           # words/s, as ratios
     python benchmarks/bench_negative_sampling.py --quality [--seeds 5]   # benchmark scores, mean and sd
+    (either with --window C to change both models' window, 5 by default)
 
 Settings, the same for both (word2vec's and gensim's CBOW defaults): window 5, 5
 negatives, sample 1e-3, 100 dimensions, min_count 5, 5 epochs, learning rate
@@ -130,9 +131,11 @@ def main() -> None:
     parser.add_argument("--quality", action="store_true", help="benchmark scores over seeds instead of speed")
     parser.add_argument("--repeats", type=int, default=3, help="speed rounds (the best is kept)")
     parser.add_argument("--seeds", type=int, default=5, help="quality runs per model (seeds 1..SEEDS)")
+    parser.add_argument("--window", type=int, default=5, help="C, the window half-size, for both (default: 5)")
     args = parser.parse_args()
-    if args.repeats < 1 or args.seeds < 1:
-        parser.error(f"--repeats and --seeds must be at least 1, got {args.repeats} and {args.seeds}")
+    if args.repeats < 1 or args.seeds < 1 or args.window < 1:
+        parser.error(f"--repeats, --seeds and --window must be at least 1, got {args.repeats}, {args.seeds}, {args.window}")
+    SETTINGS["C"] = args.window
     tokens = list(tokenize_shakespeare())
     if args.quality:
         quality(tokens, args.seeds)

@@ -63,7 +63,8 @@ __all__ = [
     "initialize_model", "load_shakespeare", "load_vectors", "numerical_gradient",
     "relu", "save_vectors", "softmax", "tokenize", "tokenize_shakespeare", "train_cbow",
     "word_to_one_hot_vector",
-    "NegativeSamplingResult", "check_negative_sampling_gradients", "corpus_ids", "dynamic_contexts", "keep_probabilities",
-    "linear_decay", "negative_sampling_gradients", "negative_sampling_loss", "noise_distribution",
-    "reduced_windows", "sample_negatives", "sigmoid", "subsample", "negative_sampling_step", "train_negative_sampling", "unigram_table",
+    "NegativeSamplingResult", "check_negative_sampling_gradients", "corpus_ids", "dynamic_contexts",
+    "keep_probabilities", "linear_decay", "negative_sampling_gradients", "negative_sampling_loss",
+    "negative_sampling_step", "noise_distribution", "reduced_windows", "sample_negatives", "sigmoid",
+    "subsample", "train_negative_sampling", "unigram_table",
 ]
