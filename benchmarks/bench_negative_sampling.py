@@ -8,9 +8,10 @@ Settings, the same for both (word2vec's and gensim's CBOW defaults): window 5, 5
 negatives, sample 1e-3, 100 dimensions, min_count 5, 5 epochs, learning rate
 0.025 falling linearly to 0.0001, on Shakespeare (``tokenize_shakespeare()``).
 
-Speed: each round trains ours, gensim with ``workers=1`` and gensim with
-``workers=2``, one after the other (interleaved, so that a slow moment of the
-machine hits all three); words/s is corpus words times epochs over the wall time
+Speed: each round trains ours with ``workers=1`` and ``workers=2`` (threads that
+share each batch's gathers and scores; the same result either way) and gensim with
+``workers=1`` and ``workers=2``, one after the other (interleaved, so that a slow
+moment of the machine hits all four); words/s is corpus words times epochs over the wall time
 of the whole call (vocabulary included, for both), and the best of the rounds is
 kept. gensim gets the tokens as sentences of 10,000 words, its largest.
 
@@ -57,7 +58,8 @@ def timed(fn) -> float:
 
 def speed(tokens, repeats: int) -> None:
     runs = {
-        "ours": lambda: ours(tokens),
+        "ours workers=1": lambda: ours(tokens, workers=1),
+        "ours workers=2": lambda: ours(tokens, workers=2),
         "gensim workers=1": lambda: gensim_cbow(tokens, workers=1),
         "gensim workers=2": lambda: gensim_cbow(tokens, workers=2),
     }
@@ -71,8 +73,9 @@ def speed(tokens, repeats: int) -> None:
     print(f"\n{len(tokens):,} tokens x {SETTINGS['epochs']} epochs; best of {repeats} (whole call, vocabulary included)")
     for name, rate in best.items():
         print(f"  {name:<18} {rate:>10,.0f} words/s")
-    print(f"ours / gensim workers=1: {best['ours'] / best['gensim workers=1']:.2f}x")
-    print(f"ours / gensim workers=2: {best['ours'] / best['gensim workers=2']:.2f}x")
+    for mine in ("ours workers=1", "ours workers=2"):
+        for theirs in ("gensim workers=1", "gensim workers=2"):
+            print(f"{mine} / {theirs}: {best[mine] / best[theirs]:.2f}x")
 
 
 def common_vectors(vectors, shared: list[str]):

@@ -32,6 +32,7 @@ The trainer stores W1 transposed internally so that a word's vector is a row.
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import math
 import numbers
@@ -408,7 +409,8 @@ KERNELS = {
 # ----------------------------------------------------------------------------- the trainer
 
 def negative_sampling_step(W_in, W_out, indptr, indices, targets, learning_rate, *, mean_weights=None,
-                           scatter_weights=None, keep=None, kernel="sparsetools", h=None) -> float:
+                           scatter_weights=None, keep=None, kernel="sparsetools", h=None, workers=1,
+                           pool=None) -> float:
     """One SGD step of CBOW with negative sampling on a batch of m windows, in place; returns the batch's J.
 
     The windows may have different sizes, so their contexts come in
@@ -438,6 +440,12 @@ def negative_sampling_step(W_in, W_out, indptr, indices, targets, learning_rate,
         negative equal to the centre word)
     kernel : {"sparsetools", "public"}, see ``train_negative_sampling``
     h : optional (m, N) float32 C-contiguous buffer for the hidden layer
+    workers : int, default 1
+        Threads for the part before the update (the gathers, scores and errors of the
+        windows), which each take a share of the rows; ``pool`` (a
+        ``concurrent.futures.ThreadPoolExecutor`` with ``workers - 1`` threads or more) runs
+        all but the first share. The update itself runs on the calling thread. The weights
+        come out the same for any number of workers.
 
     Returns
     -------
@@ -455,26 +463,55 @@ def negative_sampling_step(W_in, W_out, indptr, indices, targets, learning_rate,
         scatter_weights = np.ones(len(indices), dtype=np.float32)
     if h is None:
         h = np.empty((m, N), dtype=np.float32)
-    gather(W_in, indptr, indices, mean_weights, h)  # h = mean of the context rows (m, N)
-    flat = targets.reshape(-1)
-    WT = W_out.take(flat, axis=0).reshape(m, K1, N)  # (m, K+1, N); take is 2x faster than W_out[targets]
-    scores = np.matmul(WT, h[:, :, None])[:, :, 0]  # (m, K+1)
-    f = expit(scores)  # sigmoid: the probability of "yes, this is the centre word"
-    g = -f  # y - sigmoid(s) = -dJ/ds
-    g[:, 0] += 1
-    if keep is not None:
-        g[:, 1:] *= keep
-    # J = -log of the product of the K+1 answers' probabilities (f for the centre word, 1 - f
-    # for a negative; a skipped negative's factor is 1): one log per window, not K+1.
-    answers = 1 - np.abs(g, dtype=np.float64)
-    answers[:, 0] = f[:, 0]
-    loss = -np.log(np.maximum(answers.prod(axis=1), _TINY)).sum() / m
-    g *= np.float32(learning_rate)
-    err = np.matmul(g[:, None, :], WT)[:, 0, :]  # -lr * dJ/dh (m, N), from the old W_out
-    scatter(W_out, np.arange(0, m * K1 + 1, K1, dtype=np.int32), flat, g.reshape(-1), h)
+    g = np.empty((m, K1), dtype=np.float32)
+    err = np.empty((m, N), dtype=np.float32)
+    batch = (W_in, W_out, indptr, indices, targets, learning_rate, mean_weights, keep, gather, h, g, err)
+    parts = [(i * m // workers, (i + 1) * m // workers) for i in range(workers)]
+    if workers == 1:
+        loss = _forward_rows(batch, parts[0])
+    else:  # the rows of the batch are independent until the update: split them over threads
+        if pool is None:
+            raise ValueError("negative_sampling_step with workers > 1 needs a pool (a ThreadPoolExecutor)")
+        futures = [pool.submit(_forward_rows, batch, part) for part in parts[1:]]
+        loss = _forward_rows(batch, parts[0]) + sum(f.result() for f in futures)
+    # The update, on this thread: every row of W_out and W_in may be met by any window.
+    scatter(W_out, np.arange(0, m * K1 + 1, K1, dtype=np.int32), targets.reshape(-1), g.reshape(-1), h)
     scatter(W_in, indptr, indices, scatter_weights, err)
-    return float(loss)
+    return float(loss / m)
 
+
+def _forward_rows(batch, rows) -> float:
+    """Windows ``rows`` of a batch: h, the scores, g = lr * (y - sigmoid(s)) and err = g @ W_out rows.
+
+    Returns the sum of their J. Each window's numbers do not depend on the others', so a
+    batch split over threads gives the same h, g and err as one thread.
+    """
+    W_in, W_out, indptr, indices, targets, learning_rate, mean_weights, keep, gather, h, g, err = batch
+    r0, r1 = rows
+    if r0 == r1:
+        return 0.0
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # errstate is per thread
+        lo, hi = indptr[r0], indptr[r1]
+        hr = h[r0:r1]
+        gather(W_in, indptr[r0 : r1 + 1] - lo, indices[lo:hi], mean_weights[lo:hi], hr)  # mean of the context rows
+        m, K1 = r1 - r0, targets.shape[1]
+        # (m, K+1, N): the target rows; take is 2x faster than W_out[targets]
+        WT = W_out.take(targets[r0:r1].reshape(-1), axis=0).reshape(m, K1, W_out.shape[1])
+        scores = np.matmul(WT, hr[:, :, None])[:, :, 0]  # (m, K+1)
+        f = expit(scores)  # sigmoid: the probability of "yes, this is the centre word"
+        gr = g[r0:r1]
+        np.negative(f, out=gr)  # y - sigmoid(s) = -dJ/ds
+        gr[:, 0] += 1
+        if keep is not None:
+            gr[:, 1:] *= keep[r0:r1]
+        # J = -log of the product of the K+1 answers' probabilities (f for the centre word, 1 - f
+        # for a negative; a skipped negative's factor is 1): one log per window, not K+1.
+        answers = 1 - np.abs(gr, dtype=np.float64)
+        answers[:, 0] = f[:, 0]
+        loss = -np.log(np.maximum(answers.prod(axis=1), _TINY)).sum()
+        gr *= np.float32(learning_rate)
+        np.matmul(gr[:, None, :], WT, out=err[r0:r1, None, :])  # -lr * dJ/dh, from the old W_out
+    return float(loss)
 
 
 @dataclasses.dataclass
@@ -547,6 +584,7 @@ def train_negative_sampling(
     power: float = 0.75,
     seed: int = 1,
     kernel: str = "auto",
+    workers: int = 2,
     progress: bool = True,
 ) -> NegativeSamplingResult:
     """Train CBOW with negative sampling on a list of tokens, over the whole vocabulary.
@@ -613,6 +651,10 @@ def train_negative_sampling(
         public APIs only: a ``scipy.sparse.csr_matrix`` product and
         ``np.add.at`` (about 5x slower on Shakespeare, the same numbers).
         ``"auto"``: sparsetools when this scipy has them.
+    workers : int
+        Threads that share each batch's gathers and scores (numpy and scipy
+        release the GIL there); the update runs on one. The result is the same
+        for any number of workers (a test checks it), so this only changes speed.
     progress : bool
         Show a tqdm progress bar.
 
@@ -628,10 +670,10 @@ def train_negative_sampling(
     TrainingDivergedError
         If the loss becomes NaN or infinite (try a smaller learning rate).
     """
-    N, C, negative, min_count, epochs, batch_size = (
+    N, C, negative, min_count, epochs, batch_size, workers = (
         positive_int(name, value) for name, value in (
             ("N", N), ("C", C), ("negative", negative), ("min_count", min_count), ("epochs", epochs),
-            ("batch_size", batch_size),
+            ("batch_size", batch_size), ("workers", workers),
         )
     )
     learning_rate = positive_number("learning_rate", learning_rate)
@@ -672,6 +714,7 @@ def train_negative_sampling(
     losses = []
     bar = tqdm(total=epochs, disable=not progress, unit="epoch", desc="training CBOW (negative sampling)",
                mininterval=0, maxinterval=float("inf"))
+    pool = concurrent.futures.ThreadPoolExecutor(workers - 1) if workers > 1 else None
     start = time.perf_counter()
     try:
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
@@ -702,7 +745,7 @@ def train_negative_sampling(
                     epoch_loss[step] = negative_sampling_step(
                         W_in, W_out, indptr[a : b + 1] - lo, indices[lo:hi], targets[a:b], rates[step],
                         mean_weights=mean_w[lo:hi], scatter_weights=scatter_w[lo:hi], keep=not_center[a:b],
-                        kernel=kernel, h=H[: b - a],
+                        kernel=kernel, h=H[: b - a], workers=workers, pool=pool,
                     )
                 if not np.all(np.isfinite(epoch_loss)):
                     bad = int(np.argmin(np.isfinite(epoch_loss)))
@@ -717,12 +760,14 @@ def train_negative_sampling(
                     bar.update(1)
     finally:
         bar.close()
+        if pool is not None:
+            pool.shutdown()
     seconds = time.perf_counter() - start
     config = dict(
         N=N, C=C, negative=negative, sample=sample, min_count=min_count, epochs=epochs,
         learning_rate=learning_rate, min_learning_rate=min_learning_rate, batch_size=batch_size,
         dynamic_window=dynamic_window, update_rule=update_rule, power=power, seed=seed, kernel=kernel,
-        V=V, n_tokens=len(tokens),
+        workers=workers, V=V, n_tokens=len(tokens),
     )
     return NegativeSamplingResult(
         W1=np.ascontiguousarray(W_in.T), W2=W_out, word2Ind=word2Ind, Ind2word=Ind2word,

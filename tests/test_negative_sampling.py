@@ -217,6 +217,9 @@ def test_trainer_is_reproducible_and_kernels_agree():
     b = train_negative_sampling(tokens, kernel="public", **args)
     np.testing.assert_array_equal(a.W1, b.W1)
     np.testing.assert_array_equal(a.W2, b.W2)
+    one_thread = train_negative_sampling(tokens, workers=1, **args)  # the default splits each batch over 2
+    np.testing.assert_array_equal(a.W1, one_thread.W1)
+    np.testing.assert_array_equal(a.W2, one_thread.W2)
     c = train_negative_sampling(tokens, update_rule="gradient", **args)
     assert not np.array_equal(a.W1, c.W1)
 
@@ -238,6 +241,7 @@ def test_trainer_drops_rare_words():
         (dict(min_learning_rate=1.0), ValueError, "min_learning_rate"),
         (dict(update_rule="mean"), ValueError, "update_rule"),
         (dict(kernel="cuda"), ValueError, "kernel"),
+        (dict(workers=0), ValueError, "workers"),
         (dict(min_count=10_000), ValueError, "min_count=10000"),
     ],
 )
