@@ -198,6 +198,7 @@ def _speed(result) -> str:
 def cmd_train(args) -> int:
     from .evaluation import WordVectors, nearest_neighbors
     from .io import atomic_path, save_vectors
+
     say = (lambda *a: None) if args.quiet else print
     _apply_objective_defaults(args)
     t0 = time.perf_counter()

@@ -649,7 +649,7 @@ def train_negative_sampling(
         How rows of W1 and W2 are gathered and scatter-added: scipy's compiled
         sparse kernels, called in place (fast; private scipy functions), or
         public APIs only: a ``scipy.sparse.csr_matrix`` product and
-        ``np.add.at`` (about 5x slower on Shakespeare, the same numbers).
+        ``np.add.at`` (about 2.5x slower on Shakespeare, the same numbers).
         ``"auto"``: sparsetools when this scipy has them.
     workers : int
         Threads that share each batch's gathers and scores (numpy and scipy
