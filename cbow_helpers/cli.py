@@ -166,7 +166,8 @@ def _apply_objective_defaults(args) -> None:
     for name, value in defaults.items():
         given = getattr(args, name)
         if value is None and given is not None:
-            raise CLIError(f"--{name.replace('_', '-')} applies only to another --objective than {args.objective}")
+            owners = " or ".join(o for o, d in OBJECTIVE_DEFAULTS.items() if d[name] is not None)
+            raise CLIError(f"--{name.replace('_', '-')} applies only to --objective {owners}, not {args.objective}")
         if given is None:
             setattr(args, name, value)
 

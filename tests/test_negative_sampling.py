@@ -277,5 +277,5 @@ def test_cli_refuses_an_option_of_the_other_objective(tmp_path, capsys):
 
     code = main(["train", "--objective", "softmax", "--negative", "3", "--out", str(tmp_path / "v.txt")])
     assert code == 1
-    assert capsys.readouterr().err.strip() == "error: --negative applies only to another --objective than softmax"
+    assert capsys.readouterr().err.strip() == "error: --negative applies only to --objective negative-sampling, not softmax"
     assert not (tmp_path / "v.txt").exists()
