@@ -31,6 +31,24 @@ from .model import (
     relu,
     softmax,
 )
+from .negative_sampling import (
+    NegativeSamplingResult,
+    check_negative_sampling_gradients,
+    corpus_ids,
+    dynamic_contexts,
+    keep_probabilities,
+    linear_decay,
+    negative_sampling_gradients,
+    negative_sampling_loss,
+    noise_distribution,
+    reduced_windows,
+    sample_negatives,
+    sigmoid,
+    subsample,
+    negative_sampling_step,
+    train_negative_sampling,
+    unigram_table,
+)
 from .pca import compute_pca
 from ._checks import NotEnoughMemoryError
 from .reference import REFERENCE_CONFIG, load_model, load_reference_model, save_model
@@ -59,4 +77,8 @@ __all__ = [
     "numerical_gradient", "save_model", "relu", "save_vectors", "softmax", "tokenize", "tokenize_file",
     "tokenize_shakespeare", "train_cbow",
     "word_to_one_hot_vector",
+    "NegativeSamplingResult", "check_negative_sampling_gradients", "corpus_ids", "dynamic_contexts",
+    "keep_probabilities", "linear_decay", "negative_sampling_gradients", "negative_sampling_loss",
+    "negative_sampling_step", "noise_distribution", "reduced_windows", "sample_negatives", "sigmoid",
+    "subsample", "train_negative_sampling", "unigram_table",
 ]

@@ -103,6 +103,27 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)\n")
 
 
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text!r}")
+    return value
+
+
+# Each objective's defaults for the options left unset. Negative sampling: word2vec's and gensim's
+# CBOW defaults except a window of 3, which puts words of one kind (king, queen) nearest; softmax:
+# the course's trainer (`train_cbow`). The README says why negative sampling is the default.
+OBJECTIVE_DEFAULTS = {
+    "negative-sampling": dict(window=3, min_count=5, batch_size=1024, epochs=5, learning_rate=0.025,
+                              negative=5, sample=1e-3, vocab_size=None),
+    "softmax": dict(window=2, min_count=1, batch_size=256, epochs=1, learning_rate=4.0, vocab_size=3000,
+                    negative=None, sample=None),
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m cbow_helpers",
@@ -112,13 +133,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = sub.add_parser("train", help="train on Shakespeare (or a text file), save vectors and a PCA plot")
     train.add_argument("--corpus", default="shakespeare", help="'shakespeare' (the default) or the path of a UTF-8 text file")
+    train.add_argument("--objective", choices=list(OBJECTIVE_DEFAULTS), default="negative-sampling",
+                       help="the output layer: word2vec's negative sampling over the whole vocabulary (the default), "
+                            "or the course's full softmax (notebooks 04-08)")
     train.add_argument("--dim", type=_positive_int, default=100, help="embedding size N (default: 100)")
-    train.add_argument("--window", type=_positive_int, default=2, help="context half-size C (default: 2)")
-    train.add_argument("--vocab-size", type=_vocab_size, default=3000, help="largest vocabulary, counting <unk> (default: 3000)")
-    train.add_argument("--min-count", type=_positive_int, default=1, help="rarer words become <unk> (default: 1)")
-    train.add_argument("--batch-size", type=_positive_int, default=256, help="windows per step m (default: 256)")
-    train.add_argument("--epochs", type=_positive_int, default=1, help="passes over the corpus (default: 1)")
-    train.add_argument("--learning-rate", type=_positive_float, default=4.0, help="SGD step size alpha (default: 4.0)")
+    train.add_argument("--window", type=_positive_int, help="context half-size C (default: 3, or 2 with softmax)")
+    train.add_argument("--vocab-size", type=_vocab_size,
+                       help="softmax only: largest vocabulary, counting <unk> (default: 3000)")
+    train.add_argument("--min-count", type=_positive_int,
+                       help="rarer words are dropped (negative sampling) or become <unk> (softmax) (default: 5, or 1 with softmax)")
+    train.add_argument("--batch-size", type=_positive_int, help="windows per step m (default: 1024, or 256 with softmax)")
+    train.add_argument("--epochs", type=_positive_int, help="passes over the corpus (default: 5, or 1 with softmax)")
+    train.add_argument("--learning-rate", type=_positive_float,
+                       help="SGD step size alpha (default: 0.025 falling linearly to 0.0001, or 4.0 with softmax)")
+    train.add_argument("--negative", type=_positive_int, help="negative sampling only: negatives per window K (default: 5)")
+    train.add_argument("--sample", type=_non_negative_float,
+                       help="negative sampling only: subsampling threshold, 0 for none (default: 0.001)")
     train.add_argument("--seed", type=_seed, default=1, help="random seed, a non-negative integer (default: 1)")
     train.add_argument("--out", type=_output_file, default=Path("vectors.txt"),
                        help="vectors file, word2vec text format (default: vectors.txt; a symbolic link is followed)")
@@ -236,12 +266,48 @@ def _check_outputs(args) -> list[tuple[str, Path]]:
     return outputs
 
 
+def _apply_objective_defaults(args) -> None:
+    """Fill the options left unset with the chosen objective's defaults; refuse options of the other one."""
+    defaults = OBJECTIVE_DEFAULTS[args.objective]
+    for name, value in defaults.items():
+        given = getattr(args, name)
+        if value is None and given is not None:
+            owners = " or ".join(o for o, d in OBJECTIVE_DEFAULTS.items() if d[name] is not None)
+            raise CLIError(f"--{name.replace('_', '-')} applies only to --objective {owners}, not {args.objective}")
+        if given is None:
+            setattr(args, name, value)
+
+
+def _train(args, tokens):
+    if args.objective == "softmax":
+        from .trainer import train_cbow
+
+        return train_cbow(
+            tokens, N=args.dim, C=args.window, vocab_size=args.vocab_size, min_count=args.min_count,
+            batch_size=args.batch_size, epochs=args.epochs, learning_rate=args.learning_rate, seed=args.seed,
+            progress=not args.quiet,
+        )
+    from .negative_sampling import train_negative_sampling
+
+    return train_negative_sampling(
+        tokens, N=args.dim, C=args.window, negative=args.negative, sample=args.sample, min_count=args.min_count,
+        batch_size=args.batch_size, epochs=args.epochs, learning_rate=args.learning_rate,
+        min_learning_rate=min(0.0001, args.learning_rate), seed=args.seed, progress=not args.quiet,
+    )
+
+
+def _speed(result) -> str:
+    if hasattr(result, "words_per_second"):
+        return f"{result.words_per_second:,.0f} words/s"
+    return f"{result.examples_per_second:,.0f} windows/s"
+
+
 def cmd_train(args) -> int:
     from .evaluation import WordVectors, nearest_neighbors
     from .io import PendingFile, check_vectors, write_vectors
-    from .trainer import train_cbow
 
     say = (lambda *a: None) if args.quiet else print
+    _apply_objective_defaults(args)
     t0 = time.perf_counter()
     outputs = _check_outputs(args)
     # Temporary files beside the outputs, made now: a folder that cannot be written fails here,
@@ -260,11 +326,7 @@ def cmd_train(args) -> int:
                 "(use a larger corpus or a smaller --window)"
             )
         say(f"corpus: {len(tokens):,} tokens ({time.perf_counter() - t0:.1f} s to load)")
-        result = train_cbow(
-            tokens, N=args.dim, C=args.window, vocab_size=args.vocab_size, min_count=args.min_count,
-            batch_size=args.batch_size, epochs=args.epochs, learning_rate=args.learning_rate, seed=args.seed,
-            progress=not args.quiet,
-        )
+        result = _train(args, tokens)
         del tokens
         words, vectors = check_vectors(result.words, result.embeddings)
         write_vectors(pending[0].tmp, words, vectors)
@@ -288,7 +350,7 @@ def cmd_train(args) -> int:
         raise
     say(
         f"trained V={len(words):,} words, N={args.dim} in {time.perf_counter() - t0:.1f} s "
-        f"({result.examples_per_second:,.0f} windows/s); final loss {np.mean(result.losses[-50:]):.3f}"
+        f"({_speed(result)}); final loss {np.mean(result.losses[-50:]):.3f}"
     )
     say(f"wrote {' and '.join(written)}")
     wv = WordVectors.of((words, vectors))  # normalised once for all the showcase words

@@ -356,17 +356,26 @@ class FastCBOW:
         )
 
 
+def divergence_error(reason: str, step: int, epoch: int, learning_rate: float,
+                     advice: str = "try a smaller learning rate") -> TrainingDivergedError:
+    """The error both trainers raise when training diverges: what happened, where, and what to try."""
+    return TrainingDivergedError(
+        f"training diverged: {reason} at step {step} (epoch {epoch + 1}) with learning_rate={learning_rate}; {advice}"
+    )
+
+
+def loss_rose(recent: float, first: float, batches: int) -> str:
+    return (f"the mean loss of the last {batches} batches rose to {recent:.4g}, "
+            f"more than {_LOSS_FACTOR:g} times its start ({first:.4g})")
+
+
 def _diverged(model, recent, first, step, epoch, learning_rate):
     if recent > _LOSS_FACTOR * first:
-        what = (f"the mean loss of the last {min(step + 1, _LOSS_WINDOW)} batches rose to {recent:.4g}, "
-                f"more than {_LOSS_FACTOR:g} times its start ({first:.4g})")
+        reason = loss_rose(recent, first, min(step + 1, _LOSS_WINDOW))
     else:
         w1, w2 = float(np.abs(model.W1T).max()), model._w2_norm_max
-        what = f"the weights exploded (largest entry of W1 {w1:.3g}, longest row of W2 {w2:.3g})"
-    raise TrainingDivergedError(
-        f"training diverged: {what} at step {step} (epoch {epoch + 1}) with learning_rate={learning_rate}; "
-        "try a smaller learning rate"
-    )
+        reason = f"the weights exploded (largest entry of W1 {w1:.3g}, longest row of W2 {w2:.3g})"
+    raise divergence_error(reason, step, epoch, learning_rate)
 
 
 def _check_training_memory(n_tokens, n_windows, V, N, C, m, total_steps) -> None:

@@ -180,11 +180,32 @@ def test_3_special_files_are_refused_and_links_written_through(tmp_path, story, 
 # ----------------------------------------------------------------------------- 4. divergence
 
 
-def test_4_a_diverged_run_with_a_finite_loss_is_an_error(tmp_path, story, old_outputs, capsys):
+@pytest.mark.parametrize("objective, message", [
+    ("softmax", "training diverged: the mean loss"),  # the stable softmax keeps the loss finite
+    ("negative-sampling", "training diverged: "),
+])
+def test_4_a_diverged_run_with_a_finite_loss_is_an_error(tmp_path, story, old_outputs, capsys, objective, message):
     out, plot = old_outputs
-    assert main(["train", "--corpus", str(story), *TINY, "--learning-rate", "400", "--out", str(out), "--plot", str(plot)]) == 1
-    assert "training diverged: the mean loss" in one_line_error(capsys.readouterr().err)
+    assert main(["train", "--corpus", str(story), *TINY, "--objective", objective, "--learning-rate", "400",
+                 "--out", str(out), "--plot", str(plot)]) == 1
+    assert message in one_line_error(capsys.readouterr().err)
     assert_untouched(old_outputs, tmp_path)
+
+
+def test_4_negative_sampling_catches_a_rising_loss_and_exploding_weights(monkeypatch):
+    from cbow_helpers import negative_sampling as ns
+
+    tokens = tokenize(STORY)
+    monkeypatch.setattr(ns, "_LOSS_FACTOR", 0.5)  # any loss is "far above" half its start
+    with pytest.raises(TrainingDivergedError, match="the mean loss of the last 1 batches rose to"):
+        ns.train_negative_sampling(tokens, N=8, min_count=1, batch_size=32, progress=False)
+    monkeypatch.undo()
+    monkeypatch.setattr(ns, "_WEIGHT_LIMIT", 1e-3)  # below the first weights
+    with pytest.raises(TrainingDivergedError, match="weights exploded"):
+        ns.train_negative_sampling(tokens, N=8, min_count=1, batch_size=32, progress=False)
+    monkeypatch.undo()
+    result = ns.train_negative_sampling(tokens, N=8, min_count=1, batch_size=32, progress=False)
+    assert np.isfinite(result.losses).all()
 
 
 def test_4_divergence_in_the_api_and_a_normal_run_is_untouched():
@@ -203,15 +224,21 @@ def test_4_divergence_in_the_api_and_a_normal_run_is_untouched():
 # ----------------------------------------------------------------------------- 5. memory
 
 
-def test_5_training_too_large_for_memory_is_refused_before_allocating(tmp_path, story, old_outputs, capsys):
+@pytest.mark.parametrize("objective", ["softmax", "negative-sampling"])
+def test_5_training_too_large_for_memory_is_refused_before_allocating(tmp_path, story, old_outputs, capsys, objective):
     out, plot = old_outputs
     for option, value, part in (("--dim", "1000000000", "the weights"), ("--epochs", "1000000000000", "the losses")):
-        assert main(["train", "--corpus", str(story), *TINY, option, value, "--out", str(out), "--plot", str(plot)]) == 1
+        assert main(["train", "--corpus", str(story), *TINY, "--objective", objective, option, value,
+                     "--out", str(out), "--plot", str(plot)]) == 1
         line = one_line_error(capsys.readouterr().err)
         assert "would need about" in line and part in line
     assert_untouched(old_outputs, tmp_path)
     with pytest.raises(NotEnoughMemoryError, match="the weights"):
         train_cbow(tokenize(STORY), N=10**9, progress=False)
+    from cbow_helpers.negative_sampling import train_negative_sampling
+
+    with pytest.raises(NotEnoughMemoryError, match="the weights"):
+        train_negative_sampling(tokenize(STORY), N=10**9, min_count=1, batch_size=32, progress=False)
 
 
 def test_5_a_vectors_header_that_promises_too_much(tmp_path, capsys):
@@ -320,16 +347,21 @@ def test_7_the_next_run_removes_what_a_killed_run_left(tmp_path, story, old_outp
 
 
 def test_8_a_one_word_vocabulary_is_a_clear_error(tmp_path, capsys):
+    from cbow_helpers.negative_sampling import train_negative_sampling
+
     for text in ("la " * 50, ". , ! " * 50):
         with pytest.raises(ValueError, match="a single word"):
             train_cbow(tokenize(text), N=4, progress=False)
+        with pytest.raises(ValueError, match="a single word"):
+            train_negative_sampling(tokenize(text), N=4, min_count=1, progress=False)
     with pytest.raises(ValueError, match="vocab_size must be at least 2"):
         train_cbow(["a", "b", "c"], C=1, vocab_size=1, progress=False)
     corpus = tmp_path / "la.txt"
     corpus.write_text("la " * 50, encoding="utf-8")
-    assert main(["train", "--corpus", str(corpus), *TINY, "--out", str(tmp_path / "v.txt")]) == 1
-    assert "a single word, 'la'" in one_line_error(capsys.readouterr().err)
-    assert os.listdir(tmp_path) == ["la.txt"]
+    for objective in ("softmax", "negative-sampling"):
+        assert main(["train", "--corpus", str(corpus), *TINY, "--objective", objective, "--out", str(tmp_path / "v.txt")]) == 1
+        assert "a single word, 'la'" in one_line_error(capsys.readouterr().err)
+        assert os.listdir(tmp_path) == ["la.txt"]
     for option, value in (("--vocab-size", "1"), ("--seed", "-1")):
         with pytest.raises(SystemExit):
             main(["train", option, value])

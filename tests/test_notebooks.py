@@ -11,7 +11,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 EXPECTED = [
     "00_word_embeddings", "01_tokenization", "02_sliding_windows", "03_one_hot_vectors",
     "04_cbow_architecture", "05_forward_backward", "06_training", "07_pca_visualisation",
-    "08_evaluation_and_scale",
+    "08_evaluation_and_scale", "09_negative_sampling",
 ]
 
 

@@ -1,0 +1,150 @@
+"""Our negative-sampling CBOW against gensim's, on the same settings: speed, or quality over seeds.
+
+    python benchmarks/bench_negative_sampling.py [--repeats 3]           # words/s, as ratios
+    python benchmarks/bench_negative_sampling.py --quality [--seeds 5]   # benchmark scores, mean and sd
+    (either with --window C to change both models' window, 5 by default)
+
+Settings, the same for both (word2vec's and gensim's CBOW defaults): window 5, 5
+negatives, sample 1e-3, 100 dimensions, min_count 5, 5 epochs, learning rate
+0.025 falling linearly to 0.0001, on Shakespeare (``tokenize_shakespeare()``).
+
+Speed: each round trains ours with ``workers=1`` and ``workers=2`` (threads that
+share each batch's gathers and scores; the same result either way) and gensim with
+``workers=1`` and ``workers=2``, one after the other (interleaved, so that a slow
+moment of the machine hits all four); words/s is corpus words times epochs over the wall time
+of the whole call (vocabulary included, for both), and the best of the rounds is
+kept. gensim gets the tokens as sentences of 10,000 words, its largest.
+
+Quality: for each seed, both models are trained and scored on the same items:
+only words in both vocabularies are kept (the WordSim-353 / SimLex-999 pairs and
+Google analogy questions then cover the same words, and analogies search the same
+candidates). Our trainer runs in its default configuration (``kernel="auto"``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+from gensim.models import Word2Vec
+
+from cbow_helpers import evaluate_all, nearest_neighbors, tokenize_shakespeare, train_negative_sampling
+
+SETTINGS = dict(N=100, C=5, negative=5, sample=1e-3, min_count=5, epochs=5)
+BENCHMARKS = (("WordSim-353", "spearman"), ("SimLex-999", "spearman"), ("Google analogies", "accuracy"))
+
+
+def ours(tokens, seed: int = 1, **options):
+    return train_negative_sampling(tokens, **SETTINGS, seed=seed, progress=False, **options)
+
+
+def gensim_cbow(tokens, seed: int = 1, workers: int = 1):
+    s = SETTINGS
+    sentences = [tokens[i : i + 10_000] for i in range(0, len(tokens), 10_000)]
+    return Word2Vec(
+        sentences, vector_size=s["N"], window=s["C"], negative=s["negative"], sample=s["sample"],
+        min_count=s["min_count"], epochs=s["epochs"], sg=0, hs=0, cbow_mean=1, alpha=0.025, min_alpha=0.0001,
+        workers=workers, seed=seed,
+    ).wv
+
+
+def timed(fn) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def speed(tokens, repeats: int) -> None:
+    runs = {
+        "ours workers=1": lambda: ours(tokens, workers=1),
+        "ours workers=2": lambda: ours(tokens, workers=2),
+        "gensim workers=1": lambda: gensim_cbow(tokens, workers=1),
+        "gensim workers=2": lambda: gensim_cbow(tokens, workers=2),
+    }
+    seconds = {name: [] for name in runs}
+    for round_ in range(1, repeats + 1):
+        for name, run in runs.items():
+            seconds[name].append(timed(run))
+        print(f"round {round_}: " + ", ".join(f"{name} {s[-1]:.2f} s" for name, s in seconds.items()), flush=True)
+    words = len(tokens) * SETTINGS["epochs"]
+    best = {name: words / min(s) for name, s in seconds.items()}
+    print(f"\n{len(tokens):,} tokens x {SETTINGS['epochs']} epochs; best of {repeats} (whole call, vocabulary included)")
+    for name, rate in best.items():
+        print(f"  {name:<18} {rate:>10,.0f} words/s")
+    for mine in ("ours workers=1", "ours workers=2"):
+        for theirs in ("gensim workers=1", "gensim workers=2"):
+            print(f"{mine} / {theirs}: {best[mine] / best[theirs]:.2f}x")
+
+
+def common_vectors(vectors, shared: list[str]):
+    """(words, matrix) restricted to ``shared``, in that order."""
+    if hasattr(vectors, "index_to_key"):
+        return shared, np.stack([vectors[w] for w in shared])
+    index = vectors.word2Ind
+    return shared, vectors.embeddings[[index[w] for w in shared]]
+
+
+def scores_of(vectors) -> dict:
+    scores = evaluate_all(vectors)
+    row = {name: scores[name][key] for name, key in BENCHMARKS}
+    row["items"] = tuple(scores[name]["pairs" if key == "spearman" else "answered"] for name, key in BENCHMARKS)
+    row["queen"] = any(w == "queen" for w, _ in nearest_neighbors("king", vectors, k=10))
+    return row
+
+
+def summarise(label: str, rows: list[dict]) -> None:
+    print(f"\n{label}")
+    for name, _ in BENCHMARKS:
+        values = [r[name] for r in rows]
+        spread = statistics.stdev(values) if len(values) > 1 else float("nan")
+        print(f"  {name:<17} mean {statistics.mean(values):6.3f}  sd {spread:5.3f}  "
+              f"(runs: {', '.join(f'{v:.3f}' for v in values)})")
+    print(f"  queen among king's 10 nearest neighbours in {sum(r['queen'] for r in rows)} of {len(rows)} runs")
+
+
+def quality(tokens, seeds: int) -> None:
+    rows = {"ours": [], "gensim": []}
+    for seed in range(1, seeds + 1):
+        start = time.perf_counter()
+        a, b = ours(tokens, seed), gensim_cbow(tokens, seed)
+        shared = [w for w in a.words if w in b.key_to_index]
+        for name, model in (("ours", a), ("gensim", b)):
+            rows[name].append(scores_of(common_vectors(model, shared)))
+        items = rows["ours"][-1]["items"]
+        print(f"seed {seed}: {time.perf_counter() - start:.0f} s; {len(shared):,} shared words "
+              f"(ours {len(a.words):,}, gensim {len(b.key_to_index):,}); items: {items[0]} WordSim pairs, "
+              f"{items[1]} SimLex pairs, {items[2]} analogy questions", flush=True)
+        assert rows["gensim"][-1]["items"] == items
+    summarise("ours: train_negative_sampling", rows["ours"])
+    summarise("gensim Word2Vec CBOW, workers=1", rows["gensim"])
+    print()
+    for name, _ in BENCHMARKS:
+        o = [r[name] for r in rows["ours"]]
+        g = [r[name] for r in rows["gensim"]]
+        sd = statistics.stdev(g) if len(g) > 1 else float("nan")
+        gap = statistics.mean(o) - statistics.mean(g)
+        verdict = "better" if gap > 0 else ("within one sd" if -gap <= sd else "worse by more than one sd")
+        print(f"  {name:<17} ours - gensim = {gap:+.3f} (gensim's sd {sd:.3f}): {verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quality", action="store_true", help="benchmark scores over seeds instead of speed")
+    parser.add_argument("--repeats", type=int, default=3, help="speed rounds (the best is kept)")
+    parser.add_argument("--seeds", type=int, default=5, help="quality runs per model (seeds 1..SEEDS)")
+    parser.add_argument("--window", type=int, default=5, help="C, the window half-size, for both (default: 5)")
+    args = parser.parse_args()
+    if args.repeats < 1 or args.seeds < 1 or args.window < 1:
+        parser.error(f"--repeats, --seeds and --window must be at least 1, got {args.repeats}, {args.seeds}, {args.window}")
+    SETTINGS["C"] = args.window
+    tokens = list(tokenize_shakespeare())
+    if args.quality:
+        quality(tokens, args.seeds)
+    else:
+        speed(tokens, args.repeats)
+
+
+if __name__ == "__main__":
+    main()
