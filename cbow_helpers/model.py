@@ -378,6 +378,17 @@ def check_gradients(x, y, W1, W2, b1, b2, grads=None, *, eps: float = 1e-6, tol:
     if grads is None:
         z, h = forward_prop(x, W1, W2, b1, b2)
         grads = back_prop(x, softmax(z), y, h, W1, W2, b1, b2, m)
+    return compare_gradients(cost, params, grads, eps=eps, tol=tol)
+
+
+def compare_gradients(cost: Callable[[], float], params: dict, grads, *, eps: float = 1e-6, tol: float = 1e-6):
+    """The gradient check of any model: analytic gradients against central differences of ``cost``.
+
+    ``params`` maps each tensor's name to the array ``cost()`` reads (changed in place by
+    ``numerical_gradient`` and restored); ``grads`` holds the analytic gradients in the same
+    order. Returns the per-tensor report of ``check_gradients``; raises ``GradientCheckError``
+    if a tensor's relative error exceeds ``tol``.
+    """
     report = {}
     for (name, param), analytic in zip(params.items(), grads):
         analytic = np.asarray(analytic, dtype=float)

@@ -51,7 +51,7 @@ from scipy.special import expit
 from tqdm import tqdm
 
 from ._checks import positive_int, positive_number, token_list
-from .model import GradientCheckError, format_gradient_report, numerical_gradient
+from .model import compare_gradients
 from ._checks import check_memory
 from .trainer import (
     _LOSS_FACTOR,
@@ -59,6 +59,7 @@ from .trainer import (
     _WEIGHT_LIMIT,
     UNK,
     TrainingDivergedError,
+    WordEmbeddings,
     build_vocabulary,
     divergence_error,
     encode,
@@ -196,23 +197,7 @@ def check_negative_sampling_gradients(W1, W2, context, center, negatives, grads=
     def cost() -> float:
         return negative_sampling_loss(params["W1"], params["W2"], context, center, negatives)
 
-    report = {}
-    for (name, param), analytic in zip(params.items(), grads):
-        analytic = np.asarray(analytic, dtype=float)
-        if analytic.shape != param.shape:
-            raise ValueError(f"grad_{name} has shape {analytic.shape}, but {name} has shape {param.shape}")
-        numeric = numerical_gradient(cost, param, eps)
-        scale = max(np.linalg.norm(analytic) + np.linalg.norm(numeric), 1e-12)
-        report[name] = {
-            "max_abs_diff": float(np.max(np.abs(analytic - numeric))),
-            "rel_error": float(np.linalg.norm(analytic - numeric) / scale),
-        }
-    failed = [name for name, r in report.items() if r["rel_error"] > tol]
-    if failed:
-        raise GradientCheckError(
-            f"gradient check failed for {', '.join(failed)} (tolerance {tol:g}):\n" + format_gradient_report(report)
-        )
-    return report
+    return compare_gradients(cost, params, grads, eps=eps, tol=tol)
 
 
 # ----------------------------------------------------------------------------- the tricks
@@ -532,7 +517,7 @@ def _forward_rows(batch, rows) -> float:
 
 
 @dataclasses.dataclass
-class NegativeSamplingResult:
+class NegativeSamplingResult(WordEmbeddings):
     """A CBOW model trained with negative sampling (``train_negative_sampling``).
 
     It works wherever a ``CBOWResult`` does: ``nearest_neighbors``,
@@ -556,29 +541,6 @@ class NegativeSamplingResult:
     losses: np.ndarray
     words_per_second: float
     config: dict
-
-    @property
-    def words(self) -> list[str]:
-        """The vocabulary in index order."""
-        return [self.Ind2word[i] for i in range(len(self.Ind2word))]
-
-    def embedding_matrix(self, kind: str = "W1") -> np.ndarray:
-        """One embedding per word, as rows of a (V, N) array.
-
-        ``kind``: ``"W1"`` (the input vectors, what word2vec saves), ``"W2"`` or ``"average"``.
-        """
-        if kind == "W1":
-            return np.ascontiguousarray(self.W1.T)
-        if kind == "W2":
-            return self.W2.copy()
-        if kind == "average":
-            return (self.W1.T + self.W2) / 2
-        raise ValueError(f"kind must be 'W1', 'W2' or 'average', got {kind!r}")
-
-    @property
-    def embeddings(self) -> np.ndarray:
-        """``embedding_matrix("W1")``: (V, N), row ``word2Ind[w]`` is the vector of word w."""
-        return self.embedding_matrix("W1")
 
 
 UPDATE_RULES = ("word2vec", "gradient")

@@ -50,8 +50,44 @@ class TrainingDivergedError(FloatingPointError):
     """Training diverged: the loss became NaN or infinite, rose far above its start, or the weights exploded."""
 
 
+class WordEmbeddings:
+    """What every trained model offers: ``words``, ``embedding_matrix(kind)`` and ``embeddings``.
+
+    For a dataclass with ``W1`` (N, V), ``W2`` (V, N) and ``Ind2word``.
+    """
+
+    @property
+    def words(self) -> list[str]:
+        """The vocabulary in index order."""
+        return [self.Ind2word[i] for i in range(len(self.Ind2word))]
+
+    def embedding_matrix(self, kind: str = "W1") -> np.ndarray:
+        """One embedding per word, as rows of a (V, N) array.
+
+        Parameters
+        ----------
+        kind : {"W1", "W2", "average"}
+            ``"W1"`` (the default): the columns of W1 (what the input layer
+            learned for each word, and what word2vec saves); ``"W2"``: the rows
+            of W2 (the output layer's vector for each word); ``"average"``: their
+            mean, ``(W1.T + W2) / 2``.
+        """
+        if kind == "W1":
+            return np.ascontiguousarray(self.W1.T)
+        if kind == "W2":
+            return self.W2.copy()
+        if kind == "average":
+            return (self.W1.T + self.W2) / 2
+        raise ValueError(f"kind must be 'W1', 'W2' or 'average', got {kind!r}")
+
+    @property
+    def embeddings(self) -> np.ndarray:
+        """``embedding_matrix("W1")``: (V, N), row ``word2Ind[w]`` is the vector of word w."""
+        return self.embedding_matrix("W1")
+
+
 @dataclasses.dataclass
-class CBOWResult:
+class CBOWResult(WordEmbeddings):
     """A trained CBOW model.
 
     Attributes
@@ -78,34 +114,6 @@ class CBOWResult:
     losses: np.ndarray
     examples_per_second: float
     config: dict
-
-    @property
-    def words(self) -> list[str]:
-        """The vocabulary in index order."""
-        return [self.Ind2word[i] for i in range(len(self.Ind2word))]
-
-    def embedding_matrix(self, kind: str = "W1") -> np.ndarray:
-        """One embedding per word, as rows of a (V, N) array.
-
-        Parameters
-        ----------
-        kind : {"W1", "W2", "average"}
-            ``"W1"``: the columns of W1 (what the input layer learned for each
-            word); ``"W2"``: the rows of W2 (the output layer's vector for each
-            word); ``"average"`` (the default): their mean, ``(W1.T + W2) / 2``.
-        """
-        if kind == "W1":
-            return np.ascontiguousarray(self.W1.T)
-        if kind == "W2":
-            return self.W2.copy()
-        if kind == "average":
-            return (self.W1.T + self.W2) / 2
-        raise ValueError(f"kind must be 'W1', 'W2' or 'average', got {kind!r}")
-
-    @property
-    def embeddings(self) -> np.ndarray:
-        """``embedding_matrix("W1")``: (V, N), row ``word2Ind[w]`` is the vector of word w."""
-        return self.embedding_matrix("W1")
 
 
 def build_vocabulary(tokens: Sequence[str], vocab_size: int | None = None, min_count: int = 1):
