@@ -14,7 +14,17 @@ STORY = (
 
 
 def run(*args):
+    """As a user types it: a new process (kept for the tests of the whole path, which cost ~0.5 s each)."""
     return subprocess.run([sys.executable, "-m", "cbow_helpers", *args], capture_output=True, text=True, timeout=300)
+
+
+def cli(capsys, *args):
+    """``main`` in this process, as ``python -m cbow_helpers`` calls it: (exit status, stderr)."""
+    try:
+        code = main(list(args))
+    except SystemExit as exit_:  # argparse errors
+        code = exit_.code
+    return code, capsys.readouterr().err
 
 
 @pytest.fixture
@@ -65,39 +75,39 @@ def test_errors_are_one_line_without_traceback(args, message):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_non_utf8_corpus(tmp_path):
+def test_non_utf8_corpus(tmp_path, capsys):
     path = tmp_path / "latin1.txt"
     path.write_bytes("café au lait ".encode("latin-1") * 10)
-    result = run("train", "--corpus", str(path), "--out", str(tmp_path / "v.txt"), "--plot", str(tmp_path / "p.png"))
-    assert result.returncode == 1 and "not UTF-8" in result.stderr and "Traceback" not in result.stderr
+    code, err = cli(capsys, "train", "--corpus", str(path), "--out", str(tmp_path / "v.txt"), "--plot", str(tmp_path / "p.png"))
+    assert code == 1 and "not UTF-8" in err and "Traceback" not in err
     assert not (tmp_path / "v.txt").exists() and not (tmp_path / "p.png").exists()
 
 
-def test_corpus_too_small_for_the_window(tmp_path):
+def test_corpus_too_small_for_the_window(tmp_path, capsys):
     path = tmp_path / "tiny.txt"
     path.write_text("to be or not", encoding="utf-8")
     out = tmp_path / "v.txt"
-    result = run("train", "--corpus", str(path), "--window", "3", "--out", str(out), "--plot", str(tmp_path / "p.png"))
-    assert result.returncode == 1 and "too few" in result.stderr and "Traceback" not in result.stderr
+    code, err = cli(capsys, "train", "--corpus", str(path), "--window", "3", "--out", str(out), "--plot", str(tmp_path / "p.png"))
+    assert code == 1 and "too few" in err and "Traceback" not in err
     assert not out.exists()
 
 
 @pytest.mark.parametrize("option,value", [("--dim", "0"), ("--learning-rate", "nan"), ("--epochs", "two")])
-def test_bad_option_values_are_argparse_errors(option, value):
-    result = run("train", option, value)
-    assert result.returncode == 2 and option in result.stderr and "Traceback" not in result.stderr
+def test_bad_option_values_are_argparse_errors(option, value, capsys):
+    code, err = cli(capsys, "train", option, value)
+    assert code == 2 and option in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
-def test_divergence_leaves_no_output(tmp_path, corpus):
+def test_divergence_leaves_no_output(tmp_path, corpus, capsys):
     out = tmp_path / "v.txt"
-    result = run("train", "--corpus", str(corpus), "--learning-rate", "1e30", "--batch-size", "4",
-                 "--out", str(out), "--plot", str(tmp_path / "p.png"), "--quiet")
-    assert result.returncode == 1 and "smaller learning rate" in result.stderr
+    code, err = cli(capsys, "train", "--corpus", str(corpus), "--learning-rate", "1e30", "--batch-size", "4",
+                    "--out", str(out), "--plot", str(tmp_path / "p.png"), "--quiet")
+    assert code == 1 and "smaller learning rate" in err
     assert list(tmp_path.iterdir()) == [corpus]
 
 
-def test_unknown_word_for_neighbors(tmp_path):
+def test_unknown_word_for_neighbors(tmp_path, capsys):
     path = tmp_path / "v.txt"
     save_vectors(path, ["king", "queen"], np.eye(2))
-    result = run("neighbors", str(path), "zebra")
-    assert result.returncode == 1 and "zebra" in result.stderr and "Traceback" not in result.stderr
+    code, err = cli(capsys, "neighbors", str(path), "zebra")
+    assert code == 1 and "zebra" in err and "Traceback" not in err
