@@ -343,8 +343,8 @@ def tokenize_shakespeare(use_cache: bool = True) -> list[str]:
 
     nltk's tokenizer needs a few seconds for the whole corpus, so the tokens are
     kept in ``~/.cache/cbow_helpers/`` (or ``$CBOW_CACHE_DIR``). The cache file
-    is named by a hash of the text and of the nltk, emoji and tokenizer versions,
-    so it is never used for a different text or tokenizer; it is written
+    is named by a hash of the text, of the nltk and emoji versions and of this
+    module's source code, so it is never used for a different text or tokenizer; it is written
     atomically, and a damaged cache file is ignored and rewritten.
 
     Returns
@@ -363,6 +363,8 @@ def _shakespeare_tokens(use_cache: bool) -> tuple[str, ...]:
             [
                 text,
                 str(TOKENIZER_VERSION),
+                # this module's own code: an edit to the tokenizer can never meet a stale cache
+                Path(__file__).read_text(encoding="utf-8"),
                 importlib.metadata.version("nltk"),
                 importlib.metadata.version("emoji"),
             ]

@@ -1,5 +1,6 @@
 import hashlib
 import json
+from pathlib import Path
 
 import emoji
 import pytest
@@ -95,8 +96,11 @@ def test_shakespeare_has_no_markup():
 
 def test_shakespeare_tokens_are_exactly_those_of_one_nltk_call():
     """Exactly the tokens of one nltk call on the whole text (before tokenize cut it into pieces),
-    which the notebooks' recorded outputs depend on: their number and a SHA-256 of them."""
-    tokens = tokenize(load_shakespeare())  # not the cache: this tokenizer, now
+    which the notebooks' recorded outputs depend on: their number and a SHA-256 of them.
+
+    From the cache when it is warm: its key holds the tokenizer's source code, so cached tokens
+    are this tokenizer's (test_shakespeare_token_cache checks the key and the cache)."""
+    tokens = tokenize_shakespeare()
     assert len(tokens) == 977_894 and len(set(tokens)) == 22_488
     digest = hashlib.sha256("\n".join(tokens).encode("utf-8")).hexdigest()
     assert digest == "d938ae7772bf704d7250f2a409fa6751d600cbdc16c99ddbe09dd86d65cb697e"
@@ -119,6 +123,14 @@ def test_shakespeare_token_cache(tmp_path, monkeypatch):
         tokenize_shakespeare.cache_clear()
         assert tokenize_shakespeare() == ["cached"]  # read back from the cache, not computed again
         assert tokenize_shakespeare(use_cache=False) == tokens
+        # another tokenizer source (as after an edit of text.py) does not read this cache file
+        real_read_text = Path.read_text
+        monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: real_read_text(self, *a, **k)
+                            + ("# edited" if self.name == "text.py" else ""))
+        tokenize_shakespeare.cache_clear()
+        assert tokenize_shakespeare() == tokens
+        assert len(list(tmp_path.rglob("*.json"))) == 2
+        monkeypatch.setattr(Path, "read_text", real_read_text)
         # a damaged cache file is ignored and rewritten
         cache.write_text('["half', encoding="utf-8")
         tokenize_shakespeare.cache_clear()
