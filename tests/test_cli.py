@@ -36,7 +36,7 @@ def corpus(tmp_path):
 
 def test_train_on_a_file_writes_vectors_and_plot(tmp_path, corpus):
     out, plot = tmp_path / "v.txt", tmp_path / "p.png"
-    code = main(["train", "--corpus", str(corpus), "--dim", "8", "--epochs", "3", "--batch-size", "16",
+    code = main(["train", "--corpus", str(corpus), "--dim", "8", "--epochs", "1", "--batch-size", "16",
                  "--out", str(out), "--plot", str(plot), "--quiet"])
     assert code == 0
     words, vectors = load_vectors(out)

@@ -79,7 +79,7 @@ def test_1_a_corpus_without_the_plots_english_words_keeps_its_vectors(tmp_path):
     corpus = tmp_path / "rot13.txt"
     corpus.write_text(codecs.encode(STORY, "rot13"), encoding="utf-8")
     out, plot = tmp_path / "v.txt", tmp_path / "p.png"
-    result = run("train", "--corpus", str(corpus), *TINY, "--out", str(out), "--plot", str(plot))
+    result = run("train", "--corpus", str(corpus), *TINY, "--epochs", "1", "--out", str(out), "--plot", str(plot))
     assert result.returncode == 0
     assert "most frequent words instead" in one_line_error(result.stderr)
     words, _ = load_vectors(out)
