@@ -58,7 +58,6 @@ from .trainer import (
     _LOSS_WINDOW,
     _WEIGHT_LIMIT,
     UNK,
-    TrainingDivergedError,
     WordEmbeddings,
     build_vocabulary,
     divergence_error,
