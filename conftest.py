@@ -8,7 +8,7 @@ import tempfile
 os.environ.setdefault("MPLCONFIGDIR", tempfile.mkdtemp(prefix="mplconfig-"))
 os.environ.setdefault("PYTHONHASHSEED", "0")
 
-import matplotlib  # noqa: E402
+import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot  # noqa: E402,F401  (builds the font cache before any notebook runs)
+import matplotlib.pyplot

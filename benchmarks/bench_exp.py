@@ -29,10 +29,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-
-import cbow_helpers.trainer as trainer
 from bench_trainer import roofline_examples_per_second, trainer_examples_per_second
-from cbow_helpers import tokenize_shakespeare
+
+from cbow_helpers import tokenize_shakespeare, trainer
 
 C_SOURCE = """
 #include <math.h>
@@ -49,11 +48,34 @@ def compile_loops(folder: Path) -> dict[str, ctypes.CDLL]:
     def run(*cmd: str) -> None:
         subprocess.run(cmd, check=True, capture_output=True, text=True)
 
-    run("gcc", "-O2", "-fno-tree-vectorize", "-fPIC", "-shared", str(source), "-o", str(folder / "scalar.so"), "-lm")
+    run(
+        "gcc",
+        "-O2",
+        "-fno-tree-vectorize",
+        "-fPIC",
+        "-shared",
+        str(source),
+        "-o",
+        str(folder / "scalar.so"),
+        "-lm",
+    )
     # -ffast-math only when compiling: linking with it would add crtfastmath, which sets
     # flush-to-zero for the whole Python process.
-    run("gcc", "-O3", "-mavx2", "-mfma", "-ffast-math", "-fPIC", "-c", str(source), "-o", str(folder / "vector.o"))
-    run("gcc", "-shared", str(folder / "vector.o"), "-o", str(folder / "vector.so"), "-lmvec", "-lm")
+    run(
+        "gcc",
+        "-O3",
+        "-mavx2",
+        "-mfma",
+        "-ffast-math",
+        "-fPIC",
+        "-c",
+        str(source),
+        "-o",
+        str(folder / "vector.o"),
+    )
+    run(
+        "gcc", "-shared", str(folder / "vector.o"), "-o", str(folder / "vector.so"), "-lmvec", "-lm"
+    )
     if b"_ZGVdN8v_expf" not in (folder / "vector.so").read_bytes():
         raise RuntimeError("gcc did not vectorise the loop over libmvec's expf")
     loops = {}
@@ -121,21 +143,31 @@ def main() -> None:
             loops = compile_loops(Path(folder))
         except (subprocess.CalledProcessError, RuntimeError) as error:
             sys.exit(f"error: could not build the C loops: {getattr(error, 'stderr', '') or error}")
-        exps = {"np.exp": np.exp, "glibc expf, one at a time": as_exp(loops["scalar"]),
-                "glibc vector expf (libmvec)": as_exp(loops["vector"])}
+        exps = {
+            "np.exp": np.exp,
+            "glibc expf, one at a time": as_exp(loops["scalar"]),
+            "glibc vector expf (libmvec)": as_exp(loops["vector"]),
+        }
         rng = np.random.default_rng(0)
         logits = rng.normal(0.0, 3.0, size=(256, 5000)).astype(np.float32)
         print("exp on 256 x 5000 float32 logits (best of 20; error against a float64 exp):")
         speed = {}
         for name, exp in exps.items():
             speed[name] = ns_per_number(exp, logits)
-            print(f"  {name:<28} {speed[name]:5.2f} ns per number   max relative error {max_relative_error(exp, logits):.1e}")
-        print(f"  np.exp / vector expf = {speed['np.exp'] / speed['glibc vector expf (libmvec)']:.1f}x the time")
+            print(
+                f"  {name:<28} {speed[name]:5.2f} ns per number   max relative error {max_relative_error(exp, logits):.1e}"
+            )
+        print(
+            f"  np.exp / vector expf = {speed['np.exp'] / speed['glibc vector expf (libmvec)']:.1f}x the time"
+        )
 
         tokens = list(tokenize_shakespeare())[:150_000]
         ratios = {"np.exp": [], "vector expf": []}
         for _ in range(args.repeats):
-            for name, exp in (("np.exp", np.exp), ("vector expf", exps["glibc vector expf (libmvec)"])):
+            for name, exp in (
+                ("np.exp", np.exp),
+                ("vector expf", exps["glibc vector expf (libmvec)"]),
+            ):
                 roof = roofline_examples_per_second()
                 trainer.np = _NumpyWith(exp)
                 try:
@@ -145,7 +177,9 @@ def main() -> None:
                 ratios[name].append(ours / roof)
         print("trainer / roofline, each run against the roofline measured just before it:")
         for name, values in ratios.items():
-            print(f"  with {name:<12} best {max(values):.2f}   (runs: {', '.join(f'{v:.2f}' for v in values)})")
+            print(
+                f"  with {name:<12} best {max(values):.2f}   (runs: {', '.join(f'{v:.2f}' for v in values)})"
+            )
 
 
 if __name__ == "__main__":

@@ -30,10 +30,19 @@ import time
 import numpy as np
 from gensim.models import Word2Vec
 
-from cbow_helpers import evaluate_all, nearest_neighbors, tokenize_shakespeare, train_negative_sampling
+from cbow_helpers import (
+    evaluate_all,
+    nearest_neighbors,
+    tokenize_shakespeare,
+    train_negative_sampling,
+)
 
 SETTINGS = dict(N=100, C=5, negative=5, sample=1e-3, min_count=5, epochs=5)
-BENCHMARKS = (("WordSim-353", "spearman"), ("SimLex-999", "spearman"), ("Google analogies", "accuracy"))
+BENCHMARKS = (
+    ("WordSim-353", "spearman"),
+    ("SimLex-999", "spearman"),
+    ("Google analogies", "accuracy"),
+)
 
 
 def ours(tokens, seed: int = 1, **options):
@@ -44,9 +53,20 @@ def gensim_cbow(tokens, seed: int = 1, workers: int = 1):
     s = SETTINGS
     sentences = [tokens[i : i + 10_000] for i in range(0, len(tokens), 10_000)]
     return Word2Vec(
-        sentences, vector_size=s["N"], window=s["C"], negative=s["negative"], sample=s["sample"],
-        min_count=s["min_count"], epochs=s["epochs"], sg=0, hs=0, cbow_mean=1, alpha=0.025, min_alpha=0.0001,
-        workers=workers, seed=seed,
+        sentences,
+        vector_size=s["N"],
+        window=s["C"],
+        negative=s["negative"],
+        sample=s["sample"],
+        min_count=s["min_count"],
+        epochs=s["epochs"],
+        sg=0,
+        hs=0,
+        cbow_mean=1,
+        alpha=0.025,
+        min_alpha=0.0001,
+        workers=workers,
+        seed=seed,
     ).wv
 
 
@@ -67,10 +87,15 @@ def speed(tokens, repeats: int) -> None:
     for round_ in range(1, repeats + 1):
         for name, run in runs.items():
             seconds[name].append(timed(run))
-        print(f"round {round_}: " + ", ".join(f"{name} {s[-1]:.2f} s" for name, s in seconds.items()), flush=True)
+        print(
+            f"round {round_}: " + ", ".join(f"{name} {s[-1]:.2f} s" for name, s in seconds.items()),
+            flush=True,
+        )
     words = len(tokens) * SETTINGS["epochs"]
     best = {name: words / min(s) for name, s in seconds.items()}
-    print(f"\n{len(tokens):,} tokens x {SETTINGS['epochs']} epochs; best of {repeats} (whole call, vocabulary included)")
+    print(
+        f"\n{len(tokens):,} tokens x {SETTINGS['epochs']} epochs; best of {repeats} (whole call, vocabulary included)"
+    )
     for name, rate in best.items():
         print(f"  {name:<18} {rate:>10,.0f} words/s")
     for mine in ("ours workers=1", "ours workers=2"):
@@ -89,7 +114,9 @@ def common_vectors(vectors, shared: list[str]):
 def scores_of(vectors) -> dict:
     scores = evaluate_all(vectors)
     row = {name: scores[name][key] for name, key in BENCHMARKS}
-    row["items"] = tuple(scores[name]["pairs" if key == "spearman" else "answered"] for name, key in BENCHMARKS)
+    row["items"] = tuple(
+        scores[name]["pairs" if key == "spearman" else "answered"] for name, key in BENCHMARKS
+    )
     row["queen"] = any(w == "queen" for w, _ in nearest_neighbors("king", vectors, k=10))
     return row
 
@@ -99,9 +126,13 @@ def summarise(label: str, rows: list[dict]) -> None:
     for name, _ in BENCHMARKS:
         values = [r[name] for r in rows]
         spread = statistics.stdev(values) if len(values) > 1 else float("nan")
-        print(f"  {name:<17} mean {statistics.mean(values):6.3f}  sd {spread:5.3f}  "
-              f"(runs: {', '.join(f'{v:.3f}' for v in values)})")
-    print(f"  queen among king's 10 nearest neighbours in {sum(r['queen'] for r in rows)} of {len(rows)} runs")
+        print(
+            f"  {name:<17} mean {statistics.mean(values):6.3f}  sd {spread:5.3f}  "
+            f"(runs: {', '.join(f'{v:.3f}' for v in values)})"
+        )
+    print(
+        f"  queen among king's 10 nearest neighbours in {sum(r['queen'] for r in rows)} of {len(rows)} runs"
+    )
 
 
 def quality(tokens, seeds: int) -> None:
@@ -113,9 +144,12 @@ def quality(tokens, seeds: int) -> None:
         for name, model in (("ours", a), ("gensim", b)):
             rows[name].append(scores_of(common_vectors(model, shared)))
         items = rows["ours"][-1]["items"]
-        print(f"seed {seed}: {time.perf_counter() - start:.0f} s; {len(shared):,} shared words "
-              f"(ours {len(a.words):,}, gensim {len(b.key_to_index):,}); items: {items[0]} WordSim pairs, "
-              f"{items[1]} SimLex pairs, {items[2]} analogy questions", flush=True)
+        print(
+            f"seed {seed}: {time.perf_counter() - start:.0f} s; {len(shared):,} shared words "
+            f"(ours {len(a.words):,}, gensim {len(b.key_to_index):,}); items: {items[0]} WordSim pairs, "
+            f"{items[1]} SimLex pairs, {items[2]} analogy questions",
+            flush=True,
+        )
         assert rows["gensim"][-1]["items"] == items
     summarise("ours: train_negative_sampling", rows["ours"])
     summarise("gensim Word2Vec CBOW, workers=1", rows["gensim"])
@@ -125,19 +159,31 @@ def quality(tokens, seeds: int) -> None:
         g = [r[name] for r in rows["gensim"]]
         sd = statistics.stdev(g) if len(g) > 1 else float("nan")
         gap = statistics.mean(o) - statistics.mean(g)
-        verdict = "better" if gap > 0 else ("within one sd" if -gap <= sd else "worse by more than one sd")
+        verdict = (
+            "better"
+            if gap > 0
+            else ("within one sd" if -gap <= sd else "worse by more than one sd")
+        )
         print(f"  {name:<17} ours - gensim = {gap:+.3f} (gensim's sd {sd:.3f}): {verdict}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quality", action="store_true", help="benchmark scores over seeds instead of speed")
+    parser.add_argument(
+        "--quality", action="store_true", help="benchmark scores over seeds instead of speed"
+    )
     parser.add_argument("--repeats", type=int, default=3, help="speed rounds (the best is kept)")
-    parser.add_argument("--seeds", type=int, default=5, help="quality runs per model (seeds 1..SEEDS)")
-    parser.add_argument("--window", type=int, default=5, help="C, the window half-size, for both (default: 5)")
+    parser.add_argument(
+        "--seeds", type=int, default=5, help="quality runs per model (seeds 1..SEEDS)"
+    )
+    parser.add_argument(
+        "--window", type=int, default=5, help="C, the window half-size, for both (default: 5)"
+    )
     args = parser.parse_args()
     if args.repeats < 1 or args.seeds < 1 or args.window < 1:
-        parser.error(f"--repeats, --seeds and --window must be at least 1, got {args.repeats}, {args.seeds}, {args.window}")
+        parser.error(
+            f"--repeats, --seeds and --window must be at least 1, got {args.repeats}, {args.seeds}, {args.window}"
+        )
     SETTINGS["C"] = args.window
     tokens = list(tokenize_shakespeare())
     if args.quality:

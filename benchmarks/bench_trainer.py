@@ -61,7 +61,9 @@ def roofline_examples_per_second(seconds: float = 3.0) -> float:
 
 
 def trainer_examples_per_second(tokens) -> float:
-    result = train_cbow(tokens, N=N, C=C, vocab_size=V, batch_size=M, epochs=1, learning_rate=1.0, progress=False)
+    result = train_cbow(
+        tokens, N=N, C=C, vocab_size=V, batch_size=M, epochs=1, learning_rate=1.0, progress=False
+    )
     return result.examples_per_second
 
 
@@ -113,13 +115,18 @@ def step_budget(tokens, rounds: int = 6, steps: int = 15) -> dict[str, float]:
         def vocab(v):
             np.matmul(Z[:, v].T, H1, out=gW2x[v])
 
-        for fn, parts in ((rows, (slice(0, M // 2), slice(M // 2, M))), (vocab, (slice(0, V // 2), slice(V // 2, V)))):
+        for fn, parts in (
+            (rows, (slice(0, M // 2), slice(M // 2, M))),
+            (vocab, (slice(0, V // 2), slice(V // 2, V))),
+        ):
             future = pool.submit(fn, parts[1])
             fn(parts[0])
             future.result()
 
     cases = {
-        "trainer step": lambda i: model.step(context[i * M : (i + 1) * M], center[i * M : (i + 1) * M], 0.1),
+        "trainer step": lambda i: model.step(
+            context[i * M : (i + 1) * M], center[i * M : (i + 1) * M], 0.1
+        ),
         "products only": lambda i: reference_step(False),
         "products + np.exp": lambda i: reference_step(True),
     }
@@ -146,16 +153,24 @@ def main() -> None:
         parser.error(f"--repeats must be at least 1, got {args.repeats}")
     tokens = list(tokenize_shakespeare())[: args.tokens]
     if len(set(tokens)) < V:
-        parser.error(f"--tokens {args.tokens} gives {len(set(tokens)):,} distinct words; the shapes need V={V} (try 150000)")
+        parser.error(
+            f"--tokens {args.tokens} gives {len(set(tokens)):,} distinct words; the shapes need V={V} (try 150000)"
+        )
     roof, ours = [], []
     for _ in range(args.repeats):
         roof.append(roofline_examples_per_second())
         ours.append(trainer_examples_per_second(tokens))
     notes = notes_examples_per_second(tokens)
     best_roof, best_ours = max(roof), max(ours)
-    print(f"shapes: V={V} N={N} C={C} m={M}, {len(tokens):,} tokens, {args.repeats} repeats (best of each)")
-    print(f"trainer      {best_ours:12,.0f} examples/s   (runs: {', '.join(f'{r:,.0f}' for r in ours)})")
-    print(f"roofline     {best_roof:12,.0f} examples/s   (runs: {', '.join(f'{r:,.0f}' for r in roof)})")
+    print(
+        f"shapes: V={V} N={N} C={C} m={M}, {len(tokens):,} tokens, {args.repeats} repeats (best of each)"
+    )
+    print(
+        f"trainer      {best_ours:12,.0f} examples/s   (runs: {', '.join(f'{r:,.0f}' for r in ours)})"
+    )
+    print(
+        f"roofline     {best_roof:12,.0f} examples/s   (runs: {', '.join(f'{r:,.0f}' for r in roof)})"
+    )
     print(f"notes' code  {notes:12,.0f} examples/s")
     print(f"trainer / roofline     = {best_ours / best_roof:.2f}   (goal >= 0.70)")
     pairs = ", ".join(f"{o / r:.2f}" for o, r in zip(ours, roof))
@@ -163,7 +178,9 @@ def main() -> None:
     print(f"trainer / notes' code  = {best_ours / notes:.0f}x   (goal >= 40x)")
     budget = step_budget(tokens)
     step = budget["trainer step"]
-    print("where a step's time goes (median ms per step; the trainer's two-thread split, 1 BLAS thread each):")
+    print(
+        "where a step's time goes (median ms per step; the trainer's two-thread split, 1 BLAS thread each):"
+    )
     for name, ms in budget.items():
         print(f"  {name:<18} {ms:6.2f} ms   ({ms / step:4.0%} of the trainer's step)")
 

@@ -20,13 +20,19 @@ from gensim.models import Word2Vec
 
 from cbow_helpers import evaluate_all, nearest_neighbors, tokenize_shakespeare, train_cbow
 
-BENCHMARKS = (("WordSim-353", "spearman"), ("SimLex-999", "spearman"), ("Google analogies", "accuracy"))
+BENCHMARKS = (
+    ("WordSim-353", "spearman"),
+    ("SimLex-999", "spearman"),
+    ("Google analogies", "accuracy"),
+)
 
 
 def scores_of(vectors) -> dict:
     scores = evaluate_all(vectors)
     row = {name: scores[name][key] for name, key in BENCHMARKS}
-    row["queen in king's top 10"] = any(w == "queen" for w, _ in nearest_neighbors("king", vectors, k=10))
+    row["queen in king's top 10"] = any(
+        w == "queen" for w, _ in nearest_neighbors("king", vectors, k=10)
+    )
     return row
 
 
@@ -36,8 +42,17 @@ def our_cbow(tokens, seed: int, dim: int, epochs: int):
 
 def gensim_cbow(tokens, seed: int, dim: int, vocab_size: int):
     sentences = [tokens[i : i + 1000] for i in range(0, len(tokens), 1000)]
-    model = Word2Vec(sentences, vector_size=dim, window=2, sg=0, min_count=1, max_final_vocab=vocab_size,
-                     workers=1, epochs=5, seed=seed)
+    model = Word2Vec(
+        sentences,
+        vector_size=dim,
+        window=2,
+        sg=0,
+        min_count=1,
+        max_final_vocab=vocab_size,
+        workers=1,
+        epochs=5,
+        seed=seed,
+    )
     return model.wv
 
 
@@ -46,8 +61,10 @@ def summarise(label: str, rows: list[dict]) -> None:
     for name, _ in BENCHMARKS:
         values = [r[name] for r in rows]
         spread = statistics.stdev(values) if len(values) > 1 else float("nan")
-        print(f"  {name:<17} mean {statistics.mean(values):6.3f}  sd {spread:5.3f}  "
-              f"(runs: {', '.join(f'{v:.3f}' for v in values)})")
+        print(
+            f"  {name:<17} mean {statistics.mean(values):6.3f}  sd {spread:5.3f}  "
+            f"(runs: {', '.join(f'{v:.3f}' for v in values)})"
+        )
     hits = sum(r["queen in king's top 10"] for r in rows)
     print(f"  queen among king's 10 nearest neighbours in {hits} of {len(rows)} runs")
 
@@ -56,7 +73,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5, help="runs per model (seeds 1..SEEDS)")
     parser.add_argument("--dim", type=int, default=100)
-    parser.add_argument("--epochs", type=int, default=1, help="epochs of our trainer (gensim runs 5)")
+    parser.add_argument(
+        "--epochs", type=int, default=1, help="epochs of our trainer (gensim runs 5)"
+    )
     args = parser.parse_args()
     if args.seeds < 1:
         parser.error(f"--seeds must be at least 1, got {args.seeds}")
@@ -68,8 +87,13 @@ def main() -> None:
         rows_ours.append(scores_of(result))
         middle = time.perf_counter()
         rows_gensim.append(scores_of(gensim_cbow(tokens, seed, args.dim, result.config["V"])))
-        print(f"seed {seed}: ours {middle - start:.0f} s, gensim {time.perf_counter() - middle:.0f} s (training and scoring)")
-    summarise(f"our CBOW (N={args.dim}, {args.epochs} epoch(s), the command line's other defaults)", rows_ours)
+        print(
+            f"seed {seed}: ours {middle - start:.0f} s, gensim {time.perf_counter() - middle:.0f} s (training and scoring)"
+        )
+    summarise(
+        f"our CBOW (N={args.dim}, {args.epochs} epoch(s), the command line's other defaults)",
+        rows_ours,
+    )
     summarise(f"gensim Word2Vec CBOW (N={args.dim}, window 2, 5 epochs, 1 worker)", rows_gensim)
 
 

@@ -16,7 +16,12 @@ def positive_int(name: str, value, meaning: str = "") -> int:
 
 def positive_number(name: str, value, meaning: str = "") -> float:
     """``value`` as a float if it is a finite real number > 0; otherwise a ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) or value <= 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
         label = f"{name} ({meaning})" if meaning else name
         raise ValueError(f"{label} must be a positive finite number, got {value!r}")
     return float(value)
@@ -25,7 +30,9 @@ def positive_number(name: str, value, meaning: str = "") -> float:
 def token_list(function: str, tokens) -> list:
     """``tokens`` as a list; a str (a text, not yet tokenized) is a TypeError saying what to do."""
     if isinstance(tokens, str):
-        raise TypeError(f"{function} expects a list of tokens, got a str: call tokenize(text) first")
+        raise TypeError(
+            f"{function} expects a list of tokens, got a str: call tokenize(text) first"
+        )
     return list(tokens)
 
 
@@ -82,7 +89,10 @@ def available_memory() -> int | None:
         pass
     for limit_file, usage_file in (
         ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),  # cgroup v2
-        ("/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/memory/memory.usage_in_bytes"),  # v1
+        (
+            "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+            "/sys/fs/cgroup/memory/memory.usage_in_bytes",
+        ),  # v1
     ):
         limit, usage = _read_int(limit_file), _read_int(usage_file)
         if limit is not None and usage is not None and limit < 1 << 60:

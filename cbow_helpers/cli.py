@@ -65,7 +65,9 @@ def _positive_float(text: str) -> float:
 def _vocab_size(text: str) -> int:
     value = _positive_int(text)
     if value < 2:
-        raise argparse.ArgumentTypeError(f"expected an integer of at least 2 (a word and <unk>), got {value}")
+        raise argparse.ArgumentTypeError(
+            f"expected an integer of at least 2 (a word and <unk>), got {value}"
+        )
     return value
 
 
@@ -117,10 +119,26 @@ def _non_negative_float(text: str) -> float:
 # CBOW defaults except a window of 3, which puts words of one kind (king, queen) nearest; softmax:
 # the course's trainer (`train_cbow`). The README says why negative sampling is the default.
 OBJECTIVE_DEFAULTS = {
-    "negative-sampling": dict(window=3, min_count=5, batch_size=1024, epochs=5, learning_rate=0.025,
-                              negative=5, sample=1e-3, vocab_size=None),
-    "softmax": dict(window=2, min_count=1, batch_size=256, epochs=1, learning_rate=4.0, vocab_size=3000,
-                    negative=None, sample=None),
+    "negative-sampling": dict(
+        window=3,
+        min_count=5,
+        batch_size=1024,
+        epochs=5,
+        learning_rate=0.025,
+        negative=5,
+        sample=1e-3,
+        vocab_size=None,
+    ),
+    "softmax": dict(
+        window=2,
+        min_count=1,
+        batch_size=256,
+        epochs=1,
+        learning_rate=4.0,
+        vocab_size=3000,
+        negative=None,
+        sample=None,
+    ),
 }
 
 
@@ -131,38 +149,94 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    train = sub.add_parser("train", help="train on Shakespeare (or a text file), save vectors and a PCA plot")
-    train.add_argument("--corpus", default="shakespeare", help="'shakespeare' (the default) or the path of a UTF-8 text file")
-    train.add_argument("--objective", choices=list(OBJECTIVE_DEFAULTS), default="negative-sampling",
-                       help="the output layer: word2vec's negative sampling over the whole vocabulary (the default), "
-                            "or the course's full softmax (notebooks 04-08)")
-    train.add_argument("--dim", type=_positive_int, default=100, help="embedding size N (default: 100)")
-    train.add_argument("--window", type=_positive_int, help="context half-size C (default: 3, or 2 with softmax)")
-    train.add_argument("--vocab-size", type=_vocab_size,
-                       help="softmax only: largest vocabulary, counting <unk> (default: 3000)")
-    train.add_argument("--min-count", type=_positive_int,
-                       help="rarer words are dropped (negative sampling) or become <unk> (softmax) (default: 5, or 1 with softmax)")
-    train.add_argument("--batch-size", type=_positive_int, help="windows per step m (default: 1024, or 256 with softmax)")
-    train.add_argument("--epochs", type=_positive_int, help="passes over the corpus (default: 5, or 1 with softmax)")
-    train.add_argument("--learning-rate", type=_positive_float,
-                       help="SGD step size alpha (default: 0.025 falling linearly to 0.0001, or 4.0 with softmax)")
-    train.add_argument("--negative", type=_positive_int, help="negative sampling only: negatives per window K (default: 5)")
-    train.add_argument("--sample", type=_non_negative_float,
-                       help="negative sampling only: subsampling threshold, 0 for none (default: 0.001)")
-    train.add_argument("--seed", type=_seed, default=1, help="random seed, a non-negative integer (default: 1)")
-    train.add_argument("--out", type=_output_file, default=Path("vectors.txt"),
-                       help="vectors file, word2vec text format (default: vectors.txt; a symbolic link is followed)")
-    train.add_argument("--plot", type=_plot_file, default=Path("pca.png"),
-                       help="PCA plot of chosen words, .png, .pdf or .svg (default: pca.png)")
+    train = sub.add_parser(
+        "train", help="train on Shakespeare (or a text file), save vectors and a PCA plot"
+    )
+    train.add_argument(
+        "--corpus",
+        default="shakespeare",
+        help="'shakespeare' (the default) or the path of a UTF-8 text file",
+    )
+    train.add_argument(
+        "--objective",
+        choices=list(OBJECTIVE_DEFAULTS),
+        default="negative-sampling",
+        help="the output layer: word2vec's negative sampling over the whole vocabulary (the default), "
+        "or the course's full softmax (notebooks 04-08)",
+    )
+    train.add_argument(
+        "--dim", type=_positive_int, default=100, help="embedding size N (default: 100)"
+    )
+    train.add_argument(
+        "--window", type=_positive_int, help="context half-size C (default: 3, or 2 with softmax)"
+    )
+    train.add_argument(
+        "--vocab-size",
+        type=_vocab_size,
+        help="softmax only: largest vocabulary, counting <unk> (default: 3000)",
+    )
+    train.add_argument(
+        "--min-count",
+        type=_positive_int,
+        help="rarer words are dropped (negative sampling) or become <unk> (softmax) (default: 5, or 1 with softmax)",
+    )
+    train.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        help="windows per step m (default: 1024, or 256 with softmax)",
+    )
+    train.add_argument(
+        "--epochs",
+        type=_positive_int,
+        help="passes over the corpus (default: 5, or 1 with softmax)",
+    )
+    train.add_argument(
+        "--learning-rate",
+        type=_positive_float,
+        help="SGD step size alpha (default: 0.025 falling linearly to 0.0001, or 4.0 with softmax)",
+    )
+    train.add_argument(
+        "--negative",
+        type=_positive_int,
+        help="negative sampling only: negatives per window K (default: 5)",
+    )
+    train.add_argument(
+        "--sample",
+        type=_non_negative_float,
+        help="negative sampling only: subsampling threshold, 0 for none (default: 0.001)",
+    )
+    train.add_argument(
+        "--seed", type=_seed, default=1, help="random seed, a non-negative integer (default: 1)"
+    )
+    train.add_argument(
+        "--out",
+        type=_output_file,
+        default=Path("vectors.txt"),
+        help="vectors file, word2vec text format (default: vectors.txt; a symbolic link is followed)",
+    )
+    train.add_argument(
+        "--plot",
+        type=_plot_file,
+        default=Path("pca.png"),
+        help="PCA plot of chosen words, .png, .pdf or .svg (default: pca.png)",
+    )
     train.add_argument("--no-plot", action="store_true", help="do not draw the PCA plot")
-    train.add_argument("--quiet", action="store_true", help="no progress bar and no neighbour listing")
+    train.add_argument(
+        "--quiet", action="store_true", help="no progress bar and no neighbour listing"
+    )
 
-    neighbors = sub.add_parser("neighbors", help="nearest neighbours of a word by cosine similarity")
+    neighbors = sub.add_parser(
+        "neighbors", help="nearest neighbours of a word by cosine similarity"
+    )
     neighbors.add_argument("vectors", type=Path, help="a vectors file (word2vec text format)")
     neighbors.add_argument("word")
-    neighbors.add_argument("-k", type=_positive_int, default=10, help="how many neighbours (default: 10)")
+    neighbors.add_argument(
+        "-k", type=_positive_int, default=10, help="how many neighbours (default: 10)"
+    )
 
-    evaluate = sub.add_parser("evaluate", help="WordSim-353, SimLex-999 and Google analogy scores of a vectors file")
+    evaluate = sub.add_parser(
+        "evaluate", help="WordSim-353, SimLex-999 and Google analogy scores of a vectors file"
+    )
     evaluate.add_argument("vectors", type=Path, help="a vectors file (word2vec text format)")
     return parser
 
@@ -195,7 +269,9 @@ def plot_words(words: list[str], groups=PLOT_GROUPS) -> tuple[dict, str]:
     )
 
 
-def plot_pca(path: Path, words: list[str], vectors: np.ndarray, groups=PLOT_GROUPS, format: str | None = None) -> None:
+def plot_pca(
+    path: Path, words: list[str], vectors: np.ndarray, groups=PLOT_GROUPS, format: str | None = None
+) -> None:
     """Save a 2-D PCA scatter plot of the words of ``groups`` found in ``words`` (not atomically).
 
     ``format`` is png, pdf or svg (default: ``path``'s extension). Raises CLIError
@@ -216,9 +292,13 @@ def plot_pca(path: Path, words: list[str], vectors: np.ndarray, groups=PLOT_GROU
     wv = WordVectors.of((words, vectors))
     chosen = [(g, w) for g, ws in groups.items() for w in ws if w in wv.index]
     if len(chosen) < 2:
-        raise CLIError(f"a PCA plot needs at least 2 words, and only {len(chosen)} of its words are in the vocabulary")
+        raise CLIError(
+            f"a PCA plot needs at least 2 words, and only {len(chosen)} of its words are in the vocabulary"
+        )
     if wv.unit.shape[1] < 2:
-        raise CLIError(f"a 2-D PCA plot needs vectors of at least 2 numbers, these have {wv.unit.shape[1]}")
+        raise CLIError(
+            f"a 2-D PCA plot needs vectors of at least 2 numbers, these have {wv.unit.shape[1]}"
+        )
     # Unit vectors: similarity is cosine, and frequent words have long vectors.
     coords = compute_pca(np.array([wv.vector(w) for _, w in chosen]), 2)
     colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"]
@@ -241,7 +321,9 @@ def plot_pca(path: Path, words: list[str], vectors: np.ndarray, groups=PLOT_GROU
         # A word in a script the font lacks (emoji, Chinese) is drawn as boxes: no need to say so.
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
         fig.tight_layout()
-        with matplotlib.rc_context({"svg.hashsalt": "cbow_helpers"}):  # the same plot gives the same SVG
+        with matplotlib.rc_context(
+            {"svg.hashsalt": "cbow_helpers"}
+        ):  # the same plot gives the same SVG
             fig.savefig(path, format=format, dpi=100, metadata=PLOT_FORMATS[format])
     plt.close(fig)
 
@@ -261,7 +343,9 @@ def _check_outputs(args) -> list[tuple[str, Path]]:
         if target == corpus:
             raise CLIError(f"{flag} {path} is the corpus file: writing it would destroy the corpus")
         if target in seen:
-            raise CLIError(f"{seen[target]} and {flag} name the same file ({path}): give them different names")
+            raise CLIError(
+                f"{seen[target]} and {flag} name the same file ({path}): give them different names"
+            )
         seen[target] = flag
     return outputs
 
@@ -273,7 +357,9 @@ def _apply_objective_defaults(args) -> None:
         given = getattr(args, name)
         if value is None and given is not None:
             owners = " or ".join(o for o, d in OBJECTIVE_DEFAULTS.items() if d[name] is not None)
-            raise CLIError(f"--{name.replace('_', '-')} applies only to --objective {owners}, not {args.objective}")
+            raise CLIError(
+                f"--{name.replace('_', '-')} applies only to --objective {owners}, not {args.objective}"
+            )
         if given is None:
             setattr(args, name, value)
 
@@ -283,16 +369,32 @@ def _train(args, tokens):
         from .trainer import train_cbow
 
         return train_cbow(
-            tokens, N=args.dim, C=args.window, vocab_size=args.vocab_size, min_count=args.min_count,
-            batch_size=args.batch_size, epochs=args.epochs, learning_rate=args.learning_rate, seed=args.seed,
+            tokens,
+            N=args.dim,
+            C=args.window,
+            vocab_size=args.vocab_size,
+            min_count=args.min_count,
+            batch_size=args.batch_size,
+            epochs=args.epochs,
+            learning_rate=args.learning_rate,
+            seed=args.seed,
             progress=not args.quiet,
         )
     from .negative_sampling import train_negative_sampling
 
     return train_negative_sampling(
-        tokens, N=args.dim, C=args.window, negative=args.negative, sample=args.sample, min_count=args.min_count,
-        batch_size=args.batch_size, epochs=args.epochs, learning_rate=args.learning_rate,
-        min_learning_rate=min(0.0001, args.learning_rate), seed=args.seed, progress=not args.quiet,
+        tokens,
+        N=args.dim,
+        C=args.window,
+        negative=args.negative,
+        sample=args.sample,
+        min_count=args.min_count,
+        batch_size=args.batch_size,
+        epochs=args.epochs,
+        learning_rate=args.learning_rate,
+        min_learning_rate=min(0.0001, args.learning_rate),
+        seed=args.seed,
+        progress=not args.quiet,
     )
 
 
@@ -334,7 +436,13 @@ def cmd_train(args) -> int:
         if not args.no_plot:
             groups, note = plot_words(words)
             try:
-                plot_pca(pending[1].tmp, words, vectors, groups, format=args.plot.suffix.lower().lstrip("."))
+                plot_pca(
+                    pending[1].tmp,
+                    words,
+                    vectors,
+                    groups,
+                    format=args.plot.suffix.lower().lstrip("."),
+                )
                 written.append(str(args.plot))
             except CLIError as err:
                 # The vectors are the work: they are kept; the plot is left as it was.
@@ -400,7 +508,9 @@ def main(argv=None) -> int:
     if hasattr(signal, "SIGHUP") and _in_main_thread():
         previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
-        return {"train": cmd_train, "neighbors": cmd_neighbors, "evaluate": cmd_evaluate}[args.command](args)
+        return {"train": cmd_train, "neighbors": cmd_neighbors, "evaluate": cmd_evaluate}[
+            args.command
+        ](args)
     except (CLIError, TrainingDivergedError, ValueError, OSError) as err:
         print(f"error: {_one_line(err)}", file=sys.stderr)
         return 1

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -33,7 +33,7 @@ class WordVectors:
     index: dict
 
     @classmethod
-    def of(cls, vectors) -> "WordVectors":
+    def of(cls, vectors) -> WordVectors:
         if isinstance(vectors, WordVectors):
             return vectors
         if isinstance(vectors, (str, os.PathLike)):
@@ -42,7 +42,9 @@ class WordVectors:
             words, matrix = load_vectors(vectors)
         elif hasattr(vectors, "embeddings") and hasattr(vectors, "Ind2word"):  # a CBOWResult
             words, matrix = vectors.words, vectors.embeddings
-        elif hasattr(vectors, "index_to_key") and hasattr(vectors, "vectors"):  # gensim KeyedVectors
+        elif hasattr(vectors, "index_to_key") and hasattr(
+            vectors, "vectors"
+        ):  # gensim KeyedVectors
             words, matrix = list(vectors.index_to_key), vectors.vectors
         elif isinstance(vectors, tuple) and len(vectors) == 2:
             words, matrix = list(vectors[0]), vectors[1]
@@ -53,7 +55,9 @@ class WordVectors:
             )
         matrix = np.asarray(matrix, dtype=np.float64)
         if matrix.ndim != 2 or matrix.shape[0] != len(words):
-            raise ValueError(f"expected one vector per word: {len(words)} words, matrix of shape {matrix.shape}")
+            raise ValueError(
+                f"expected one vector per word: {len(words)} words, matrix of shape {matrix.shape}"
+            )
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         unit = matrix / np.where(norms == 0, 1.0, norms)
         return cls(list(words), unit, {w: i for i, w in enumerate(words)})
@@ -62,13 +66,17 @@ class WordVectors:
         try:
             return self.unit[self.index[word]]
         except KeyError:
-            raise KeyError(f"the word {word!r} is not in the vocabulary ({len(self.words)} words)") from None
+            raise KeyError(
+                f"the word {word!r} is not in the vocabulary ({len(self.words)} words)"
+            ) from None
 
     def ranked(self, query: np.ndarray, exclude: Sequence[str], k: int) -> list[tuple[str, float]]:
         sims = self.unit @ query
         skip = {self.index[w] for w in exclude if w in self.index}
         order = np.argsort(-sims, kind="stable")
-        return [(self.words[i], float(sims[i])) for i in order[: k + len(skip)] if i not in skip][:k]
+        return [(self.words[i], float(sims[i])) for i in order[: k + len(skip)] if i not in skip][
+            :k
+        ]
 
 
 def _unitvec(v: np.ndarray) -> np.ndarray:
@@ -150,7 +158,9 @@ def evaluate_word_pairs(vectors, path) -> dict:
     }
 
 
-def spearman_interval(scores: dict, confidence: float = 0.9, n_resamples: int = 2000, seed: int = 0):
+def spearman_interval(
+    scores: dict, confidence: float = 0.9, n_resamples: int = 2000, seed: int = 0
+):
     """A bootstrap confidence interval for the Spearman correlation of ``evaluate_word_pairs``.
 
     The pairs are resampled with replacement (``scipy.stats.bootstrap``, percentile
@@ -173,8 +183,14 @@ def spearman_interval(scores: dict, confidence: float = 0.9, n_resamples: int = 
         return stats.spearmanr(g, p).statistic
 
     result = stats.bootstrap(
-        (gold, predicted), rho, paired=True, vectorized=False, confidence_level=confidence,
-        n_resamples=n_resamples, method="percentile", rng=np.random.default_rng(seed),
+        (gold, predicted),
+        rho,
+        paired=True,
+        vectorized=False,
+        confidence_level=confidence,
+        n_resamples=n_resamples,
+        method="percentile",
+        rng=np.random.default_rng(seed),
     )
     return float(result.confidence_interval.low), float(result.confidence_interval.high)
 
@@ -201,11 +217,15 @@ def evaluate_analogies(vectors, path) -> dict:
             if not line:
                 continue
             if line.startswith(":"):
-                current = sections.setdefault(line[1:].strip(), {"correct": 0, "total": 0, "questions": 0})
+                current = sections.setdefault(
+                    line[1:].strip(), {"correct": 0, "total": 0, "questions": 0}
+                )
                 continue
             words = line.lower().split()
             if current is None or len(words) != 4:
-                raise ValueError(f"{path}: line {lineno}: expected a ': section' line or four words")
+                raise ValueError(
+                    f"{path}: line {lineno}: expected a ': section' line or four words"
+                )
             current["questions"] += 1
             if not all(w in wv.index for w in words):
                 continue
@@ -253,7 +273,11 @@ def format_scores(scores: dict, digits: int = 3) -> str:
 
     def score(value: float, count: int) -> str:
         # No score from too few pairs or questions (see MIN_SCORED), nor from a degenerate one.
-        return f"{value:{width}.{digits}f}" if count >= MIN_SCORED and np.isfinite(value) else f"{'n/a':>{width}}"
+        return (
+            f"{value:{width}.{digits}f}"
+            if count >= MIN_SCORED and np.isfinite(value)
+            else f"{'n/a':>{width}}"
+        )
 
     lines = []
     for name in ("WordSim-353", "SimLex-999"):
@@ -267,6 +291,11 @@ def format_scores(scores: dict, digits: int = 3) -> str:
         f"{'Google analogies':<17} accuracy {score(a['accuracy'], a['answered'])}   on {a['answered']:>3} of "
         f"{sum(s['questions'] for s in a['sections'].values())} questions ({a['coverage']:.1%} covered)"
     )
-    if min(scores["WordSim-353"]["pairs"], scores["SimLex-999"]["pairs"], a["answered"]) < MIN_SCORED:
-        lines.append(f"(n/a: fewer than {MIN_SCORED} pairs or questions have all their words in the vocabulary)")
+    if (
+        min(scores["WordSim-353"]["pairs"], scores["SimLex-999"]["pairs"], a["answered"])
+        < MIN_SCORED
+    ):
+        lines.append(
+            f"(n/a: fewer than {MIN_SCORED} pairs or questions have all their words in the vocabulary)"
+        )
     return "\n".join(lines)

@@ -19,8 +19,8 @@ from __future__ import annotations
 import itertools
 import traceback
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -129,8 +129,15 @@ MISTAKES = {
 def _show(value) -> str:
     """A value on one short line: arrays rounded to 4 decimals and cut to a few entries."""
     if isinstance(value, np.ndarray):
-        shown = np.array2string(value, precision=4, suppress_small=True, threshold=12, edgeitems=3,
-                                max_line_width=10_000, separator=" ")
+        shown = np.array2string(
+            value,
+            precision=4,
+            suppress_small=True,
+            threshold=12,
+            edgeitems=3,
+            max_line_width=10_000,
+            separator=" ",
+        )
         return " ".join(shown.split())
     if isinstance(value, float):
         return f"{value:.6g}"
@@ -159,8 +166,10 @@ def _differs(expected, got, rtol=1e-6, atol=1e-9) -> str | None:
         if expected.size > 8:
             index = tuple(int(i) for i in np.argwhere(~close)[0])
             where = ", ".join(str(i) for i in index)
-            shown = (f"{int((~close).sum())} of {expected.size} entries differ; the first at [{where}]: "
-                     f"expected {_show(float(expected[index]))}, got {_show(float(got_array[index]))}")
+            shown = (
+                f"{int((~close).sum())} of {expected.size} entries differ; the first at [{where}]: "
+                f"expected {_show(float(expected[index]))}, got {_show(float(got_array[index]))}"
+            )
         else:
             shown = f"expected {_show(expected)}, got {_show(got_array)}"
         if _show(expected) == _show(got_array):
@@ -207,8 +216,16 @@ def _call(function: Callable, *args, **kwargs):
     except NotImplementedError:
         raise _NotWritten() from None
     except Exception as error:  # noqa: BLE001 - the student's error is reported, not raised
-        frames = [f for f in traceback.extract_tb(error.__traceback__) if not f.filename.endswith("exercises.py")]
-        where = f" (line {frames[-1].lineno} of your cell)" if frames and "ipykernel" in frames[-1].filename else ""
+        frames = [
+            f
+            for f in traceback.extract_tb(error.__traceback__)
+            if not f.filename.endswith("exercises.py")
+        ]
+        where = (
+            f" (line {frames[-1].lineno} of your cell)"
+            if frames and "ipykernel" in frames[-1].filename
+            else ""
+        )
         raise _Failed(f"your function raised {type(error).__name__}: {error}{where}") from None
     if result is None:
         raise _NotWritten()
@@ -216,7 +233,10 @@ def _call(function: Callable, *args, **kwargs):
 
 
 def _copies(args):
-    return [a.copy() if isinstance(a, np.ndarray) else (list(a) if isinstance(a, list) else a) for a in args]
+    return [
+        a.copy() if isinstance(a, np.ndarray) else (list(a) if isinstance(a, list) else a)
+        for a in args
+    ]
 
 
 def _run(function, args, reference, case, compare=None, mistakes=()):
@@ -238,7 +258,7 @@ def _run(function, args, reference, case, compare=None, mistakes=()):
                     raise _Failed(f'case "{case}": {difference}', key)
             except _Failed:
                 raise
-            except Exception:  # noqa: BLE001 - a wrong variant that cannot run on this case does not match
+            except Exception:  # noqa: BLE001, S112 - a wrong variant that cannot run on this case does not match
                 continue
         raise _Failed(f'case "{case}": {difference}')
     return got
@@ -246,20 +266,40 @@ def _run(function, args, reference, case, compare=None, mistakes=()):
 
 # ----------------------------------------------------------------------------- the exercises
 
-_SENTENCE = "i am happy because i am learning".split()
-_TEXT = "we like to learn because we learn to think and then we like to write".split()
+_SENTENCE = ["i", "am", "happy", "because", "i", "am", "learning"]
+_TEXT = [
+    "we",
+    "like",
+    "to",
+    "learn",
+    "because",
+    "we",
+    "learn",
+    "to",
+    "think",
+    "and",
+    "then",
+    "we",
+    "like",
+    "to",
+    "write",
+]
 
 
 def _check_tokenize(tokenize):
-    cases = ['Who ❤️ "word embeddings" in 2020? I do!!!', "Hello, World; bye-bye... Fine.",
-             "In 1599 the Globe opened. Dost thou know it?", ""]
+    cases = [
+        'Who ❤️ "word embeddings" in 2020? I do!!!',
+        "Hello, World; bye-bye... Fine.",
+        "In 1599 the Globe opened. Dost thou know it?",
+        "",
+    ]
     for corpus in cases:
         expected = text.tokenize(corpus)
         got = _call(tokenize, corpus)
         difference = _differs(expected, got if not isinstance(got, tuple) else list(got))
         if difference is None:
             continue
-        case = f'tokenize({corpus!r})'
+        case = f"tokenize({corpus!r})"
         if isinstance(got, list) and all(isinstance(t, str) for t in got):
             if [t.lower() for t in got] == expected:
                 raise _Failed(f'case "{case}": {difference}', "tokenize-not-lowercased")
@@ -288,23 +328,32 @@ def _check_get_windows(get_windows):
         return list(text.get_windows(words, C))
 
     def includes_centre(words, C):
-        return [(words[i - C:i + C + 1], words[i]) for i in range(C, len(words) - C)]
+        return [(words[i - C : i + C + 1], words[i]) for i in range(C, len(words) - C)]
 
     def off_by_one(words, C):
         return reference(words, C)[:-1]
 
     def one_side(words, C):
-        return [(words[i - C:i], words[i]) for i in range(C, len(words) - C)]
+        return [(words[i - C : i], words[i]) for i in range(C, len(words) - C)]
 
     def swapped(words, C):
         return [(centre, context) for context, centre in reference(words, C)]
 
-    mistakes = [("window-includes-centre", includes_centre), ("window-off-by-one", off_by_one),
-                ("window-one-side", one_side), ("window-swapped", swapped)]
+    mistakes = [
+        ("window-includes-centre", includes_centre),
+        ("window-off-by-one", off_by_one),
+        ("window-one-side", one_side),
+        ("window-swapped", swapped),
+    ]
     cases = [(_SENTENCE, 2), (_SENTENCE, 1), (_SENTENCE, 3), (_SENTENCE[:4], 2)]
     for words, C in cases:
-        _run(lambda w, c: _windows_as_lists(_call(get_windows, w, c)), (words, C), reference,
-             f"{len(words)} words, C = {C}", mistakes=mistakes)
+        _run(
+            lambda w, c: _windows_as_lists(_call(get_windows, w, c)),
+            (words, C),
+            reference,
+            f"{len(words)} words, C = {C}",
+            mistakes=mistakes,
+        )
     return len(cases)
 
 
@@ -323,21 +372,27 @@ def _check_get_dict(get_dict):
     for data in cases:
         got = _call(get_dict, list(data))
         if not (isinstance(got, tuple) and len(got) == 2):
-            raise _Failed(f"case \"{' '.join(data[:4])} ...\": expected a pair (word2Ind, Ind2word), "
-                          f"got {type(got).__name__}: {_show(got)}")
+            raise _Failed(
+                f'case "{" ".join(data[:4])} ...": expected a pair (word2Ind, Ind2word), '
+                f"got {type(got).__name__}: {_show(got)}"
+            )
         word2Ind, Ind2word = got
         expected_w2i, expected_i2w = text.get_dict(data)
         case = f"get_dict of {' '.join(data[:4])} ..."
         if word2Ind != expected_w2i:
             difference = _differs(expected_w2i, word2Ind)
             if isinstance(word2Ind, dict) and set(word2Ind) == set(expected_w2i):
-                if word2Ind == first_seen(data)[0] or sorted(word2Ind.values()) == list(range(len(word2Ind))):
+                if word2Ind == first_seen(data)[0] or sorted(word2Ind.values()) == list(
+                    range(len(word2Ind))
+                ):
                     raise _Failed(f'case "{case}": word2Ind {difference}', "dict-not-sorted")
                 if word2Ind == with_duplicates(data)[0] or max(word2Ind.values()) >= len(word2Ind):
                     raise _Failed(f'case "{case}": word2Ind {difference}', "dict-counts-duplicates")
             raise _Failed(f'case "{case}": word2Ind {difference}')
         if Ind2word != expected_i2w:
-            raise _Failed(f'case "{case}": Ind2word {_differs(expected_i2w, Ind2word)}', "dict-not-inverse")
+            raise _Failed(
+                f'case "{case}": Ind2word {_differs(expected_i2w, Ind2word)}', "dict-not-inverse"
+            )
     return len(cases)
 
 
@@ -352,10 +407,17 @@ def _check_word_to_one_hot_vector(function):
         shifted[(index + 1) % size] = 1
         shifted_back = np.zeros(size)
         shifted_back[index - 1] = 1
-        _run(function, (word, dict(word2Ind), size), vectors.word_to_one_hot_vector,
-             f"word_to_one_hot_vector({word!r}, word2Ind, V={size})",
-             mistakes=[("one-hot-column", column), ("one-hot-wrong-index", shifted),
-                       ("one-hot-wrong-index", shifted_back)])
+        _run(
+            function,
+            (word, dict(word2Ind), size),
+            vectors.word_to_one_hot_vector,
+            f"word_to_one_hot_vector({word!r}, word2Ind, V={size})",
+            mistakes=[
+                ("one-hot-column", column),
+                ("one-hot-wrong-index", shifted),
+                ("one-hot-wrong-index", shifted_back),
+            ],
+        )
     return len(cases)
 
 
@@ -371,8 +433,13 @@ def _check_context_words_to_vector(function):
 
     cases = [["i", "am", "because", "i"], ["am", "happy", "i", "am"], ["happy", "because"]]
     for context in cases:
-        _run(function, (context, dict(word2Ind), V), vectors.context_words_to_vector,
-             f"context {context}", mistakes=[("context-summed", summed), ("context-unique-words", unique)])
+        _run(
+            function,
+            (context, dict(word2Ind), V),
+            vectors.context_words_to_vector,
+            f"context {context}",
+            mistakes=[("context-summed", summed), ("context-unique-words", unique)],
+        )
     return len(cases)
 
 
@@ -390,7 +457,9 @@ def _check_get_batches(function):
         raise _Failed(f"your batches raised {type(error).__name__}: {error}") from None
     case = f"10 windows, batch_size = {m}, the first 3 batches"
     if len(got) < 3:
-        raise _Failed(f'case "{case}": expected 3 batches (the generator wraps around forever), got {len(got)}')
+        raise _Failed(
+            f'case "{case}": expected 3 batches (the generator wraps around forever), got {len(got)}'
+        )
     for b, ((X, Y), (got_X, got_Y)) in enumerate(zip(expected, (pair for pair in got)), start=1):
         for name, want, have in (("X", X, got_X), ("Y", Y, got_Y)):
             difference = _differs(want, have)
@@ -417,9 +486,16 @@ def _check_get_batches_with_diagnosis(function):
         windows = list(vectors.get_training_example(words, C, word2Ind, V))
         key = {(x.tobytes(), y.tobytes()): i for i, (x, y) in enumerate(windows)}
         try:
-            batches = list(itertools.islice(iter(function(list(words), dict(word2Ind), V, C, m)), 3))
-            columns = [key.get((np.asarray(X, float)[:, j].tobytes(), np.asarray(Y, float)[:, j].tobytes()))
-                       for X, Y in batches for j in range(m)]
+            batches = list(
+                itertools.islice(iter(function(list(words), dict(word2Ind), V, C, m)), 3)
+            )
+            columns = [
+                key.get(
+                    (np.asarray(X, float)[:, j].tobytes(), np.asarray(Y, float)[:, j].tobytes())
+                )
+                for X, Y in batches
+                for j in range(m)
+            ]
         except Exception:  # noqa: BLE001
             raise failure from None
         if None not in columns:
@@ -442,19 +518,32 @@ def _check_relu(relu):
         before = z.copy()
         got = _call(relu, z)
         if not np.array_equal(z, before) and _same(model.relu(before), got):
-            raise _Failed(f"case \"z of shape {z.shape}\": your relu changed z to {_show(z)}", "relu-modifies-input")
+            raise _Failed(
+                f'case "z of shape {z.shape}": your relu changed z to {_show(z)}',
+                "relu-modifies-input",
+            )
         z[...] = before
-        _run(relu, (z,), model.relu, f"z = {_show(z)}" if z.size <= 4 else f"z of shape {z.shape}",
-             mistakes=[("relu-derivative", lambda z: (z > 0).astype(float))])
+        _run(
+            relu,
+            (z,),
+            model.relu,
+            f"z = {_show(z)}" if z.size <= 4 else f"z of shape {z.shape}",
+            mistakes=[("relu-derivative", lambda z: (z > 0).astype(float))],
+        )
     return len(cases)
 
 
 def _check_softmax(softmax):
     rng = np.random.default_rng(6)
-    cases = [("z = [9, 8, 11, 10, 8.5] (the notes')", np.array([9.0, 8.0, 11.0, 10.0, 8.5])),
-             ("a batch: 5 logits × 3 examples", rng.normal(size=(5, 3))),
-             ("z = [1000, 1001, 999]", np.array([1000.0, 1001.0, 999.0])),
-             ("a batch with logits near 1000", np.array([[1000.0, -3.0], [998.0, -1.0], [1001.0, -2.0]]))]
+    cases = [
+        ("z = [9, 8, 11, 10, 8.5] (the notes')", np.array([9.0, 8.0, 11.0, 10.0, 8.5])),
+        ("a batch: 5 logits × 3 examples", rng.normal(size=(5, 3))),
+        ("z = [1000, 1001, 999]", np.array([1000.0, 1001.0, 999.0])),
+        (
+            "a batch with logits near 1000",
+            np.array([[1000.0, -3.0], [998.0, -1.0], [1001.0, -2.0]]),
+        ),
+    ]
 
     def rows(z):
         return model.softmax(z.T).T
@@ -465,8 +554,13 @@ def _check_softmax(softmax):
 
     for case, z in cases:
         try:
-            _run(softmax, (z,), model.softmax, case,
-                 mistakes=[("softmax-rows", rows), ("softmax-whole-matrix", whole)])
+            _run(
+                softmax,
+                (z,),
+                model.softmax,
+                case,
+                mistakes=[("softmax-rows", rows), ("softmax-whole-matrix", whole)],
+            )
         except _Failed as failure:
             if failure.mistake is None and np.max(z) > 700:
                 got = None
@@ -486,12 +580,22 @@ def _check_cross_entropy_loss(function):
     rng = np.random.default_rng(7)
     Y_hat = model.softmax(rng.normal(size=(4, 3)))
     Y = np.eye(4)[:, [0, 3, 1]]
-    cases = [("the notes' y_hat, centre word 'happy'", (y_hat, y)), ("a batch of 3 examples (summed)", (Y_hat, Y))]
+    cases = [
+        ("the notes' y_hat, centre word 'happy'", (y_hat, y)),
+        ("a batch of 3 examples (summed)", (Y_hat, Y)),
+    ]
     for case, (p, t) in cases:
-        _run(function, (p, t), model.cross_entropy_loss, case,
-             mistakes=[("loss-sign", lambda p, t: -model.cross_entropy_loss(p, t)),
-                       ("loss-not-weighted", lambda p, t: float(-np.sum(np.log(p)))),
-                       ("loss-averaged", lambda p, t: model.cross_entropy_loss(p, t) / p.shape[0])])
+        _run(
+            function,
+            (p, t),
+            model.cross_entropy_loss,
+            case,
+            mistakes=[
+                ("loss-sign", lambda p, t: -model.cross_entropy_loss(p, t)),
+                ("loss-not-weighted", lambda p, t: float(-np.sum(np.log(p)))),
+                ("loss-averaged", lambda p, t: model.cross_entropy_loss(p, t) / p.shape[0]),
+            ],
+        )
     return len(cases)
 
 
@@ -503,8 +607,10 @@ def _check_forward_prop(function):
     rng = np.random.default_rng(8)
     x1 = np.array([[0.25], [0.25], [0.0], [0.5], [0.0]])
     X = rng.dirichlet(np.ones(6), size=4).T
-    cases = [("one example: N = 3, V = 5", (x1, *_weights(3, 5, 1))),
-             ("a batch: N = 4, V = 6, m = 4", (X, *_weights(4, 6, 2)))]
+    cases = [
+        ("one example: N = 3, V = 5", (x1, *_weights(3, 5, 1))),
+        ("a batch: N = 4, V = 6, m = 4", (X, *_weights(4, 6, 2))),
+    ]
 
     def no_relu(x, W1, W2, b1, b2):
         h = W1 @ x + b1
@@ -530,9 +636,19 @@ def _check_forward_prop(function):
         return None
 
     for case, args in cases:
-        _run(function, args, model.forward_prop, case, compare=compare,
-             mistakes=[("forward-swapped", swapped), ("forward-no-relu", no_relu),
-                       ("forward-softmax", with_softmax), ("forward-no-bias", no_bias)])
+        _run(
+            function,
+            args,
+            model.forward_prop,
+            case,
+            compare=compare,
+            mistakes=[
+                ("forward-swapped", swapped),
+                ("forward-no-relu", no_relu),
+                ("forward-softmax", with_softmax),
+                ("forward-no-bias", no_bias),
+            ],
+        )
     return len(cases)
 
 
@@ -547,20 +663,25 @@ def _backprop_case(N, V, m, seed):
 
 
 def _notes_back_prop(x, yhat, y, h, W1, W2, b1, b2, m):
-    grad_W1, grad_W2, grad_b1, grad_b2 = model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m)
+    _, grad_W2, _, grad_b2 = model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m)
     dz1 = model.relu(W2.T @ (yhat - y)) / m
     return dz1 @ x.T, grad_W2, dz1.sum(axis=1, keepdims=True), grad_b2
 
 
 def _no_mask_back_prop(x, yhat, y, h, W1, W2, b1, b2, m):
-    grad_W1, grad_W2, grad_b1, grad_b2 = model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m)
+    _, grad_W2, _, grad_b2 = model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m)
     dz1 = W2.T @ (yhat - y) / m
     return dz1 @ x.T, grad_W2, dz1.sum(axis=1, keepdims=True), grad_b2
 
 
 def _notes_unscaled(x, yhat, y, h, W1, W2, b1, b2, m):
     dz1 = model.relu(W2.T @ (yhat - y))
-    return dz1 @ x.T, (yhat - y) @ h.T, dz1.sum(axis=1, keepdims=True), (yhat - y).sum(axis=1, keepdims=True)
+    return (
+        dz1 @ x.T,
+        (yhat - y) @ h.T,
+        dz1.sum(axis=1, keepdims=True),
+        (yhat - y).sum(axis=1, keepdims=True),
+    )
 
 
 def _compare_grads(expected, got):
@@ -574,8 +695,10 @@ def _compare_grads(expected, got):
 
 
 def _check_back_prop(function):
-    cases = [("one example: N = 3, V = 5", _backprop_case(3, 5, 1, 2)),
-             ("a batch: N = 4, V = 6, m = 5, some hidden units off", _backprop_case(4, 6, 5, 3))]
+    cases = [
+        ("one example: N = 3, V = 5", _backprop_case(3, 5, 1, 2)),
+        ("a batch: N = 4, V = 6, m = 5, some hidden units off", _backprop_case(4, 6, 5, 3)),
+    ]
 
     def not_averaged(x, yhat, y, h, W1, W2, b1, b2, m):
         return tuple(g * m for g in model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m))
@@ -586,12 +709,20 @@ def _check_back_prop(function):
         return g[0], g[1], (W2.T @ dz2) * (h > 0), dz2
 
     for case, args in cases:
-        got = _run(function, args, model.back_prop, case, compare=_compare_grads,
-                   mistakes=[("backprop-relu-on-gradient", _notes_back_prop),
-                             ("backprop-relu-on-gradient", _notes_unscaled),
-                             ("backprop-no-mask", _no_mask_back_prop),
-                             ("backprop-not-averaged", not_averaged),
-                             ("backprop-bias-not-summed", bias_not_summed)])
+        got = _run(
+            function,
+            args,
+            model.back_prop,
+            case,
+            compare=_compare_grads,
+            mistakes=[
+                ("backprop-relu-on-gradient", _notes_back_prop),
+                ("backprop-relu-on-gradient", _notes_unscaled),
+                ("backprop-no-mask", _no_mask_back_prop),
+                ("backprop-not-averaged", not_averaged),
+                ("backprop-bias-not-summed", bias_not_summed),
+            ],
+        )
     del got
     return len(cases)
 
@@ -600,17 +731,27 @@ def _check_numerical_gradient(function):
     rng = np.random.default_rng(9)
     cases = []
     p = rng.normal(size=(2, 3))
-    cases.append(("f = sum(p ** 3), p of shape (2, 3)", p, lambda q: (lambda: float(np.sum(q ** 3))), 3 * p ** 2))
+    cases.append(
+        ("f = sum(p ** 3), p of shape (2, 3)", p, lambda q: lambda: float(np.sum(q**3)), 3 * p**2)
+    )
     q = rng.normal(size=(4, 1))
-    cases.append(("f = sum(sin(p)) * 2, p of shape (4, 1)", q, lambda q: (lambda: 2 * float(np.sum(np.sin(q)))),
-                  2 * np.cos(q)))
+    cases.append(
+        (
+            "f = sum(sin(p)) * 2, p of shape (4, 1)",
+            q,
+            lambda q: lambda: 2 * float(np.sum(np.sin(q))),
+            2 * np.cos(q),
+        )
+    )
     for case, start, make_f, exact in cases:
         param = start.copy()
         got = _call(function, make_f(param), param)
         if not np.array_equal(param, start):
             moved = float(np.max(np.abs(np.asarray(param, dtype=float) - start)))
-            raise _Failed(f'case "{case}": param was not put back (entries moved by up to {moved:.1e})',
-                          "numgrad-not-restored")
+            raise _Failed(
+                f'case "{case}": param was not put back (entries moved by up to {moved:.1e})',
+                "numgrad-not-restored",
+            )
         difference = _differs(exact, got, rtol=1e-8, atol=1e-7)
         if difference is None:
             continue
@@ -624,7 +765,9 @@ def _check_numerical_gradient(function):
             forward[idx] = (f() - base) / eps
             work[idx] = start[idx]
         got_array = np.asarray(got, dtype=float)
-        if got_array.shape == exact.shape and np.allclose(got_array, 2 * exact, rtol=1e-4, atol=1e-6):
+        if got_array.shape == exact.shape and np.allclose(
+            got_array, 2 * exact, rtol=1e-4, atol=1e-6
+        ):
             raise _Failed(f'case "{case}": {difference}', "numgrad-factor-two")
         if got_array.shape == exact.shape and np.allclose(got_array, forward, rtol=0, atol=1e-8):
             raise _Failed(f'case "{case}": {difference}', "numgrad-forward-difference")
@@ -649,8 +792,10 @@ def _check_gradient_check(back_prop, numerical_gradient):
         numeric = np.asarray(_call(numerical_gradient, cost, param), dtype=float)
         grad = np.asarray(grad, dtype=float)
         if grad.shape != param.shape or numeric.shape != param.shape:
-            raise _Failed(f"grad_{name}: expected shape {param.shape}, got {grad.shape} from back_prop and "
-                          f"{numeric.shape} from numerical_gradient")
+            raise _Failed(
+                f"grad_{name}: expected shape {param.shape}, got {grad.shape} from back_prop and "
+                f"{numeric.shape} from numerical_gradient"
+            )
         scale = max(np.linalg.norm(grad) + np.linalg.norm(numeric), 1e-12)
         errors[name] = float(np.linalg.norm(grad - numeric) / scale)
     bad = [name for name, error in errors.items() if not error < 1e-6]
@@ -695,10 +840,17 @@ def _check_gradient_descent(function):
         return None
 
     case = f"{len(words)} tokens, N = 3, V = {V}, 6 iterations, alpha = 0.5, batch_size = 6"
-    _run(lambda *a: _call(function, *a, **kwargs), args,
-         lambda *a: model.gradient_descent(*a, **kwargs), case, compare=compare,
-         mistakes=[("gd-ascent", lambda *a: run(alpha_sign=-1.0)),
-                   ("gd-biases-not-updated", lambda *a: run(update_biases=False))])
+    _run(
+        lambda *a: _call(function, *a, **kwargs),
+        args,
+        lambda *a: model.gradient_descent(*a, **kwargs),
+        case,
+        compare=compare,
+        mistakes=[
+            ("gd-ascent", lambda *a: run(alpha_sign=-1.0)),
+            ("gd-biases-not-updated", lambda *a: run(update_biases=False)),
+        ],
+    )
     return 1
 
 
@@ -717,13 +869,19 @@ def _pca_compare(expected, got):
     return None if difference is None else f"{difference} (after matching the sign of each column)"
 
 
-
 def _check_compute_pca(function):
     rng = np.random.default_rng(0)
     direction = np.array([2.0, 1.0, 0.5])
-    data = rng.normal(size=(8, 1)) * direction + 0.1 * rng.normal(size=(8, 3)) + np.array([3.0, -2.0, 1.0])
+    data = (
+        rng.normal(size=(8, 1)) * direction
+        + 0.1 * rng.normal(size=(8, 3))
+        + np.array([3.0, -2.0, 1.0])
+    )
     wide = rng.normal(size=(10, 4)) * np.array([0.5, 3.0, 1.0, 0.2]) + 5.0
-    cases = [("8 points in 3-D, 2 components", data, 2), ("10 points in 4-D, 3 components", wide, 3)]
+    cases = [
+        ("8 points in 3-D, 2 components", data, 2),
+        ("10 points in 4-D, 3 components", wide, 3),
+    ]
 
     def not_centred(X, n):
         X = np.asarray(X, dtype=float)
@@ -732,12 +890,12 @@ def _check_compute_pca(function):
 
     def not_centred_covariance(X, n):
         X = np.asarray(X, dtype=float)
-        vals, vecs = np.linalg.eigh(X.T @ X / (len(X) - 1))
+        _, vecs = np.linalg.eigh(X.T @ X / (len(X) - 1))
         return (X - X.mean(axis=0)) @ vecs[:, ::-1][:, :n]
 
     def raw_second_moment(X, n):
         X = np.asarray(X, dtype=float)
-        vals, vecs = np.linalg.eigh(X.T @ X / (len(X) - 1))
+        _, vecs = np.linalg.eigh(X.T @ X / (len(X) - 1))
         return X @ vecs[:, ::-1][:, :n]
 
     def ascending(X, n):
@@ -752,11 +910,23 @@ def _check_compute_pca(function):
         before = X.copy()
         got = _call(function, X, n)
         if not np.array_equal(X, before):
-            raise _Failed(f'case "{case}": your compute_pca changed its input data', "pca-modifies-input")
-        _run(function, (X, n), pca.compute_pca, case, compare=_pca_compare,
-             mistakes=[("pca-not-centred", not_centred), ("pca-not-centred", not_centred_covariance),
-                       ("pca-not-centred", raw_second_moment), ("pca-wrong-order", ascending),
-                       ("pca-wrong-order", ascending_reversed)])
+            raise _Failed(
+                f'case "{case}": your compute_pca changed its input data', "pca-modifies-input"
+            )
+        _run(
+            function,
+            (X, n),
+            pca.compute_pca,
+            case,
+            compare=_pca_compare,
+            mistakes=[
+                ("pca-not-centred", not_centred),
+                ("pca-not-centred", not_centred_covariance),
+                ("pca-not-centred", raw_second_moment),
+                ("pca-wrong-order", ascending),
+                ("pca-wrong-order", ascending_reversed),
+            ],
+        )
         del got
     return len(cases)
 
@@ -766,17 +936,37 @@ EXERCISES = {
     "tokenize": (_check_tokenize, "tokenize(corpus)", "01"),
     "get_windows": (_check_get_windows, "get_windows(words, C)", "02"),
     "get_dict": (_check_get_dict, "get_dict(data)", "03"),
-    "word_to_one_hot_vector": (_check_word_to_one_hot_vector, "word_to_one_hot_vector(word, word2Ind, V)", "03"),
-    "context_words_to_vector": (_check_context_words_to_vector, "context_words_to_vector(context_words, word2Ind, V)", "03"),
-    "get_batches": (_check_get_batches_with_diagnosis, "get_batches(data, word2Ind, V, C, batch_size)", "03"),
+    "word_to_one_hot_vector": (
+        _check_word_to_one_hot_vector,
+        "word_to_one_hot_vector(word, word2Ind, V)",
+        "03",
+    ),
+    "context_words_to_vector": (
+        _check_context_words_to_vector,
+        "context_words_to_vector(context_words, word2Ind, V)",
+        "03",
+    ),
+    "get_batches": (
+        _check_get_batches_with_diagnosis,
+        "get_batches(data, word2Ind, V, C, batch_size)",
+        "03",
+    ),
     "relu": (_check_relu, "relu(z)", "04"),
     "softmax": (_check_softmax, "softmax(z)", "04"),
     "cross_entropy_loss": (_check_cross_entropy_loss, "cross_entropy_loss(y_hat, y)", "04"),
     "forward_prop": (_check_forward_prop, "forward_prop(x, W1, W2, b1, b2)", "04"),
-    "numerical_gradient": (_check_numerical_gradient, "numerical_gradient(f, param, eps=1e-6)", "05"),
+    "numerical_gradient": (
+        _check_numerical_gradient,
+        "numerical_gradient(f, param, eps=1e-6)",
+        "05",
+    ),
     "back_prop": (_check_back_prop, "back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size)", "05"),
     "gradient_check": (_check_gradient_check, "your back_prop and your numerical_gradient", "05"),
-    "gradient_descent": (_check_gradient_descent, "gradient_descent(data, word2Ind, N, V, num_iters, alpha)", "06"),
+    "gradient_descent": (
+        _check_gradient_descent,
+        "gradient_descent(data, word2Ind, N, V, num_iters, alpha)",
+        "06",
+    ),
     "compute_pca": (_check_compute_pca, "compute_pca(data, n_components)", "07"),
 }
 
@@ -785,27 +975,46 @@ def run_check(name: str, *functions) -> CheckResult:
     """Run the check of exercise ``name`` on the student's function(s); never raises."""
     if name not in EXERCISES:
         known = ", ".join(EXERCISES)
-        return CheckResult(str(name), "failed", f"✗ there is no exercise called {name!r}; the exercises are: {known}")
+        return CheckResult(
+            str(name),
+            "failed",
+            f"✗ there is no exercise called {name!r}; the exercises are: {known}",
+        )
     checker, signature, _ = EXERCISES[name]
     expected_count = checker.__code__.co_argcount
     if len(functions) != expected_count or not all(callable(f) for f in functions):
         shown = ", ".join(type(f).__name__ for f in functions) or "nothing"
-        return CheckResult(name, "failed", f"✗ {name}: pass your function{'s' if expected_count > 1 else ''} "
-                                           f"({signature}), got {shown}")
+        return CheckResult(
+            name,
+            "failed",
+            f"✗ {name}: pass your function{'s' if expected_count > 1 else ''} "
+            f"({signature}), got {shown}",
+        )
     try:
         count = checker(*functions)
     except _NotWritten:
-        return CheckResult(name, "not written",
-                           f"… {name}: not written yet. Write the function above (replace the `...`), "
-                           "run its cell, then run this check again.")
+        return CheckResult(
+            name,
+            "not written",
+            f"… {name}: not written yet. Write the function above (replace the `...`), "
+            "run its cell, then run this check again.",
+        )
     except _Failed as failure:
-        hint = MISTAKES[failure.mistake] if failure.mistake else (
-            f"compare your {signature} with the cells above it, step by step.")
+        hint = (
+            MISTAKES[failure.mistake]
+            if failure.mistake
+            else (f"compare your {signature} with the cells above it, step by step.")
+        )
         label = "Mistake" if failure.mistake else "Hint"
-        return CheckResult(name, "failed", f"✗ {name}, {failure}\n  {label}: {hint}", failure.mistake)
+        return CheckResult(
+            name, "failed", f"✗ {name}, {failure}\n  {label}: {hint}", failure.mistake
+        )
     except Exception as error:  # noqa: BLE001 - the checker must never show a traceback to a student
-        return CheckResult(name, "failed", f"✗ {name}: the check could not run your function "
-                                           f"({type(error).__name__}: {error})")
+        return CheckResult(
+            name,
+            "failed",
+            f"✗ {name}: the check could not run your function ({type(error).__name__}: {error})",
+        )
     cases = "the case passes" if count == 1 else f"all {count} cases pass"
     return CheckResult(name, "passed", f"✓ {name}: {cases}.")
 

@@ -21,8 +21,8 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -64,7 +64,9 @@ def output_target(path) -> Path:
         mode = None
     if mode is not None and not stat.S_ISREG(mode):
         via = f" (a link to {target})" if target != Path(os.path.abspath(path)) else ""
-        raise ValueError(f"{path}{via} is {_file_kind(mode)}, not a regular file: refusing to replace it")
+        raise ValueError(
+            f"{path}{via} is {_file_kind(mode)}, not a regular file: refusing to replace it"
+        )
     parent = target.parent
     while not parent.exists():
         parent = parent.parent
@@ -96,7 +98,7 @@ def remove_stale_temp_files(target) -> list[Path]:
     removed = []
     prefix = f".{target.name}{_TEMP_MARK}"
     for name in glob.glob(os.path.join(glob.escape(str(target.parent)), glob.escape(prefix) + "*")):
-        match = _TEMP_PID.match(os.path.basename(name)[len(prefix):])
+        match = _TEMP_PID.match(os.path.basename(name)[len(prefix) :])
         if match and not _pid_alive(int(match.group(1))):
             with contextlib.suppress(OSError):
                 os.unlink(name)
@@ -207,7 +209,9 @@ def check_vectors(words: Sequence[str], vectors) -> tuple[list[str], np.ndarray]
             f"vectors must have one row per word: got {len(words)} words and an array of shape {vectors.shape}"
         )
     if not words or vectors.shape[1] == 0:
-        raise ValueError(f"there is nothing to save: {len(words)} words of {vectors.shape[1]} numbers each")
+        raise ValueError(
+            f"there is nothing to save: {len(words)} words of {vectors.shape[1]} numbers each"
+        )
     if not (np.issubdtype(vectors.dtype, np.integer) or np.issubdtype(vectors.dtype, np.floating)):
         raise TypeError(f"vectors must hold real numbers, got an array of dtype {vectors.dtype}")
     with np.errstate(over="ignore", invalid="ignore"):
@@ -223,7 +227,9 @@ def check_vectors(words: Sequence[str], vectors) -> tuple[list[str], np.ndarray]
         if not isinstance(word, str):
             raise TypeError(f"words must be str, got {type(word).__name__}: {word!r}")
         if not word or any(ch.isspace() for ch in word):
-            raise ValueError(f"a word in the word2vec text format must be a non-empty str without spaces, got {word!r}")
+            raise ValueError(
+                f"a word in the word2vec text format must be a non-empty str without spaces, got {word!r}"
+            )
         try:
             word.encode("utf-8")
         except UnicodeEncodeError:
@@ -238,8 +244,10 @@ def write_vectors(path, words: Sequence[str], vectors) -> None:
     """Write checked words and vectors (``check_vectors``) to ``path`` directly, not atomically."""
     with open(path, "w", encoding="utf-8", newline="\n") as f:
         f.write(f"{len(words)} {vectors.shape[1]}\n")
-        for word, row in zip(words, vectors.tolist()):
-            f.write(word + " " + " ".join(f"{v:.6g}" for v in row) + "\n")
+        f.writelines(
+            word + " " + " ".join(f"{v:.6g}" for v in row) + "\n"
+            for word, row in zip(words, vectors.tolist())
+        )
 
 
 def save_vectors(path, words: Sequence[str], vectors) -> None:
@@ -318,10 +326,14 @@ def load_vectors(path) -> tuple[list[str], np.ndarray]:
         _, raw = next(lines, (1, b""))
         header = text(1, raw.removeprefix(b"\xef\xbb\xbf")).split()
         if len(header) != 2 or not all(re.fullmatch(r"[0-9]+", h) for h in header):
-            raise ValueError(f"{path}: line 1 must be the header 'count dim', got {' '.join(header)[:80]!r}")
+            raise ValueError(
+                f"{path}: line 1 must be the header 'count dim', got {' '.join(header)[:80]!r}"
+            )
         count, dim = int(header[0]), int(header[1])
         if count < 1 or dim < 1:
-            raise ValueError(f"{path}: line 1: the header announces {count} vectors of {dim} numbers; both must be at least 1")
+            raise ValueError(
+                f"{path}: line 1: the header announces {count} vectors of {dim} numbers; both must be at least 1"
+            )
         # A vector's line holds at least a word and dim numbers of one digit, each after a space.
         most = (size - len(raw)) // (2 * dim + 1)
         if count > most:
@@ -329,7 +341,11 @@ def load_vectors(path) -> tuple[list[str], np.ndarray]:
                 f"{path}: line 1: the header announces {count:,} vectors of {dim:,} numbers, but the file's "
                 f"{size:,} bytes can hold at most {most:,}"
             )
-        check_memory(4.0 * count * dim, f"loading {path} ({count:,} vectors of {dim:,} numbers)", "use a smaller file")
+        check_memory(
+            4.0 * count * dim,
+            f"loading {path} ({count:,} vectors of {dim:,} numbers)",
+            "use a smaller file",
+        )
         words: list[str] = []
         first_line: dict[str, int] = {}
         vectors = np.empty((count, dim), dtype=np.float32)
@@ -338,12 +354,18 @@ def load_vectors(path) -> tuple[list[str], np.ndarray]:
             if parts == [""]:
                 continue
             if len(words) == count:
-                raise ValueError(f"{path}: line {lineno}: more vectors than the {count} the header announces")
+                raise ValueError(
+                    f"{path}: line {lineno}: more vectors than the {count} the header announces"
+                )
             if len(parts) != dim + 1:
-                raise ValueError(f"{path}: line {lineno}: expected a word and {dim} numbers, got {len(parts)} fields")
+                raise ValueError(
+                    f"{path}: line {lineno}: expected a word and {dim} numbers, got {len(parts)} fields"
+                )
             word = parts[0]
             if not word:
-                raise ValueError(f"{path}: line {lineno}: the line starts with a space instead of a word")
+                raise ValueError(
+                    f"{path}: line {lineno}: the line starts with a space instead of a word"
+                )
             if word in first_line:
                 raise ValueError(
                     f"{path}: line {lineno}: the word {word!r} appears again (first on line {first_line[word]}); "
@@ -358,10 +380,16 @@ def load_vectors(path) -> tuple[list[str], np.ndarray]:
                 row[:] = values
             if not np.isfinite(row).all():
                 bad = values[int(np.argmin(np.isfinite(row)))]
-                reason = "is not a finite number" if not math.isfinite(bad) else "is beyond float32's range"
+                reason = (
+                    "is not a finite number"
+                    if not math.isfinite(bad)
+                    else "is beyond float32's range"
+                )
                 raise ValueError(f"{path}: line {lineno}: the value {bad!r} of {word!r} {reason}")
             first_line[word] = lineno
             words.append(word)
     if len(words) != count:
-        raise ValueError(f"{path}: the header announces {count} vectors but the file holds {len(words)}")
+        raise ValueError(
+            f"{path}: the header announces {count} vectors but the file holds {len(words)}"
+        )
     return words, vectors

@@ -10,7 +10,7 @@ Notation (the same as the notes)::
 
 from __future__ import annotations
 
-from typing import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -113,7 +113,9 @@ def _check_batch_size(batch_size, y) -> int:
     batch_size = positive_int("batch_size", batch_size)
     columns = y.shape[1] if y.ndim == 2 else 1
     if columns != batch_size:
-        raise ValueError(f"batch_size={batch_size} but the arrays have {columns} columns (examples)")
+        raise ValueError(
+            f"batch_size={batch_size} but the arrays have {columns} columns (examples)"
+        )
     return int(batch_size)
 
 
@@ -166,7 +168,11 @@ def _check_shapes(x, W1, W2, b1, b2):
     expected = {"x": (V, None), "W2": (V, N), "b1": (N, 1), "b2": (V, 1)}
     for name, arr in (("x", x), ("W2", W2), ("b1", b1), ("b2", b2)):
         want = expected[name]
-        if arr.ndim != 2 or arr.shape[0] != want[0] or (want[1] is not None and arr.shape[1] != want[1]):
+        if (
+            arr.ndim != 2
+            or arr.shape[0] != want[0]
+            or (want[1] is not None and arr.shape[1] != want[1])
+        ):
             shown = f"({want[0]}, m)" if want[1] is None else str(want)
             raise ValueError(
                 f"{name} has shape {arr.shape} but W1 has shape {W1.shape} (N={N}, V={V}), "
@@ -237,7 +243,9 @@ def back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size: int):
     m = _check_batch_size(batch_size, x)
     for name, arr, want in (("yhat", yhat, (V, m)), ("y", y, (V, m)), ("h", h, (N, m))):
         if arr.shape != want:
-            raise ValueError(f"{name} has shape {arr.shape} but x has shape {x.shape} and W1 {W1.shape}: expected {want}")
+            raise ValueError(
+                f"{name} has shape {arr.shape} but x has shape {x.shape} and W1 {W1.shape}: expected {want}"
+            )
     dz2 = (yhat - y) / m
     grad_W2 = dz2 @ h.T
     grad_b2 = dz2.sum(axis=1, keepdims=True)
@@ -295,7 +303,9 @@ def gradient_descent(
         yhat = softmax(z)
         cost = compute_cost(y, yhat, batch_size)
         if not np.isfinite(cost):
-            raise FloatingPointError(f"the cost became {cost} at iteration {iteration}: try a smaller alpha")
+            raise FloatingPointError(
+                f"the cost became {cost} at iteration {iteration}: try a smaller alpha"
+            )
         costs.append(cost)
         grad_W1, grad_W2, grad_b1, grad_b2 = back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size)
         W1 = W1 - alpha * grad_W1
@@ -381,7 +391,9 @@ def check_gradients(x, y, W1, W2, b1, b2, grads=None, *, eps: float = 1e-6, tol:
     return compare_gradients(cost, params, grads, eps=eps, tol=tol)
 
 
-def compare_gradients(cost: Callable[[], float], params: dict, grads, *, eps: float = 1e-6, tol: float = 1e-6):
+def compare_gradients(
+    cost: Callable[[], float], params: dict, grads, *, eps: float = 1e-6, tol: float = 1e-6
+):
     """The gradient check of any model: analytic gradients against central differences of ``cost``.
 
     ``params`` maps each tensor's name to the array ``cost()`` reads (changed in place by
@@ -393,15 +405,21 @@ def compare_gradients(cost: Callable[[], float], params: dict, grads, *, eps: fl
     for (name, param), analytic in zip(params.items(), grads):
         analytic = np.asarray(analytic, dtype=float)
         if analytic.shape != param.shape:
-            raise ValueError(f"grad_{name} has shape {analytic.shape}, but {name} has shape {param.shape}")
+            raise ValueError(
+                f"grad_{name} has shape {analytic.shape}, but {name} has shape {param.shape}"
+            )
         numeric = numerical_gradient(cost, param, eps)
         diff = np.linalg.norm(analytic - numeric)
         scale = max(np.linalg.norm(analytic) + np.linalg.norm(numeric), 1e-12)
-        report[name] = {"max_abs_diff": float(np.max(np.abs(analytic - numeric))), "rel_error": float(diff / scale)}
+        report[name] = {
+            "max_abs_diff": float(np.max(np.abs(analytic - numeric))),
+            "rel_error": float(diff / scale),
+        }
     failed = [name for name, r in report.items() if r["rel_error"] > tol]
     if failed:
         raise GradientCheckError(
-            f"gradient check failed for {', '.join(failed)} (tolerance {tol:g}):\n" + format_gradient_report(report)
+            f"gradient check failed for {', '.join(failed)} (tolerance {tol:g}):\n"
+            + format_gradient_report(report)
         )
     return report
 
@@ -418,5 +436,8 @@ def format_gradient_report(report, floor: float = 1e-7) -> str:
         return f"< {floor:.0e}" if value < floor else f"{value:.1e}"
 
     lines = [f"{'tensor':<6} {'max abs diff':>13} {'rel error':>10}"]
-    lines += [f"{name:<6} {shown(r['max_abs_diff']):>13} {shown(r['rel_error']):>10}" for name, r in report.items()]
+    lines += [
+        f"{name:<6} {shown(r['max_abs_diff']):>13} {shown(r['rel_error']):>10}"
+        for name, r in report.items()
+    ]
     return "\n".join(lines)

@@ -43,16 +43,15 @@ import dataclasses
 import math
 import numbers
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse
 from scipy.special import expit
 from tqdm import tqdm
 
-from ._checks import positive_int, positive_number, token_list
+from ._checks import check_memory, positive_int, positive_number, token_list
 from .model import compare_gradients
-from ._checks import check_memory
 from .trainer import (
     _LOSS_FACTOR,
     _LOSS_WINDOW,
@@ -83,7 +82,9 @@ def sigmoid(z):
 def _check_ids(name: str, ids, V: int, ndim: int) -> np.ndarray:
     ids = np.asarray(ids)
     if ids.ndim != ndim or not np.issubdtype(ids.dtype, np.integer):
-        raise ValueError(f"{name} must be a {ndim}-D array of word ids, got dtype {ids.dtype} and shape {ids.shape}")
+        raise ValueError(
+            f"{name} must be a {ndim}-D array of word ids, got dtype {ids.dtype} and shape {ids.shape}"
+        )
     if ids.size and (ids.min() < 0 or ids.max() >= V):
         bad = ids[(ids < 0) | (ids >= V)].flat[0]
         raise ValueError(f"{name} holds the word id {bad}, outside 0 .. V-1 = {V - 1}")
@@ -96,7 +97,9 @@ def _check_ns_inputs(W1, W2, context, center, negatives):
         raise ValueError(f"W1 must be a 2-D (N, V) array, got shape {W1.shape}")
     N, V = W1.shape
     if W2.shape != (V, N):
-        raise ValueError(f"W2 has shape {W2.shape} but W1 has shape {W1.shape}, so W2 must have shape {(V, N)}")
+        raise ValueError(
+            f"W2 has shape {W2.shape} but W1 has shape {W1.shape}, so W2 must have shape {(V, N)}"
+        )
     context = _check_ids("context", context, V, 2)
     center = _check_ids("center", center, V, 1)
     negatives = _check_ids("negatives", negatives, V, 2)
@@ -169,8 +172,9 @@ def negative_sampling_gradients(W1, W2, context, center, negatives):
     return J, grad_W1, grad_W2
 
 
-def check_negative_sampling_gradients(W1, W2, context, center, negatives, grads=None, *, eps: float = 1e-6,
-                                      tol: float = 1e-6):
+def check_negative_sampling_gradients(
+    W1, W2, context, center, negatives, grads=None, *, eps: float = 1e-6, tol: float = 1e-6
+):
     """Compare ``negative_sampling_gradients`` with central differences of ``negative_sampling_loss``.
 
     The same check as ``check_gradients`` for the softmax model (``numerical_gradient``
@@ -224,13 +228,16 @@ def corpus_ids(tokens: Sequence[str], min_count: int = 5):
     return word2Ind, Ind2word, ids
 
 
-
 def _check_counts(counts) -> np.ndarray:
     counts = np.asarray(counts)
     if counts.ndim != 1 or counts.size == 0 or not np.issubdtype(counts.dtype, np.number):
-        raise ValueError(f"counts must be a non-empty 1-D array of word counts, got shape {counts.shape}")
+        raise ValueError(
+            f"counts must be a non-empty 1-D array of word counts, got shape {counts.shape}"
+        )
     if not np.all(np.isfinite(counts)) or counts.min() <= 0:
-        raise ValueError(f"every count must be a positive finite number, got a minimum of {counts.min()!r}")
+        raise ValueError(
+            f"every count must be a positive finite number, got a minimum of {counts.min()!r}"
+        )
     return counts.astype(np.float64)
 
 
@@ -246,7 +253,12 @@ def noise_distribution(counts, power: float = 0.75) -> np.ndarray:
     (V,) float64 array summing to 1
     """
     counts = _check_counts(counts)
-    if isinstance(power, bool) or not isinstance(power, numbers.Real) or not math.isfinite(power) or power < 0:
+    if (
+        isinstance(power, bool)
+        or not isinstance(power, numbers.Real)
+        or not math.isfinite(power)
+        or power < 0
+    ):
         raise ValueError(f"power must be a finite number >= 0, got {power!r}")
     weights = counts**power
     return weights / weights.sum()
@@ -276,7 +288,9 @@ def sample_negatives(table: np.ndarray, shape, rng: np.random.Generator) -> np.n
     """Negative word ids of the given shape, drawn from a ``unigram_table`` with ``rng``."""
     table = np.asarray(table)
     if table.ndim != 1 or table.size == 0:
-        raise ValueError(f"table must be a non-empty 1-D array from unigram_table, got shape {table.shape}")
+        raise ValueError(
+            f"table must be a non-empty 1-D array from unigram_table, got shape {table.shape}"
+        )
     return table[rng.integers(0, table.size, size=shape)]
 
 
@@ -295,7 +309,12 @@ def keep_probabilities(counts, sample: float = 1e-3) -> np.ndarray:
     (V,) float64 array in (0, 1]
     """
     counts = _check_counts(counts)
-    if isinstance(sample, bool) or not isinstance(sample, numbers.Real) or not math.isfinite(sample) or sample < 0:
+    if (
+        isinstance(sample, bool)
+        or not isinstance(sample, numbers.Real)
+        or not math.isfinite(sample)
+        or sample < 0
+    ):
         raise ValueError(f"sample must be a finite number >= 0 (0: no subsampling), got {sample!r}")
     if sample == 0:
         return np.ones_like(counts)
@@ -340,8 +359,12 @@ def dynamic_contexts(ids: np.ndarray, C: int, rng: np.random.Generator | None = 
     n = len(ids)
     b = np.full(n, C, dtype=np.int32) if rng is None else reduced_windows(n, C, rng)
     offsets = np.concatenate([np.arange(-C, 0), np.arange(1, C + 1)])  # (2C,)
-    padded = np.concatenate([np.full(C, -1, np.int32), ids, np.full(C, -1, np.int32)])  # -1: off the ends
-    window = np.lib.stride_tricks.sliding_window_view(padded, 2 * C + 1)[:, offsets + C]  # (n, 2C) word ids
+    padded = np.concatenate(
+        [np.full(C, -1, np.int32), ids, np.full(C, -1, np.int32)]
+    )  # -1: off the ends
+    window = np.lib.stride_tricks.sliding_window_view(padded, 2 * C + 1)[
+        :, offsets + C
+    ]  # (n, 2C) word ids
     valid = (np.abs(offsets).astype(np.int32) <= b[:, None]) & (window >= 0)
     indices = window[valid]
     indptr = np.zeros(n + 1, dtype=np.int32)
@@ -393,12 +416,16 @@ def scatter_add_public(W, indptr, indices, weights, X) -> None:
 def gather_mean_sparsetools(W, indptr, indices, weights, out) -> None:
     """As ``gather_mean_public``, with scipy's compiled CSR kernel (``out`` must be C-contiguous)."""
     out[:] = 0
-    _sparsetools.csr_matvecs(len(indptr) - 1, W.shape[0], W.shape[1], indptr, indices, weights, W.ravel(), out.ravel())
+    _sparsetools.csr_matvecs(
+        len(indptr) - 1, W.shape[0], W.shape[1], indptr, indices, weights, W.ravel(), out.ravel()
+    )
 
 
 def scatter_add_sparsetools(W, indptr, indices, weights, X) -> None:
     """As ``scatter_add_public``, with scipy's compiled CSC kernel, in place on W (C-contiguous)."""
-    _sparsetools.csc_matvecs(W.shape[0], len(indptr) - 1, W.shape[1], indptr, indices, weights, X.ravel(), W.ravel())
+    _sparsetools.csc_matvecs(
+        W.shape[0], len(indptr) - 1, W.shape[1], indptr, indices, weights, X.ravel(), W.ravel()
+    )
 
 
 KERNELS = {
@@ -409,9 +436,23 @@ KERNELS = {
 
 # ----------------------------------------------------------------------------- the trainer
 
-def negative_sampling_step(W_in, W_out, indptr, indices, targets, learning_rate, *, mean_weights=None,
-                           scatter_weights=None, keep=None, kernel="sparsetools", h=None, workers=1,
-                           pool=None) -> float:
+
+def negative_sampling_step(
+    W_in,
+    W_out,
+    indptr,
+    indices,
+    targets,
+    learning_rate,
+    *,
+    mean_weights=None,
+    scatter_weights=None,
+    keep=None,
+    kernel="sparsetools",
+    h=None,
+    workers=1,
+    pool=None,
+) -> float:
     """One SGD step of CBOW with negative sampling on a batch of m windows, in place; returns the batch's J.
 
     The windows may have different sizes, so their contexts come in
@@ -466,17 +507,34 @@ def negative_sampling_step(W_in, W_out, indptr, indices, targets, learning_rate,
         h = np.empty((m, N), dtype=np.float32)
     g = np.empty((m, K1), dtype=np.float32)
     err = np.empty((m, N), dtype=np.float32)
-    batch = (W_in, W_out, indptr, indices, targets, learning_rate, mean_weights, keep, gather, h, g, err)
+    batch = (
+        W_in,
+        W_out,
+        indptr,
+        indices,
+        targets,
+        learning_rate,
+        mean_weights,
+        keep,
+        gather,
+        h,
+        g,
+        err,
+    )
     parts = [(i * m // workers, (i + 1) * m // workers) for i in range(workers)]
     if workers == 1:
         loss = _forward_rows(batch, parts[0])
     else:  # the rows of the batch are independent until the update: split them over threads
         if pool is None:
-            raise ValueError("negative_sampling_step with workers > 1 needs a pool (a ThreadPoolExecutor)")
+            raise ValueError(
+                "negative_sampling_step with workers > 1 needs a pool (a ThreadPoolExecutor)"
+            )
         futures = [pool.submit(_forward_rows, batch, part) for part in parts[1:]]
         loss = _forward_rows(batch, parts[0]) + sum(f.result() for f in futures)
     # The update, on this thread: every row of W_out and W_in may be met by any window.
-    scatter(W_out, np.arange(0, m * K1 + 1, K1, dtype=np.int32), targets.reshape(-1), g.reshape(-1), h)
+    scatter(
+        W_out, np.arange(0, m * K1 + 1, K1, dtype=np.int32), targets.reshape(-1), g.reshape(-1), h
+    )
     scatter(W_in, indptr, indices, scatter_weights, err)
     return float(loss / m)
 
@@ -487,14 +545,18 @@ def _forward_rows(batch, rows) -> float:
     Returns the sum of their J. Each window's numbers do not depend on the others', so a
     batch split over threads gives the same h, g and err as one thread.
     """
-    W_in, W_out, indptr, indices, targets, learning_rate, mean_weights, keep, gather, h, g, err = batch
+    W_in, W_out, indptr, indices, targets, learning_rate, mean_weights, keep, gather, h, g, err = (
+        batch
+    )
     r0, r1 = rows
     if r0 == r1:
         return 0.0
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # errstate is per thread
         lo, hi = indptr[r0], indptr[r1]
         hr = h[r0:r1]
-        gather(W_in, indptr[r0 : r1 + 1] - lo, indices[lo:hi], mean_weights[lo:hi], hr)  # mean of the context rows
+        gather(
+            W_in, indptr[r0 : r1 + 1] - lo, indices[lo:hi], mean_weights[lo:hi], hr
+        )  # mean of the context rows
         m, K1 = r1 - r0, targets.shape[1]
         # (m, K+1, N): the target rows; take is 2x faster than W_out[targets]
         WT = W_out.take(targets[r0:r1].reshape(-1), axis=0).reshape(m, K1, W_out.shape[1])
@@ -652,14 +714,22 @@ def train_negative_sampling(
         If the loss becomes NaN or infinite (try a smaller learning rate).
     """
     N, C, negative, min_count, epochs, batch_size, workers = (
-        positive_int(name, value) for name, value in (
-            ("N", N), ("C", C), ("negative", negative), ("min_count", min_count), ("epochs", epochs),
-            ("batch_size", batch_size), ("workers", workers),
+        positive_int(name, value)
+        for name, value in (
+            ("N", N),
+            ("C", C),
+            ("negative", negative),
+            ("min_count", min_count),
+            ("epochs", epochs),
+            ("batch_size", batch_size),
+            ("workers", workers),
         )
     )
     learning_rate = positive_number("learning_rate", learning_rate)
-    if isinstance(min_learning_rate, bool) or not isinstance(min_learning_rate, numbers.Real) or not (
-        0 <= min_learning_rate <= learning_rate
+    if (
+        isinstance(min_learning_rate, bool)
+        or not isinstance(min_learning_rate, numbers.Real)
+        or not (0 <= min_learning_rate <= learning_rate)
     ):
         raise ValueError(
             f"min_learning_rate must be a number in [0, learning_rate={learning_rate}], got {min_learning_rate!r}"
@@ -671,7 +741,9 @@ def train_negative_sampling(
     if kernel not in KERNELS:
         raise ValueError(f"kernel must be 'auto', 'sparsetools' or 'public', got {kernel!r}")
     if kernel == "sparsetools" and _sparsetools is None:
-        raise ValueError("kernel='sparsetools' needs scipy.sparse._sparsetools, which this scipy lacks: use 'public'")
+        raise ValueError(
+            "kernel='sparsetools' needs scipy.sparse._sparsetools, which this scipy lacks: use 'public'"
+        )
     tokens = token_list("train_negative_sampling", tokens)
     keep = keep_probabilities(np.ones(1), sample)  # validates sample before the long work
 
@@ -685,7 +757,8 @@ def train_negative_sampling(
     if V < 2:
         raise ValueError(
             f"the vocabulary has a single word, {Ind2word[0]!r}: CBOW needs at least 2 distinct words to tell "
-            "apart (use a corpus with more distinct words" + (", or a smaller min_count)" if min_count > 1 else ")")
+            "apart (use a corpus with more distinct words"
+            + (", or a smaller min_count)" if min_count > 1 else ")")
         )
     _check_memory(len(ids), V, N, C, negative, batch_size, epochs)
     counts = np.bincount(ids, minlength=V).astype(np.float64)
@@ -693,15 +766,23 @@ def train_negative_sampling(
     table = unigram_table(counts, power)
 
     rng = np.random.default_rng(seed)
-    W_in = ((rng.random((V, N), dtype=np.float32) - 0.5) / N).astype(np.float32)  # W1.T: row k is word k
+    W_in = ((rng.random((V, N), dtype=np.float32) - 0.5) / N).astype(
+        np.float32
+    )  # W1.T: row k is word k
     W_out = np.zeros((V, N), dtype=np.float32)  # W2
     K1 = negative + 1
     total_words = len(tokens) * epochs
     H = np.empty((batch_size, N), dtype=np.float32)
     losses = []
     first_loss = None
-    bar = tqdm(total=epochs, disable=not progress, unit="epoch", desc="training CBOW (negative sampling)",
-               mininterval=0, maxinterval=float("inf"))
+    bar = tqdm(
+        total=epochs,
+        disable=not progress,
+        unit="epoch",
+        desc="training CBOW (negative sampling)",
+        mininterval=0,
+        maxinterval=float("inf"),
+    )
     pool = concurrent.futures.ThreadPoolExecutor(workers - 1) if workers > 1 else None
     start = time.perf_counter()
     try:
@@ -712,7 +793,9 @@ def train_negative_sampling(
                 n_context = np.diff(indptr)
                 has_context = n_context > 0
                 if not has_context.all():  # only a one-word corpus leaves a word without context
-                    kept, indptr, indices, n_context = _drop_empty(kept, indptr, indices, has_context)
+                    kept, indptr, indices, n_context = _drop_empty(
+                        kept, indptr, indices, has_context
+                    )
                 n = len(kept)
                 mean_w = np.repeat((1.0 / n_context).astype(np.float32), n_context)
                 scatter_w = np.ones_like(mean_w) if update_rule == "word2vec" else mean_w
@@ -723,17 +806,30 @@ def train_negative_sampling(
                 not_center = (targets[:, 1:] != targets[:, :1]).astype(np.float32)
                 batch_starts = range(0, n, batch_size)
                 rates = linear_decay(
-                    learning_rate, min_learning_rate,
-                    (epoch + np.arange(len(batch_starts)) / len(batch_starts)) * len(tokens) / total_words,
+                    learning_rate,
+                    min_learning_rate,
+                    (epoch + np.arange(len(batch_starts)) / len(batch_starts))
+                    * len(tokens)
+                    / total_words,
                 )
                 epoch_loss = np.empty(len(batch_starts))
                 for step, a in enumerate(batch_starts):
                     b = min(a + batch_size, n)
                     lo, hi = indptr[a], indptr[b]
                     loss = epoch_loss[step] = negative_sampling_step(
-                        W_in, W_out, indptr[a : b + 1] - lo, indices[lo:hi], targets[a:b], rates[step],
-                        mean_weights=mean_w[lo:hi], scatter_weights=scatter_w[lo:hi], keep=not_center[a:b],
-                        kernel=kernel, h=H[: b - a], workers=workers, pool=pool,
+                        W_in,
+                        W_out,
+                        indptr[a : b + 1] - lo,
+                        indices[lo:hi],
+                        targets[a:b],
+                        rates[step],
+                        mean_weights=mean_w[lo:hi],
+                        scatter_weights=scatter_w[lo:hi],
+                        keep=not_center[a:b],
+                        kernel=kernel,
+                        h=H[: b - a],
+                        workers=workers,
+                        pool=pool,
                     )
                     # Divergence, as in train_cbow: a loss that is NaN or infinite, or whose recent mean
                     # rose far above the first batch's (a finite loss can still mean a diverged run).
@@ -741,16 +837,26 @@ def train_negative_sampling(
                         first_loss = loss
                     recent = epoch_loss[max(0, step + 1 - _LOSS_WINDOW) : step + 1].mean()
                     if not math.isfinite(loss) or recent > _LOSS_FACTOR * first_loss:
-                        reason = (f"the loss became {loss}" if not math.isfinite(loss)
-                                  else loss_rose(recent, first_loss, min(step + 1, _LOSS_WINDOW)))
+                        reason = (
+                            f"the loss became {loss}"
+                            if not math.isfinite(loss)
+                            else loss_rose(recent, first_loss, min(step + 1, _LOSS_WINDOW))
+                        )
                         raise divergence_error(reason, step, epoch, learning_rate, _DIVERGED_ADVICE)
                 if not (np.abs(W_in).max() < _WEIGHT_LIMIT and np.abs(W_out).max() < _WEIGHT_LIMIT):
-                    reason = (f"the weights exploded (largest entry of W1 {np.abs(W_in).max():.3g}, "
-                              f"of W2 {np.abs(W_out).max():.3g})")
-                    raise divergence_error(reason, len(batch_starts) - 1, epoch, learning_rate, _DIVERGED_ADVICE)
+                    reason = (
+                        f"the weights exploded (largest entry of W1 {np.abs(W_in).max():.3g}, "
+                        f"of W2 {np.abs(W_out).max():.3g})"
+                    )
+                    raise divergence_error(
+                        reason, len(batch_starts) - 1, epoch, learning_rate, _DIVERGED_ADVICE
+                    )
                 losses.append(epoch_loss)
                 if progress:
-                    bar.set_postfix(loss=f"{epoch_loss[-max(1, len(epoch_loss) // 20):].mean():.3f}", refresh=False)
+                    bar.set_postfix(
+                        loss=f"{epoch_loss[-max(1, len(epoch_loss) // 20) :].mean():.3f}",
+                        refresh=False,
+                    )
                     bar.update(1)
     finally:
         bar.close()
@@ -758,22 +864,44 @@ def train_negative_sampling(
             pool.shutdown()
     seconds = time.perf_counter() - start
     config = dict(
-        N=N, C=C, negative=negative, sample=sample, min_count=min_count, epochs=epochs,
-        learning_rate=learning_rate, min_learning_rate=min_learning_rate, batch_size=batch_size,
-        dynamic_window=dynamic_window, update_rule=update_rule, power=power, seed=seed, kernel=kernel,
-        workers=workers, V=V, n_tokens=len(tokens),
+        N=N,
+        C=C,
+        negative=negative,
+        sample=sample,
+        min_count=min_count,
+        epochs=epochs,
+        learning_rate=learning_rate,
+        min_learning_rate=min_learning_rate,
+        batch_size=batch_size,
+        dynamic_window=dynamic_window,
+        update_rule=update_rule,
+        power=power,
+        seed=seed,
+        kernel=kernel,
+        workers=workers,
+        V=V,
+        n_tokens=len(tokens),
     )
     return NegativeSamplingResult(
-        W1=np.ascontiguousarray(W_in.T), W2=W_out, word2Ind=word2Ind, Ind2word=Ind2word,
-        losses=np.concatenate(losses), words_per_second=total_words / max(seconds, 1e-9), config=config,
+        W1=np.ascontiguousarray(W_in.T),
+        W2=W_out,
+        word2Ind=word2Ind,
+        Ind2word=Ind2word,
+        losses=np.concatenate(losses),
+        words_per_second=total_words / max(seconds, 1e-9),
+        config=config,
     )
 
 
-_DIVERGED_ADVICE = ("try a smaller learning rate or batch size (a batch sums the updates of a frequent word's "
-                    "every occurrence)")
+_DIVERGED_ADVICE = (
+    "try a smaller learning rate or batch size (a batch sums the updates of a frequent word's "
+    "every occurrence)"
+)
 
 
-def _check_memory(n_tokens: int, V: int, N: int, C: int, negative: int, m: int, epochs: int) -> None:
+def _check_memory(
+    n_tokens: int, V: int, N: int, C: int, negative: int, m: int, epochs: int
+) -> None:
     """NotEnoughMemoryError if ``train_negative_sampling`` would need more memory than is available.
 
     The peak, in bytes: the weights W1 and W2 in float32 with the temporaries of W1's random
@@ -784,7 +912,9 @@ def _check_memory(n_tokens: int, V: int, N: int, C: int, negative: int, m: int, 
     steps = epochs * -(-n_tokens // m)
     parts = {
         f"the weights (V={V:,} words x N={N:,}; use a smaller N)": 16.0 * V * N,
-        f"the windows of {n_tokens:,} tokens (use a smaller corpus or window)": 4.0 * (3 + 6 * C + 2 * negative) * n_tokens,
+        f"the windows of {n_tokens:,} tokens (use a smaller corpus or window)": 4.0
+        * (3 + 6 * C + 2 * negative)
+        * n_tokens,
         f"a batch (m={m:,} windows x N={N:,}; use a smaller batch size)": 4.0 * m * N,
         f"the losses of {steps:,} steps (use fewer epochs)": 8.0 * steps,
     }

@@ -45,7 +45,9 @@ def compute_pca(data, n_components: int = 2) -> np.ndarray:
         or not isinstance(n_components, numbers.Integral)
         or not 1 <= n_components <= X.shape[1]
     ):
-        raise ValueError(f"n_components must be an int from 1 to {X.shape[1]} (the number of columns), got {n_components!r}")
+        raise ValueError(
+            f"n_components must be an int from 1 to {X.shape[1]} (the number of columns), got {n_components!r}"
+        )
     X_centred = X - X.mean(axis=0)  # a new array: data is left as it was
     if X.shape[1] <= _COVARIANCE_MAX_COLUMNS:
         covariance = X_centred.T @ X_centred / (X.shape[0] - 1)
@@ -54,7 +56,9 @@ def compute_pca(data, n_components: int = 2) -> np.ndarray:
         components = eigenvectors[:, order]
     else:
         if n_components > X.shape[0]:
-            raise ValueError(f"n_components must be at most the number of rows ({X.shape[0]}) for data this wide, got {n_components}")
+            raise ValueError(
+                f"n_components must be at most the number of rows ({X.shape[0]}) for data this wide, got {n_components}"
+            )
         # The n x n covariance of very wide data would not fit in memory (100,000 columns: 75 GiB).
         # Its eigenvectors are the right singular vectors of the centred data, largest first,
         # and the SVD of an m x n matrix with m < n needs only m x n numbers.

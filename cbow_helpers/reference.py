@@ -27,7 +27,9 @@ from .io import atomic_path
 from .trainer import CBOWResult, train_cbow
 
 #: The arguments of ``train_cbow`` that made the reference model (notebook 6 trains with the same).
-REFERENCE_CONFIG = dict(N=50, C=2, vocab_size=3000, batch_size=256, epochs=1, learning_rate=4.0, seed=1)
+REFERENCE_CONFIG = dict(
+    N=50, C=2, vocab_size=3000, batch_size=256, epochs=1, learning_rate=4.0, seed=1
+)
 
 _FILE = "reference_cbow.npz"
 _KEYS = ("W1", "W2", "b1", "b2", "words", "losses", "config")
@@ -41,12 +43,17 @@ def reference_path() -> Path:
 def save_model(path, result: CBOWResult) -> None:
     """Write a trained model to a ``.npz`` file, atomically (``load_model`` reads it back)."""
     words = np.array(result.words)
-    with atomic_path(path, suffix=".npz") as tmp:
-        with open(tmp, "wb") as f:
-            np.savez_compressed(
-                f, W1=result.W1, W2=result.W2, b1=result.b1, b2=result.b2, words=words, losses=result.losses,
-                config=np.array(json.dumps(result.config, sort_keys=True)),
-            )
+    with atomic_path(path, suffix=".npz") as tmp, open(tmp, "wb") as f:
+        np.savez_compressed(
+            f,
+            W1=result.W1,
+            W2=result.W2,
+            b1=result.b1,
+            b2=result.b2,
+            words=words,
+            losses=result.losses,
+            config=np.array(json.dumps(result.config, sort_keys=True)),
+        )
 
 
 def load_model(path) -> CBOWResult:
@@ -67,11 +74,15 @@ def load_model(path) -> CBOWResult:
     except (OSError, EOFError, ValueError) as err:  # not an .npz (or .npy) file at all
         raise ValueError(f"{path}: not a readable .npz model file ({err})") from None
     if not isinstance(loaded, np.lib.npyio.NpzFile):
-        raise ValueError(f"{path}: not a model saved by save_model (an .npy array, not an .npz archive)")
+        raise ValueError(  # noqa: TRY004 - the file is wrong, not the argument's type
+            f"{path}: not a model saved by save_model (an .npy array, not an .npz archive)"
+        )
     with loaded as data:
         missing = [key for key in _KEYS if key not in data.files]
         if missing:
-            raise ValueError(f"{path}: not a model saved by save_model (missing {', '.join(missing)})")
+            raise ValueError(
+                f"{path}: not a model saved by save_model (missing {', '.join(missing)})"
+            )
         arrays = {key: data[key] for key in _KEYS}
     words = [str(w) for w in arrays["words"]]
     N, V = arrays["W1"].shape
@@ -82,9 +93,15 @@ def load_model(path) -> CBOWResult:
     word2Ind = {w: i for i, w in enumerate(words)}
     config = json.loads(str(arrays["config"]))
     return CBOWResult(
-        W1=arrays["W1"], W2=arrays["W2"], b1=arrays["b1"], b2=arrays["b2"], word2Ind=word2Ind,
-        Ind2word=dict(enumerate(words)), losses=arrays["losses"],
-        examples_per_second=float("nan"), config=config,
+        W1=arrays["W1"],
+        W2=arrays["W2"],
+        b1=arrays["b1"],
+        b2=arrays["b2"],
+        word2Ind=word2Ind,
+        Ind2word=dict(enumerate(words)),
+        losses=arrays["losses"],
+        examples_per_second=float("nan"),
+        config=config,
     )
 
 
@@ -107,5 +124,7 @@ def build_reference_model(path=None, progress: bool = True) -> CBOWResult:
 
 if __name__ == "__main__":
     built = build_reference_model()
-    print(f"saved {reference_path()}: V = {built.config['V']}, N = {built.config['N']}, "
-          f"final loss (mean of the last 100 steps) {built.losses[-100:].mean():.3f}")
+    print(
+        f"saved {reference_path()}: V = {built.config['V']}, N = {built.config['N']}, "
+        f"final loss (mean of the last 100 steps) {built.losses[-100:].mean():.3f}"
+    )

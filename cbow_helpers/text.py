@@ -10,8 +10,8 @@ import json
 import numbers
 import os
 import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Iterator, Sequence
 
 import emoji
 from tqdm import tqdm
@@ -49,7 +49,14 @@ def _cut(text: str, start: int, size: int, limit: int) -> int:
     """
     end = max(text.rfind(" ", start, start + size), text.rfind("\n", start, start + size))
     if end < start:
-        found = [i for i in (text.find(" ", start + size, start + limit), text.find("\n", start + size, start + limit)) if i >= 0]
+        found = [
+            i
+            for i in (
+                text.find(" ", start + size, start + limit),
+                text.find("\n", start + size, start + limit),
+            )
+            if i >= 0
+        ]
         end = min(found) if found else start + limit - 1
     return end + 1
 
@@ -136,7 +143,11 @@ def tokenize(corpus: str) -> list[str]:
     if not isinstance(corpus, str):
         raise TypeError(
             f"tokenize expects the corpus as a str, got {type(corpus).__name__}: {corpus!r:.60}"
-            + (" (decode bytes first, e.g. data.decode('utf-8'))" if isinstance(corpus, bytes) else "")
+            + (
+                " (decode bytes first, e.g. data.decode('utf-8'))"
+                if isinstance(corpus, bytes)
+                else ""
+            )
         )
     return _tokenize_pieces(_pieces(corpus))
 
@@ -202,8 +213,13 @@ def tokenize_file(path, progress: bool = False) -> list[str]:
 
     path = Path(path)
     size = _regular_file(path, "corpus file").st_size
-    with tqdm(total=size, unit="B", unit_scale=True, desc="reading corpus",
-              disable=not progress or size < 4 * _BLOCK_BYTES) as bar:
+    with tqdm(
+        total=size,
+        unit="B",
+        unit_scale=True,
+        desc="reading corpus",
+        disable=not progress or size < 4 * _BLOCK_BYTES,
+    ) as bar:
         return _tokenize_pieces(_decoded_pieces(path, bar))
 
 
@@ -211,7 +227,9 @@ def _check_context_half_size(C) -> int:
     if isinstance(C, bool) or not isinstance(C, numbers.Integral):
         raise TypeError(f"C (the number of context words on each side) must be an int, got {C!r}")
     if C < 1:
-        raise ValueError(f"C (the number of context words on each side) must be at least 1, got {C}")
+        raise ValueError(
+            f"C (the number of context words on each side) must be at least 1, got {C}"
+        )
     return int(C)
 
 
@@ -236,7 +254,7 @@ def get_windows(words: Sequence[str], C: int) -> Iterator[tuple[list[str], str]]
     C = _check_context_half_size(C)
     words = token_list("get_windows", words)
     for i in range(C, len(words) - C):
-        yield words[i - C:i] + words[i + 1:i + C + 1], words[i]
+        yield words[i - C : i] + words[i + 1 : i + C + 1], words[i]
 
 
 def get_dict(data: Sequence[str]) -> tuple[dict[str, int], dict[int, str]]:
@@ -261,7 +279,9 @@ def get_dict(data: Sequence[str]) -> tuple[dict[str, int], dict[int, str]]:
         distinct = data
     bad = next((w for w in distinct if not isinstance(w, str)), None)
     if bad is not None:
-        raise TypeError(f"get_dict expects str tokens, got {type(bad).__name__}: {bad!r:.60} (tokenize the text first)")
+        raise TypeError(
+            f"get_dict expects str tokens, got {type(bad).__name__}: {bad!r:.60} (tokenize the text first)"
+        )
     words = sorted(distinct)
     word2Ind = {word: i for i, word in enumerate(words)}
     Ind2word = {i: word for i, word in enumerate(words)}
@@ -300,7 +320,9 @@ def _spoken_lines(markdown: str) -> list[str]:
             if line.startswith(mark) and not line.startswith("**"):
                 # A stage direction; it may run over a few lines before its closing mark.
                 end = i - 1
-                while not lines[end].rstrip().endswith(mark) and end + 1 < len(lines) and end - i < 4:
+                while (
+                    not lines[end].rstrip().endswith(mark) and end + 1 < len(lines) and end - i < 4
+                ):
                     end += 1
                 if lines[end].rstrip().endswith(mark):
                     i = end + 1
@@ -334,7 +356,11 @@ def load_shakespeare() -> str:
 
 
 def _cache_dir() -> Path:
-    root = os.environ.get("CBOW_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    root = (
+        os.environ.get("CBOW_CACHE_DIR")
+        or os.environ.get("XDG_CACHE_HOME")
+        or Path.home() / ".cache"
+    )
     return Path(root) / "cbow_helpers"
 
 

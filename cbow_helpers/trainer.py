@@ -19,7 +19,7 @@ import contextlib
 import dataclasses
 import math
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse
@@ -138,7 +138,9 @@ def build_vocabulary(tokens: Sequence[str], vocab_size: int | None = None, min_c
     except TypeError:  # an unhashable token, such as a list
         counts, bad = {}, next((t for t in tokens if not isinstance(t, str)), None)
     if bad is not None:
-        raise TypeError(f"tokens must be str, got {type(bad).__name__}: {bad!r:.60} (tokenize the text first)")
+        raise TypeError(
+            f"tokens must be str, got {type(bad).__name__}: {bad!r:.60} (tokenize the text first)"
+        )
     unknown = counts.pop(UNK, 0)
     ranked = sorted((w for w, c in counts.items() if c >= min_count), key=lambda w: (-counts[w], w))
     needs_unk = len(ranked) < len(counts) or unknown > 0
@@ -191,7 +193,9 @@ class FastCBOW:
         self.N, self.V = W1.shape
         self.W1T = np.ascontiguousarray(W1.T)
         self.b1 = np.ascontiguousarray(b1.reshape(-1))
-        self.W2x = np.ascontiguousarray(np.hstack([W2, np.ones((self.V, 1), np.float32), b2.reshape(-1, 1)]))
+        self.W2x = np.ascontiguousarray(
+            np.hstack([W2, np.ones((self.V, 1), np.float32), b2.reshape(-1, 1)])
+        )
         self._buffers: dict[int, tuple] = {}
         # Threads that share the work of a step (see ``step``). A fixed number, not the
         # machine's core count: the split changes the last bits of float32 sums, and SGD at
@@ -213,12 +217,16 @@ class FastCBOW:
                 H1,
                 np.empty((m, self.V), dtype=np.float32),  # logits z2, then exp(z2) - sum * y
                 np.empty((m, self.N + 1), dtype=np.float32),  # [e @ W2 | sum(e)], then lr * dJ/dh
-                np.empty((self.V, self.N + 2), dtype=np.float32),  # lr * dJ/d[W2 | 1 | b2] (0 for the 1s)
+                np.empty(
+                    (self.V, self.N + 2), dtype=np.float32
+                ),  # lr * dJ/d[W2 | 1 | b2] (0 for the 1s)
                 np.empty((m, self.N + 2), dtype=np.float32),  # H1 with each row scaled by d
             )
         return self._buffers[m]
 
-    def _forward_rows(self, rows: slice, context, center, scale: float, losses, H1, Z, dH, Hd, z1) -> None:
+    def _forward_rows(
+        self, rows: slice, context, center, scale: float, losses, H1, Z, dH, Hd, z1
+    ) -> None:
         """Rows ``rows`` of the batch: hidden layer, logits, softmax, loss, and lr * dJ/dz1.
 
         z1 = W1 x + b1 with x the mean of the 2C one-hots is a gather of 2C columns of W1
@@ -288,7 +296,9 @@ class FastCBOW:
         scale = learning_rate / m
         W = min(self._workers, m)
         self._run(
-            lambda rows: self._forward_rows(rows, context, center, scale, losses, H1, Z, dH, Hd, z1),
+            lambda rows: self._forward_rows(
+                rows, context, center, scale, losses, H1, Z, dH, Hd, z1
+            ),
             [slice(i * m // W, (i + 1) * m // W) for i in range(W)],
         )
         loss = float(losses.mean())
@@ -306,16 +316,25 @@ class FastCBOW:
         flat = context.reshape(-1)
         by_word = np.argsort(flat, kind="stable")
         pairs = (flat[by_word], by_word // two_c, 1.0 / two_c)
-        cuts = [0, *(int(pairs[0][i * flat.size // self._workers]) for i in range(1, self._workers)), self.V]
+        cuts = [
+            0,
+            *(int(pairs[0][i * flat.size // self._workers]) for i in range(1, self._workers)),
+            self.V,
+        ]
         parts = [
-            (slice(i * self.V // self._workers, (i + 1) * self.V // self._workers), slice(cuts[i], cuts[i + 1]))
+            (
+                slice(i * self.V // self._workers, (i + 1) * self.V // self._workers),
+                slice(cuts[i], cuts[i + 1]),
+            )
             for i in range(self._workers)
         ]
         self._run(lambda part: self._update_vocab_rows(*part, Z, Hd, gW2x, pairs, dH), parts)
         self._w2_norm_max = max(self._part_norms.values())
         return loss
 
-    def _update_vocab_rows(self, vocab: slice, scatter_words: slice, Z, Hd, gW2x, pairs, dH) -> None:
+    def _update_vocab_rows(
+        self, vocab: slice, scatter_words: slice, Z, Hd, gW2x, pairs, dH
+    ) -> None:
         """Rows ``vocab`` of [W2 | 1 | b2] and columns ``scatter_words`` of W1 -= lr * their gradients."""
         np.matmul(Z[:, vocab].T, Hd, out=gW2x[vocab])  # its column for the 1s is 0: they stay 1
         rows = self.W2x[vocab]
@@ -339,7 +358,8 @@ class FastCBOW:
         starts = np.flatnonzero(words[1:] != words[:-1]) + 1  # where a new word begins
         indptr = np.concatenate(([0], starts, [hi - lo]))
         S = scipy.sparse.csr_matrix(
-            (np.full(hi - lo, weight, dtype=np.float32), examples[lo:hi], indptr), shape=(len(indptr) - 1, len(dH))
+            (np.full(hi - lo, weight, dtype=np.float32), examples[lo:hi], indptr),
+            shape=(len(indptr) - 1, len(dH)),
         )
         self.W1T[words[indptr[:-1]]] -= S @ dH
 
@@ -364,8 +384,13 @@ class FastCBOW:
         )
 
 
-def divergence_error(reason: str, step: int, epoch: int, learning_rate: float,
-                     advice: str = "try a smaller learning rate") -> TrainingDivergedError:
+def divergence_error(
+    reason: str,
+    step: int,
+    epoch: int,
+    learning_rate: float,
+    advice: str = "try a smaller learning rate",
+) -> TrainingDivergedError:
     """The error both trainers raise when training diverges: what happened, where, and what to try."""
     return TrainingDivergedError(
         f"training diverged: {reason} at step {step} (epoch {epoch + 1}) with learning_rate={learning_rate}; {advice}"
@@ -373,8 +398,10 @@ def divergence_error(reason: str, step: int, epoch: int, learning_rate: float,
 
 
 def loss_rose(recent: float, first: float, batches: int) -> str:
-    return (f"the mean loss of the last {batches} batches rose to {recent:.4g}, "
-            f"more than {_LOSS_FACTOR:g} times its start ({first:.4g})")
+    return (
+        f"the mean loss of the last {batches} batches rose to {recent:.4g}, "
+        f"more than {_LOSS_FACTOR:g} times its start ({first:.4g})"
+    )
 
 
 def _diverged(model, recent, first, step, epoch, learning_rate):
@@ -395,8 +422,11 @@ def _check_training_memory(n_tokens, n_windows, V, N, C, m, total_steps) -> None
     """
     parts = {
         f"the weights (V={V:,} words x N={N:,}; use a smaller N)": 32.0 * V * N,
-        f"a batch's scores (m={m:,} windows x V={V:,} words; use a smaller batch size)": 4.0 * m * V,
-        f"the {n_windows:,} windows (use a smaller corpus)": 4.0 * n_tokens + (8.0 * C + 12) * n_windows,
+        f"a batch's scores (m={m:,} windows x V={V:,} words; use a smaller batch size)": 4.0
+        * m
+        * V,
+        f"the {n_windows:,} windows (use a smaller corpus)": 4.0 * n_tokens
+        + (8.0 * C + 12) * n_windows,
         f"the losses of {total_steps:,} steps (use fewer epochs)": 8.0 * total_steps,
     }
     largest = max(parts, key=parts.get)
@@ -473,7 +503,13 @@ def train_cbow(
     """
     N, C, batch_size, epochs, min_count = (
         positive_int(name, value)
-        for name, value in (("N", N), ("C", C), ("batch_size", batch_size), ("epochs", epochs), ("min_count", min_count))
+        for name, value in (
+            ("N", N),
+            ("C", C),
+            ("batch_size", batch_size),
+            ("epochs", epochs),
+            ("min_count", min_count),
+        )
     )
     if vocab_size is not None:
         vocab_size = positive_int("vocab_size", vocab_size)
@@ -485,18 +521,23 @@ def train_cbow(
     seed = seed_value("seed", seed)
     tokens = token_list("train_cbow", tokens)
     if len(tokens) < 2 * C + 1:
-        raise ValueError(f"train_cbow needs at least 2C+1 = {2 * C + 1} tokens for one window, got {len(tokens)}")
+        raise ValueError(
+            f"train_cbow needs at least 2C+1 = {2 * C + 1} tokens for one window, got {len(tokens)}"
+        )
 
     word2Ind, Ind2word = build_vocabulary(tokens, vocab_size, min_count)
     V = len(word2Ind)
     if V < 2:
         raise ValueError(
             f"the vocabulary has a single word, {Ind2word[0]!r}: CBOW needs at least 2 distinct words to "
-            "tell apart (use a corpus with more distinct words" + (", or a smaller min_count)" if min_count > 1 else ")")
+            "tell apart (use a corpus with more distinct words"
+            + (", or a smaller min_count)" if min_count > 1 else ")")
         )
     n_windows = len(tokens) - 2 * C
     steps_per_epoch = math.ceil(n_windows / batch_size)
-    total_steps = steps_per_epoch * epochs if max_steps is None else min(max_steps, steps_per_epoch * epochs)
+    total_steps = (
+        steps_per_epoch * epochs if max_steps is None else min(max_steps, steps_per_epoch * epochs)
+    )
     _check_training_memory(len(tokens), n_windows, V, N, C, min(batch_size, n_windows), total_steps)
     context, center = context_windows(encode(tokens, word2Ind), C)
     model = FastCBOW(*initialize_model(N, V, random_seed=seed))
@@ -504,12 +545,23 @@ def train_cbow(
     losses = np.empty(total_steps)
     loss_limit = None  # _LOSS_FACTOR times the first batch's loss
     # The bar refreshes every 1/40 of the run, not on a timer, so that the same run prints the same lines.
-    bar = tqdm(total=total_steps, disable=not progress, unit="batch", desc="training CBOW",
-               miniters=max(1, total_steps // 40), mininterval=0, maxinterval=float("inf"))
+    bar = tqdm(
+        total=total_steps,
+        disable=not progress,
+        unit="batch",
+        desc="training CBOW",
+        miniters=max(1, total_steps // 40),
+        mininterval=0,
+        maxinterval=float("inf"),
+    )
     start = time.perf_counter()
     step = 0
     # One BLAS thread per worker: the step splits its matrix products over the cores itself.
-    blas_limit = threadpool_limits(limits=1, user_api="blas") if model._workers > 1 else contextlib.nullcontext()
+    blas_limit = (
+        threadpool_limits(limits=1, user_api="blas")
+        if model._workers > 1
+        else contextlib.nullcontext()
+    )
     try:
         with blas_limit, np.errstate(over="ignore", invalid="ignore"):
             for epoch in range(epochs):
@@ -534,8 +586,10 @@ def train_cbow(
                     if progress:
                         if step % bar.miniters == 0 or step == total_steps:
                             rate = step * batch_size / max(time.perf_counter() - start, 1e-9)
-                            recent = np.mean(losses[max(0, step - bar.miniters):step])
-                            bar.set_postfix(loss=f"{recent:.3f}", ex_s=f"{rate:,.0f}", refresh=False)
+                            recent = np.mean(losses[max(0, step - bar.miniters) : step])
+                            bar.set_postfix(
+                                loss=f"{recent:.3f}", ex_s=f"{rate:,.0f}", refresh=False
+                            )
                         bar.update(1)
                 if not np.abs(model.W1T).max() < _WEIGHT_LIMIT:
                     _diverged(model, recent, losses[0], step - 1, epoch, learning_rate)
@@ -545,10 +599,28 @@ def train_cbow(
     seconds = time.perf_counter() - start
     W1, W2, b1, b2 = model.weights()
     config = dict(
-        N=N, C=C, vocab_size=vocab_size, min_count=min_count, batch_size=batch_size, epochs=epochs,
-        learning_rate=learning_rate, seed=seed, shuffle=shuffle, max_steps=max_steps, V=V, n_tokens=len(tokens), n_windows=n_windows,
+        N=N,
+        C=C,
+        vocab_size=vocab_size,
+        min_count=min_count,
+        batch_size=batch_size,
+        epochs=epochs,
+        learning_rate=learning_rate,
+        seed=seed,
+        shuffle=shuffle,
+        max_steps=max_steps,
+        V=V,
+        n_tokens=len(tokens),
+        n_windows=n_windows,
     )
     return CBOWResult(
-        W1=W1, W2=W2, b1=b1, b2=b2, word2Ind=word2Ind, Ind2word=Ind2word, losses=losses,
-        examples_per_second=min(step * batch_size, n_windows * epochs) / max(seconds, 1e-9), config=config,
+        W1=W1,
+        W2=W2,
+        b1=b1,
+        b2=b2,
+        word2Ind=word2Ind,
+        Ind2word=Ind2word,
+        losses=losses,
+        examples_per_second=min(step * batch_size, n_windows * epochs) / max(seconds, 1e-9),
+        config=config,
     )

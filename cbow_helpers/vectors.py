@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -14,7 +14,9 @@ def _index(word: str, word2Ind: Mapping[str, int]) -> int:
     try:
         return word2Ind[word]
     except KeyError:
-        raise KeyError(f"the word {word!r} is not in the vocabulary (word2Ind has {len(word2Ind)} words)") from None
+        raise KeyError(
+            f"the word {word!r} is not in the vocabulary (word2Ind has {len(word2Ind)} words)"
+        ) from None
     except TypeError:
         raise TypeError(f"a word must be a str, got {type(word).__name__}: {word!r}") from None
 
@@ -22,7 +24,9 @@ def _index(word: str, word2Ind: Mapping[str, int]) -> int:
 def _check_V(V, word2Ind: Mapping[str, int]) -> int:
     V = positive_int("V", V, "the vocabulary size")
     if len(word2Ind) > V:
-        raise ValueError(f"V={V} is smaller than the vocabulary: word2Ind has {len(word2Ind)} words")
+        raise ValueError(
+            f"V={V} is smaller than the vocabulary: word2Ind has {len(word2Ind)} words"
+        )
     return int(V)
 
 
@@ -48,7 +52,9 @@ def word_to_one_hot_vector(word: str, word2Ind: Mapping[str, int], V: int) -> np
     return one_hot_vector
 
 
-def context_words_to_vector(context_words: Sequence[str], word2Ind: Mapping[str, int], V: int) -> np.ndarray:
+def context_words_to_vector(
+    context_words: Sequence[str], word2Ind: Mapping[str, int], V: int
+) -> np.ndarray:
     """The mean of the one-hot vectors of the context words: the input ``x``.
 
     Parameters

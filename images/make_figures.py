@@ -18,13 +18,12 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
-from nltk.tokenize import word_tokenize  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from nltk.tokenize import word_tokenize
 
-from cbow_helpers.io import atomic_path  # noqa: E402
-from cbow_helpers import (  # noqa: E402
+from cbow_helpers import (
     context_words_to_vector,
     get_dict,
     get_windows,
@@ -33,13 +32,21 @@ from cbow_helpers import (  # noqa: E402
     tokenize,
     word_to_one_hot_vector,
 )
+from cbow_helpers.io import atomic_path
 
 HERE = Path(__file__).resolve().parent
 OUT_DIR = HERE  # where _save writes; main(out_dir) changes it
 
 # Okabe-Ito, a palette that colour-blind readers can tell apart.
 BLUE, ORANGE, GREEN, PINK, VERMILION, SKY, YELLOW, GREY = (
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#999999",
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#D55E00",
+    "#56B4E9",
+    "#F0E442",
+    "#999999",
 )
 TOY = ["i", "am", "happy", "because", "i", "am", "learning"]
 EMOJI_SENTENCE = 'Who ❤️ "word embeddings" in 2020? I do!!!'
@@ -65,16 +72,37 @@ def _save(fig, name: str) -> Path:
 
 
 def _box(ax, x, y, w, h, text, colour, fontsize=14, text_colour="black"):
-    ax.add_patch(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.02,rounding_size=0.08",
-                                facecolor=colour, edgecolor="black", linewidth=1.2))
-    ax.text(x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=fontsize, color=text_colour)
+    ax.add_patch(
+        FancyBboxPatch(
+            (x, y),
+            w,
+            h,
+            boxstyle="round,pad=0.02,rounding_size=0.08",
+            facecolor=colour,
+            edgecolor="black",
+            linewidth=1.2,
+        )
+    )
+    ax.text(
+        x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=fontsize, color=text_colour
+    )
 
 
 def _arrow(ax, start, end, text=None, offset=0.18, fontsize=13):
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=18, linewidth=1.6, color="black"))
+    ax.add_patch(
+        FancyArrowPatch(
+            start, end, arrowstyle="-|>", mutation_scale=18, linewidth=1.6, color="black"
+        )
+    )
     if text:
-        ax.text((start[0] + end[0]) / 2, (start[1] + end[1]) / 2 + offset, text, ha="center", va="bottom",
-                fontsize=fontsize)
+        ax.text(
+            (start[0] + end[0]) / 2,
+            (start[1] + end[1]) / 2 + offset,
+            text,
+            ha="center",
+            va="bottom",
+            fontsize=fontsize,
+        )
 
 
 def _blank_axes(fig, xlim, ylim):
@@ -92,7 +120,9 @@ def _vector_column(ax, x, values, labels=None, title=None, colour=BLUE, fmt="{:g
         y = n - 1 - i
         shade = colour if v else "white"
         alpha = 0.25 + 0.75 * float(v) if v else 1.0
-        ax.add_patch(plt.Rectangle((x, y), 1, 1, facecolor=shade, alpha=min(alpha, 1.0), edgecolor="black"))
+        ax.add_patch(
+            plt.Rectangle((x, y), 1, 1, facecolor=shade, alpha=min(alpha, 1.0), edgecolor="black")
+        )
         ax.text(x + 0.5, y + 0.5, fmt.format(v), ha="center", va="center", fontsize=13)
         if labels is not None:
             ax.text(x - 0.15, y + 0.5, labels[i], ha="right", va="center", fontsize=13)
@@ -108,18 +138,36 @@ def one_hot_representation():
     ax = _blank_axes(fig, (-3.2, 2 * V + 0.5), (-1.6, V + 1.4))
     for j, word in Ind2word.items():
         vec = word_to_one_hot_vector(word, word2Ind, V)
-        _vector_column(ax, 2 * j, vec.astype(int), labels=[Ind2word[i] for i in range(V)] if j == 0 else None,
-                       title=f'"{word}"', colour=BLUE)
-    ax.text(V, -1.1, f"one-hot vectors: V = {V} rows, a single 1 per column", ha="center", fontsize=14)
+        _vector_column(
+            ax,
+            2 * j,
+            vec.astype(int),
+            labels=[Ind2word[i] for i in range(V)] if j == 0 else None,
+            title=f'"{word}"',
+            colour=BLUE,
+        )
+    ax.text(
+        V, -1.1, f"one-hot vectors: V = {V} rows, a single 1 per column", ha="center", fontsize=14
+    )
     return _save(fig, "one_hot_representation.png")
 
 
 def embedding_line():
     """A 1-D embedding: a single number per word, from negative to positive."""
-    words = {"terrible": -2.5, "sad": -1.6, "paper": 0.1, "spider": -0.8, "happy": 1.6, "excited": 2.3, "joyful": 2.7}
+    words = {
+        "terrible": -2.5,
+        "sad": -1.6,
+        "paper": 0.1,
+        "spider": -0.8,
+        "happy": 1.6,
+        "excited": 2.3,
+        "joyful": 2.7,
+    }
     fig = plt.figure(figsize=(10, 3.2))
     ax = _blank_axes(fig, (-3.4, 3.4), (-1.3, 1.4))
-    ax.add_patch(FancyArrowPatch((-3.1, 0), (3.2, 0), arrowstyle="<|-|>", mutation_scale=20, linewidth=1.8))
+    ax.add_patch(
+        FancyArrowPatch((-3.1, 0), (3.2, 0), arrowstyle="<|-|>", mutation_scale=20, linewidth=1.8)
+    )
     ax.text(-3.1, -0.55, "negative", ha="left", fontsize=14, color=VERMILION)
     ax.text(3.2, -0.55, "positive", ha="right", fontsize=14, color=BLUE)
     for k, (word, value) in enumerate(sorted(words.items(), key=lambda kv: kv[1])):
@@ -127,7 +175,9 @@ def embedding_line():
         ax.plot([value], [0], "o", color=colour, markersize=11)
         up = 0.35 if k % 2 == 0 else 0.8
         ax.text(value, up, f"{word}\n{value:+.1f}", ha="center", va="bottom", fontsize=13)
-    ax.text(0, -1.15, "happy and excited are close; paper is far from both", ha="center", fontsize=13)
+    ax.text(
+        0, -1.15, "happy and excited are close; paper is far from both", ha="center", fontsize=13
+    )
     return _save(fig, "embedding_line.png")
 
 
@@ -159,11 +209,20 @@ def cbow_windows():
         for j, word in enumerate(TOY):
             colour = ORANGE if j == i else SKY if abs(j - i) <= C else "white"
             _box(ax, j * 1.5, y, 1.35, 0.8, word, colour, fontsize=13)
-    ax.text(len(TOY) * 0.75, len(windows) + 0.2,
-            "centre word (orange) and its C = 2 context words on each side (blue): window size 2C+1 = 5",
-            ha="center", fontsize=13)
-    ax.text(len(TOY) * 0.75, -0.7, "the model predicts the centre word from the context words", ha="center",
-            fontsize=13)
+    ax.text(
+        len(TOY) * 0.75,
+        len(windows) + 0.2,
+        "centre word (orange) and its C = 2 context words on each side (blue): window size 2C+1 = 5",
+        ha="center",
+        fontsize=13,
+    )
+    ax.text(
+        len(TOY) * 0.75,
+        -0.7,
+        "the model predicts the centre word from the context words",
+        ha="center",
+        fontsize=13,
+    )
     return _save(fig, "cbow_windows.png")
 
 
@@ -199,8 +258,13 @@ def context_average():
     ax = _blank_axes(fig, (-3.4, 14.5), (-1.7, V + 1.5))
     labels = [Ind2word[i] for i in range(V)]
     for k, word in enumerate(context):
-        _vector_column(ax, 2 * k, word_to_one_hot_vector(word, word2Ind, V).astype(int),
-                       labels=labels if k == 0 else None, title=f'"{word}"')
+        _vector_column(
+            ax,
+            2 * k,
+            word_to_one_hot_vector(word, word2Ind, V).astype(int),
+            labels=labels if k == 0 else None,
+            title=f'"{word}"',
+        )
         if k:
             ax.text(2 * k - 0.5, V / 2, "+", ha="center", va="center", fontsize=18)
     ax.text(8.3, V / 2, "÷ 4  =", ha="center", va="center", fontsize=18)
@@ -208,7 +272,13 @@ def context_average():
     _vector_column(ax, 9.6, x, title="x", colour=GREEN, fmt="{:.2f}")
     y = word_to_one_hot_vector(center, word2Ind, V)
     _vector_column(ax, 12.6, y.astype(int), title=f'y: "{center}"', colour=ORANGE)
-    ax.text(4.5, -1.2, f"context of the first window: {' '.join(context)}  (2C = 4 words)", ha="center", fontsize=13)
+    ax.text(
+        4.5,
+        -1.2,
+        f"context of the first window: {' '.join(context)}  (2C = 4 words)",
+        ha="center",
+        fontsize=13,
+    )
     ax.text(13.1, -1.2, "the target", ha="center", fontsize=13)
     return _save(fig, "context_average.png")
 
@@ -230,8 +300,11 @@ def _architecture(batch: bool):
     _arrow(ax, (1.95, 2.2), (3.55, 2.2), "W1 (N × V)\nb1 (N × 1)\nReLU", offset=0.08, fontsize=12)
     _arrow(ax, (5.35, 2.2), (6.95, 2.2), "W2 (V × N)\nb2 (V × 1)", offset=0.08, fontsize=12)
     _arrow(ax, (8.75, 2.2), (9.85, 2.2), "softmax", offset=0.15, fontsize=12)
-    title = (f"a batch of m examples, one per column: b1 and b2 are broadcast over the m columns"
-             if batch else "one example: column vectors")
+    title = (
+        "a batch of m examples, one per column: b1 and b2 are broadcast over the m columns"
+        if batch
+        else "one example: column vectors"
+    )
     ax.text(6, 3.85, title, ha="center", fontsize=14)
     return fig
 
@@ -251,7 +324,14 @@ def relu_plot():
     z = np.linspace(-4, 4, 401)
     fig, ax = plt.subplots(figsize=(6.4, 4.4))
     ax.plot(z, relu(z), color=BLUE, linewidth=2.5, label="ReLU(z) = max(0, z)")
-    ax.plot(z, (z > 0).astype(float), color=ORANGE, linewidth=2, linestyle="--", label="its derivative 1[z > 0]")
+    ax.plot(
+        z,
+        (z > 0).astype(float),
+        color=ORANGE,
+        linewidth=2,
+        linestyle="--",
+        label="its derivative 1[z > 0]",
+    )
     ax.axhline(0, color=GREY, linewidth=0.8)
     ax.axvline(0, color=GREY, linewidth=0.8)
     ax.set_xlabel("z")
@@ -290,8 +370,14 @@ def cross_entropy_plot():
     ax.plot(p, -np.log(p), color=VERMILION, linewidth=2.5)
     for q, shift in ((0.1, (12, 8)), (0.5, (-150, -10)), (0.9, (-60, 30))):
         ax.plot([q], [-np.log(q)], "o", color=BLUE)
-        ax.annotate(f"p = {q}: J = {-np.log(q):.2f}", (q, -np.log(q)), xytext=shift, textcoords="offset points", arrowprops=dict(arrowstyle="-", color=GREY),
-                    fontsize=12)
+        ax.annotate(
+            f"p = {q}: J = {-np.log(q):.2f}",
+            (q, -np.log(q)),
+            xytext=shift,
+            textcoords="offset points",
+            arrowprops=dict(arrowstyle="-", color=GREY),
+            fontsize=12,
+        )
     ax.set_xlabel("p = ŷ of the centre word")
     ax.set_ylabel("J = −log p")
     ax.set_title("cross-entropy: confident and right costs little")
@@ -301,8 +387,17 @@ def cross_entropy_plot():
 
 
 FIGURES = [
-    one_hot_representation, embedding_line, learning_schema, cbow_windows, tokenization_pipeline,
-    context_average, cbow_architecture, cbow_architecture_batch, relu_plot, softmax_plot, cross_entropy_plot,
+    one_hot_representation,
+    embedding_line,
+    learning_schema,
+    cbow_windows,
+    tokenization_pipeline,
+    context_average,
+    cbow_architecture,
+    cbow_architecture_batch,
+    relu_plot,
+    softmax_plot,
+    cross_entropy_plot,
 ]
 
 

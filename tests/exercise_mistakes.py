@@ -13,11 +13,17 @@ from nltk.tokenize import word_tokenize
 from cbow_helpers import get_windows, model
 
 
-def _steps(corpus, lower=True, keep=lambda t: t.isalpha() or t == "." or emoji.is_emoji(t), merge=True):
+def _steps(
+    corpus, lower=True, keep=lambda t: t.isalpha() or t == "." or emoji.is_emoji(t), merge=True
+):
     text = re.sub(r"[,!?;-]+", ".", corpus) if merge else corpus
     tokens = []
     for token in word_tokenize(text, preserve_line=True):
-        tokens += [token[:-1], "."] if len(token) > 1 and token.endswith(".") and token.strip(".") else [token]
+        tokens += (
+            [token[:-1], "."]
+            if len(token) > 1 and token.endswith(".") and token.strip(".")
+            else [token]
+        )
     return [t.lower() if lower else t for t in tokens if keep(t)]
 
 
@@ -35,22 +41,22 @@ def tokenize_punctuation_kept(corpus):
 
 def windows_with_centre(words, C):
     for i in range(C, len(words) - C):
-        yield words[i - C:i + C + 1], words[i]
+        yield words[i - C : i + C + 1], words[i]
 
 
 def windows_off_by_one(words, C):
     for i in range(C, len(words) - C - 1):
-        yield words[i - C:i] + words[i + 1:i + C + 1], words[i]
+        yield words[i - C : i] + words[i + 1 : i + C + 1], words[i]
 
 
 def windows_one_side(words, C):
     for i in range(C, len(words) - C):
-        yield words[i - C:i], words[i]
+        yield words[i - C : i], words[i]
 
 
 def windows_swapped(words, C):
     for i in range(C, len(words) - C):
-        yield words[i], words[i - C:i] + words[i + 1:i + C + 1]
+        yield words[i], words[i - C : i] + words[i + 1 : i + C + 1]
 
 
 def dict_first_seen(data):
@@ -97,16 +103,20 @@ def context_unique(context_words, word2Ind, V):
 
 
 def _examples(data, word2Ind, V, C):
-    return [(np.mean([_one_hot(w, word2Ind, V) for w in ctx], axis=0), _one_hot(c, word2Ind, V))
-            for ctx, c in get_windows(data, C)]
+    return [
+        (np.mean([_one_hot(w, word2Ind, V) for w in ctx], axis=0), _one_hot(c, word2Ind, V))
+        for ctx, c in get_windows(data, C)
+    ]
 
 
 def batches_restart(data, word2Ind, V, C, batch_size):
     """Every batch starts again from window 0: batches repeat the same windows."""
     examples = _examples(data, word2Ind, V, C)
     while True:
-        yield (np.stack([x for x, _ in examples[:batch_size]], axis=1),
-               np.stack([y for _, y in examples[:batch_size]], axis=1))
+        yield (
+            np.stack([x for x, _ in examples[:batch_size]], axis=1),
+            np.stack([y for _, y in examples[:batch_size]], axis=1),
+        )
 
 
 def batches_overlap(data, word2Ind, V, C, batch_size):
@@ -115,7 +125,10 @@ def batches_overlap(data, word2Ind, V, C, batch_size):
     start = 0
     while True:
         idx = [(start + j) % len(examples) for j in range(batch_size)]
-        yield np.stack([examples[i][0] for i in idx], axis=1), np.stack([examples[i][1] for i in idx], axis=1)
+        yield (
+            np.stack([examples[i][0] for i in idx], axis=1),
+            np.stack([examples[i][1] for i in idx], axis=1),
+        )
         start += batch_size - 1
 
 
@@ -134,7 +147,10 @@ def batches_drop_last(data, word2Ind, V, C, batch_size):
     start = 0
     while True:
         idx = [(start + j) % len(examples) for j in range(batch_size)]
-        yield np.stack([examples[i][0] for i in idx], axis=1), np.stack([examples[i][1] for i in idx], axis=1)
+        yield (
+            np.stack([examples[i][0] for i in idx], axis=1),
+            np.stack([examples[i][1] for i in idx], axis=1),
+        )
         start += batch_size
 
 
@@ -256,7 +272,9 @@ def numgrad_factor_two(f, param, eps=1e-6):
 
 
 def _descent(sign, update_biases):
-    def gradient_descent(data, word2Ind, N, V, num_iters, alpha=0.03, C=2, batch_size=128, random_seed=1):
+    def gradient_descent(
+        data, word2Ind, N, V, num_iters, alpha=0.03, C=2, batch_size=128, random_seed=1
+    ):
         W1, W2, b1, b2 = model.initialize_model(N, V, random_seed=random_seed)
         batches = model.get_batches(data, word2Ind, V, C, batch_size)
         costs = []
@@ -270,6 +288,7 @@ def _descent(sign, update_biases):
             if update_biases:
                 b1, b2 = b1 - sign * alpha * g[2], b2 - sign * alpha * g[3]
         return W1, W2, b1, b2, costs
+
     return gradient_descent
 
 
@@ -286,7 +305,7 @@ def pca_not_centred(data, n_components=2):
 
 def pca_wrong_order(data, n_components=2):
     centred = data - data.mean(axis=0)
-    values, vectors = np.linalg.eigh(centred.T @ centred / (len(data) - 1))
+    _, vectors = np.linalg.eigh(centred.T @ centred / (len(data) - 1))
     return centred @ vectors[:, :n_components]
 
 

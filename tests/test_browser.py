@@ -28,8 +28,13 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 SCREEN = {"width": 1280, "height": 720}
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -37,9 +42,15 @@ STEMS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # The slide each deck's screenshot shows (index among all slides, 0-based): one with a figure,
 # a formula or a code cell with its output, the things that must be readable at 1280x720.
 SCREENSHOT_SLIDE = {
-    "00_word_embeddings": 3, "01_tokenization": 11, "02_sliding_windows": 2,
-    "03_one_hot_vectors": 5, "04_cbow_architecture": 0, "05_forward_backward": 9,
-    "06_training": 3, "07_pca_visualisation": 8, "08_evaluation_and_scale": 12,
+    "00_word_embeddings": 3,
+    "01_tokenization": 11,
+    "02_sliding_windows": 2,
+    "03_one_hot_vectors": 5,
+    "04_cbow_architecture": 0,
+    "05_forward_backward": 9,
+    "06_training": 3,
+    "07_pca_visualisation": 8,
+    "08_evaluation_and_scale": 12,
 }
 
 
@@ -119,7 +130,8 @@ class Visit:
 
     def check_images(self):
         broken = self.page.evaluate(
-            "() => [...document.images].filter(img => !(img.naturalWidth > 0)).map(img => img.src.slice(0, 80))")
+            "() => [...document.images].filter(img => !(img.naturalWidth > 0)).map(img => img.src.slice(0, 80))"
+        )
         assert broken == [], f"images that did not load: {broken}"
         return self.page.evaluate("() => document.images.length")
 
@@ -140,13 +152,22 @@ class Visit:
         }""")
         assert report["raw"] == [], f"raw TeX left in the text: {report['raw']}"
         assert report["errors"] == 0, f"{report['errors']} MathJax errors"
-        assert report["typeset"] == report["scripts"], f"{report['scripts']} formulas, {report['typeset']} typeset"
+        assert report["typeset"] == report["scripts"], (
+            f"{report['scripts']} formulas, {report['typeset']} typeset"
+        )
         return report["typeset"]
 
 
 def count_images(nb):
-    figures = sum("".join(c["source"]).count("![") for c in nb["cells"] if c["cell_type"] == "markdown")
-    plots = sum("image/png" in o.get("data", {}) for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"])
+    figures = sum(
+        "".join(c["source"]).count("![") for c in nb["cells"] if c["cell_type"] == "markdown"
+    )
+    plots = sum(
+        "image/png" in o.get("data", {})
+        for c in nb["cells"]
+        if c["cell_type"] == "code"
+        for o in c["outputs"]
+    )
     return figures + plots
 
 
@@ -185,13 +206,24 @@ def test_deck(browser, site, stem):
         # The keyboard moves on: space steps through the fragments of the first slide, then to slide 2.
         page.evaluate(f"() => {REVEAL}.slide(0, 0, -1)")
         page.locator("body").click(position={"x": 5, "y": 5})
-        fragments = page.evaluate(f"() => {REVEAL}.getCurrentSlide().querySelectorAll('.fragment').length")
+        fragments = page.evaluate(
+            f"() => {REVEAL}.getCurrentSlide().querySelectorAll('.fragment').length"
+        )
         for _ in range(fragments + 1):
             page.keyboard.press("Space")
-        second = page.evaluate(f"() => {{ const R = {REVEAL}; return R.getSlides().indexOf(R.getCurrentSlide()); }}")
-        assert second == 1, f"after {fragments + 1} presses of space the deck shows slide {second + 1}, not 2"
+        second = page.evaluate(
+            f"() => {{ const R = {REVEAL}; return R.getSlides().indexOf(R.getCurrentSlide()); }}"
+        )
+        assert second == 1, (
+            f"after {fragments + 1} presses of space the deck shows slide {second + 1}, not 2"
+        )
         page.keyboard.press("PageUp")
-        assert page.evaluate(f"() => {{ const R = {REVEAL}; return R.getSlides().indexOf(R.getCurrentSlide()); }}") == 0
+        assert (
+            page.evaluate(
+                f"() => {{ const R = {REVEAL}; return R.getSlides().indexOf(R.getCurrentSlide()); }}"
+            )
+            == 0
+        )
 
         # A screenshot of one slide, every fragment shown, for a person to look at.
         page.evaluate(f"""() => {{ const R = {REVEAL}, s = R.getSlides()[{SCREENSHOT_SLIDE.get(stem, 0)}];
@@ -211,9 +243,13 @@ def test_page(browser, site, stem):
     try:
         visit.check_offline_and_clean()
         nb = json.loads((ROOT / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))
-        assert visit.check_images() == count_images(nb), "every figure of the notebook is on its page"
+        assert visit.check_images() == count_images(nb), (
+            "every figure of the notebook is on its page"
+        )
         visit.check_math()
-        links = visit.page.evaluate("() => [...document.querySelectorAll('nav.cbow-page-nav a')].map(a => a.href)")
+        links = visit.page.evaluate(
+            "() => [...document.querySelectorAll('nav.cbow-page-nav a')].map(a => a.href)"
+        )
         targets = [Path(link.removeprefix("file://")) for link in links]
         assert all(t.is_file() for t in targets), f"broken navigation links: {links}"
         i = STEMS.index(stem)

@@ -15,7 +15,13 @@ STORY = (
 
 def run(*args):
     """As a user types it: a new process (kept for the tests of the whole path, which cost ~0.5 s each)."""
-    return subprocess.run([sys.executable, "-m", "cbow_helpers", *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "cbow_helpers", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def cli(capsys, *args):
@@ -36,8 +42,24 @@ def corpus(tmp_path):
 
 def test_train_on_a_file_writes_vectors_and_plot(tmp_path, corpus):
     out, plot = tmp_path / "v.txt", tmp_path / "p.png"
-    code = main(["train", "--corpus", str(corpus), "--dim", "8", "--epochs", "1", "--batch-size", "16",
-                 "--out", str(out), "--plot", str(plot), "--quiet"])
+    code = main(
+        [
+            "train",
+            "--corpus",
+            str(corpus),
+            "--dim",
+            "8",
+            "--epochs",
+            "1",
+            "--batch-size",
+            "16",
+            "--out",
+            str(out),
+            "--plot",
+            str(plot),
+            "--quiet",
+        ]
+    )
     assert code == 0
     words, vectors = load_vectors(out)
     assert "king" in words and vectors.shape == (len(words), 8)
@@ -45,8 +67,21 @@ def test_train_on_a_file_writes_vectors_and_plot(tmp_path, corpus):
 
 
 def test_train_prints_neighbours(tmp_path, corpus, capsys):
-    main(["train", "--corpus", str(corpus), "--dim", "8", "--batch-size", "16",
-          "--out", str(tmp_path / "v.txt"), "--plot", str(tmp_path / "p.png")])
+    main(
+        [
+            "train",
+            "--corpus",
+            str(corpus),
+            "--dim",
+            "8",
+            "--batch-size",
+            "16",
+            "--out",
+            str(tmp_path / "v.txt"),
+            "--plot",
+            str(tmp_path / "p.png"),
+        ]
+    )
     out = capsys.readouterr().out
     assert "king:" in out and "wrote" in out
 
@@ -78,7 +113,16 @@ def test_errors_are_one_line_without_traceback(args, message):
 def test_non_utf8_corpus(tmp_path, capsys):
     path = tmp_path / "latin1.txt"
     path.write_bytes("café au lait ".encode("latin-1") * 10)
-    code, err = cli(capsys, "train", "--corpus", str(path), "--out", str(tmp_path / "v.txt"), "--plot", str(tmp_path / "p.png"))
+    code, err = cli(
+        capsys,
+        "train",
+        "--corpus",
+        str(path),
+        "--out",
+        str(tmp_path / "v.txt"),
+        "--plot",
+        str(tmp_path / "p.png"),
+    )
     assert code == 1 and "not UTF-8" in err and "Traceback" not in err
     assert not (tmp_path / "v.txt").exists() and not (tmp_path / "p.png").exists()
 
@@ -87,21 +131,52 @@ def test_corpus_too_small_for_the_window(tmp_path, capsys):
     path = tmp_path / "tiny.txt"
     path.write_text("to be or not", encoding="utf-8")
     out = tmp_path / "v.txt"
-    code, err = cli(capsys, "train", "--corpus", str(path), "--window", "3", "--out", str(out), "--plot", str(tmp_path / "p.png"))
+    code, err = cli(
+        capsys,
+        "train",
+        "--corpus",
+        str(path),
+        "--window",
+        "3",
+        "--out",
+        str(out),
+        "--plot",
+        str(tmp_path / "p.png"),
+    )
     assert code == 1 and "too few" in err and "Traceback" not in err
     assert not out.exists()
 
 
-@pytest.mark.parametrize("option,value", [("--dim", "0"), ("--learning-rate", "nan"), ("--epochs", "two")])
+@pytest.mark.parametrize(
+    "option,value", [("--dim", "0"), ("--learning-rate", "nan"), ("--epochs", "two")]
+)
 def test_bad_option_values_are_argparse_errors(option, value, capsys):
     code, err = cli(capsys, "train", option, value)
-    assert code == 2 and option in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert (
+        code == 2
+        and option in err
+        and "Traceback" not in err
+        and len(err.strip().splitlines()) == 1
+    )
 
 
 def test_divergence_leaves_no_output(tmp_path, corpus, capsys):
     out = tmp_path / "v.txt"
-    code, err = cli(capsys, "train", "--corpus", str(corpus), "--learning-rate", "1e30", "--batch-size", "4",
-                    "--out", str(out), "--plot", str(tmp_path / "p.png"), "--quiet")
+    code, err = cli(
+        capsys,
+        "train",
+        "--corpus",
+        str(corpus),
+        "--learning-rate",
+        "1e30",
+        "--batch-size",
+        "4",
+        "--out",
+        str(out),
+        "--plot",
+        str(tmp_path / "p.png"),
+        "--quiet",
+    )
     assert code == 1 and "smaller learning rate" in err
     assert list(tmp_path.iterdir()) == [corpus]
 

@@ -24,7 +24,9 @@ def vectors():
         for line in paths[name].read_text(encoding="utf-8").splitlines():
             if line and not line.startswith("#"):
                 words.update(w.lower() for w in line.split("\t")[:2])
-    sections = paths["Google analogies"].read_text(encoding="utf-8").split("\n:")[:3]  # a few sections
+    sections = (
+        paths["Google analogies"].read_text(encoding="utf-8").split("\n:")[:3]
+    )  # a few sections
     for section in sections:
         for line in section.splitlines()[1:]:
             words.update(line.lower().split())
@@ -58,11 +60,15 @@ def test_analogies_agree_with_gensim(vectors, keyed, tmp_path):
     path = tmp_path / "questions.txt"
     text = benchmark_paths()["Google analogies"].read_text(encoding="utf-8")
     assert text.startswith(":")
-    path.write_text("\n:".join(text.split("\n:")[:3]) + "\n", encoding="utf-8")  # the first three sections
+    path.write_text(
+        "\n:".join(text.split("\n:")[:3]) + "\n", encoding="utf-8"
+    )  # the first three sections
     ours = evaluate_analogies(vectors, path)
     score, sections = keyed.evaluate_word_analogies(str(path))
     assert ours["accuracy"] == pytest.approx(score)
-    theirs = {s["section"]: (len(s["correct"]), len(s["correct"]) + len(s["incorrect"])) for s in sections}
+    theirs = {
+        s["section"]: (len(s["correct"]), len(s["correct"]) + len(s["incorrect"])) for s in sections
+    }
     for name, s in ours["sections"].items():
         assert (s["correct"], s["total"]) == theirs[name]
     assert 0 < ours["coverage"] < 1
@@ -120,8 +126,16 @@ def test_format_scores_rounds_to_the_digits_asked():
 
     pairs = {"spearman": 0.24951, "pairs": 56, "total": 353, "oov_ratio": 1 - 56 / 353}
     scores = {
-        "WordSim-353": pairs, "SimLex-999": dict(pairs, total=999),
-        "Google analogies": {"accuracy": 0.0975, "answered": 667, "coverage": 0.034, "sections": {"a": {"questions": 19544}}},
+        "WordSim-353": pairs,
+        "SimLex-999": dict(pairs, total=999),
+        "Google analogies": {
+            "accuracy": 0.0975,
+            "answered": 667,
+            "coverage": 0.034,
+            "sections": {"a": {"questions": 19544}},
+        },
     }
     assert "Spearman  0.250" in format_scores(scores) and "accuracy  0.098" in format_scores(scores)
-    assert "Spearman  0.25 " in format_scores(scores, digits=2) and "accuracy  0.10 " in format_scores(scores, digits=2)
+    assert "Spearman  0.25 " in format_scores(
+        scores, digits=2
+    ) and "accuracy  0.10 " in format_scores(scores, digits=2)

@@ -7,7 +7,6 @@
 """
 
 import contextlib
-import copy
 import io
 import re
 import sys
@@ -17,15 +16,14 @@ import emoji
 import nbformat
 import numpy as np
 import pytest
+from exercise_mistakes import MUTANTS
 from nltk.tokenize import word_tokenize
 
 from cbow_helpers.exercises import EXERCISES, MISTAKES, run_check
 
-from exercise_mistakes import MUTANTS
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
-import make_exercises  # noqa: E402
+import make_exercises
 
 COURSE = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
@@ -41,7 +39,7 @@ def _run_cells(sources):
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         for source in sources:
-            exec(compile(source, "<cell>", "exec"), namespace)
+            exec(compile(source, "<cell>", "exec"), namespace)  # noqa: S102 - the notebook's own cells
     return out.getvalue().splitlines()
 
 
@@ -57,7 +55,9 @@ def test_tags_match_the_table():
     """--tag would change nothing: every cell in TAGGED is tagged, and nothing else is."""
     for path in COURSE:
         nb = nbformat.read(path, as_version=4)
-        tagged = [(c.id, c.source) for c in nb.cells if make_exercises.TAG in c.metadata.get("tags", [])]
+        tagged = [
+            (c.id, c.source) for c in nb.cells if make_exercises.TAG in c.metadata.get("tags", [])
+        ]
         listed = make_exercises.TAGGED.get(path.stem, [])
         assert [cell_id for cell_id, _ in tagged] == [cell_id for cell_id, _ in listed], path.name
         for (_, source), (_, prefix) in zip(tagged, listed):
@@ -76,8 +76,10 @@ def test_every_exercise_is_in_a_course_notebook():
 def test_blank_keeps_signature_docstring_and_check():
     source = 'from x import check\n\n\ndef f(a, b=2):\n    """Doc."""\n    c = a + b\n\n    return c\n\n\ncheck("f", f)'
     blank = make_exercises.blank_functions(source)
-    assert blank == ('from x import check\n\n\ndef f(a, b=2):\n    """Doc."""\n'
-                     '    # YOUR CODE HERE (the solution has 2 lines)\n    ...\n\n\ncheck("f", f)')
+    assert blank == (
+        'from x import check\n\n\ndef f(a, b=2):\n    """Doc."""\n'
+        '    # YOUR CODE HERE (the solution has 2 lines)\n    ...\n\n\ncheck("f", f)'
+    )
     with pytest.raises(make_exercises.ExerciseError, match="defines no function"):
         make_exercises.blank_functions("check('f', f)")
 
@@ -90,7 +92,9 @@ def test_stale_exercises_are_reported(tmp_path):
     make_exercises.write_all(tmp_path)
     assert make_exercises.stale_files(tmp_path) == []
     written = tmp_path / "exercises" / course.name
-    written.write_text(written.read_text(encoding="utf-8").replace("YOUR CODE HERE", "my answer"), encoding="utf-8")
+    written.write_text(
+        written.read_text(encoding="utf-8").replace("YOUR CODE HERE", "my answer"), encoding="utf-8"
+    )
     assert make_exercises.stale_files(tmp_path) == [f"stale: exercises/{course.name}"]
     assert make_exercises.main(["--check"]) == 0  # the repository's own exercises are current
 
@@ -103,7 +107,9 @@ def test_exercise_notebooks_hide_the_solutions():
         for cell in nb.cells:
             if make_exercises.TAG in cell.metadata.get("tags", []):
                 assert "YOUR CODE HERE" in cell.source and cell.source != by_id[cell.id].source
-                assert not re.search(r"^\s*(return|yield)\b", cell.source, re.M), cell.source
+                assert not re.search(r"^\s*(return|yield)\b", cell.source, re.MULTILINE), (
+                    cell.source
+                )
             assert cell.cell_type != "code" or (cell.outputs == [] and cell.execution_count is None)
 
 
@@ -122,11 +128,14 @@ def test_the_course_solutions_pass_and_the_blanks_say_not_written_yet():
         assert len(printed) == len(names), printed
         for name, line in zip(names, printed):
             assert line.startswith(f"✓ {name}: "), line
-        blanks = nbformat.reads(make_exercises.expected_files()[ROOT / "exercises" / path.name], as_version=4)
+        blanks = nbformat.reads(
+            make_exercises.expected_files()[ROOT / "exercises" / path.name], as_version=4
+        )
         printed = _run_cells([c.source for c in _exercise_cells(blanks)])
         assert printed == [
             f"… {name}: not written yet. Write the function above (replace the `...`), run its cell, "
-            "then run this check again." for name in names
+            "then run this check again."
+            for name in names
         ]
 
 
@@ -145,13 +154,17 @@ def test_an_empty_blank_says_not_written_yet(name):
         assert "not written yet" in result.message and "Traceback" not in result.message
 
 
-@pytest.mark.parametrize("exercise, mistake, functions", MUTANTS, ids=[f"{e}:{m}" for e, m, _ in MUTANTS])
+@pytest.mark.parametrize(
+    "exercise, mistake, functions", MUTANTS, ids=[f"{e}:{m}" for e, m, _ in MUTANTS]
+)
 def test_a_classic_mistake_is_named(exercise, mistake, functions):
     result = run_check(exercise, *functions)
     assert result.status == "failed"
     assert result.mistake == mistake, result.message
     lines = result.message.split("\n")
-    assert len(lines) == 2 and lines[0].startswith(f"✗ {exercise}") and MISTAKES[mistake] in lines[1]
+    assert (
+        len(lines) == 2 and lines[0].startswith(f"✗ {exercise}") and MISTAKES[mistake] in lines[1]
+    )
 
 
 def test_every_named_mistake_has_a_mutant():
@@ -161,14 +174,25 @@ def test_every_named_mistake_has_a_mutant():
 
 
 def test_the_issue_mistakes_are_among_them():
-    for key in ("backprop-relu-on-gradient", "softmax-overflow", "context-summed", "window-includes-centre",
-                "window-off-by-one", "batch-repeats-window", "pca-not-centred", "pca-wrong-order", "dict-not-sorted"):
+    for key in (
+        "backprop-relu-on-gradient",
+        "softmax-overflow",
+        "context-summed",
+        "window-includes-centre",
+        "window-off-by-one",
+        "batch-repeats-window",
+        "pca-not-centred",
+        "pca-wrong-order",
+        "dict-not-sorted",
+    ):
         assert key in MISTAKES
     assert "notebook 05" in MISTAKES["backprop-relu-on-gradient"]
 
 
 def test_a_wrong_answer_shows_shapes_first():
-    result = run_check("softmax", lambda z: np.exp(z - z.max())[None, :] / np.exp(z - z.max()).sum())
+    result = run_check(
+        "softmax", lambda z: np.exp(z - z.max())[None, :] / np.exp(z - z.max()).sum()
+    )
     assert result.status == "failed" and "expected shape (5,), got shape (1, 5)" in result.message
 
 
@@ -178,10 +202,19 @@ def test_the_checker_never_raises():
 
     for name in EXERCISES:
         count = EXERCISES[name][0].__code__.co_argcount
-        for functions in ([broken] * count, [42] * count, [], [lambda *a: "text"] * count,
-                          [lambda *a: np.zeros(3)] * count, [lambda *a: (1, 2)] * count):
+        for functions in (
+            [broken] * count,
+            [42] * count,
+            [],
+            [lambda *a: "text"] * count,
+            [lambda *a: np.zeros(3)] * count,
+            [lambda *a: (1, 2)] * count,
+        ):
             result = run_check(name, *functions)
-            assert result.status == "failed" and result.message.startswith("✗"), (name, result.message)
+            assert result.status == "failed" and result.message.startswith("✗"), (
+                name,
+                result.message,
+            )
             assert len(result.message.split("\n")) <= 2 and "Traceback" not in result.message
     assert "raised NameError" in run_check("relu", broken).message
     assert "no exercise called 'sofmax'" in run_check("sofmax", np.exp).message
@@ -197,7 +230,7 @@ def test_check_prints_one_verdict(capsys):
 # ----------------------------------------------------------------------------- a student's notebook, run
 
 
-import grade_exercises  # noqa: E402  (tools/, on sys.path above)
+import grade_exercises
 
 
 def _student_notebook(name="04_cbow_architecture.ipynb"):
@@ -220,8 +253,9 @@ def _verdicts(executed):
 EXERCISES_04 = ["relu", "softmax", "forward_prop", "cross_entropy_loss"]
 
 
-def test_a_student_notebook_runs_with_blanks_then_passes_with_the_solutions_and_is_graded(tmp_path, capsys,
-                                                                                        monkeypatch):
+def test_a_student_notebook_runs_with_blanks_then_passes_with_the_solutions_and_is_graded(
+    tmp_path, capsys, monkeypatch
+):
     """notebooks/04's exercise version, run top to bottom in one kernel as a student would: with its
     blanks, no traceback and one friendly "not written yet" per check. Then the course's solutions are
     pasted in (as cells run afterwards, one without its check line): each check prints ✓, and the
@@ -231,8 +265,9 @@ def test_a_student_notebook_runs_with_blanks_then_passes_with_the_solutions_and_
     course = nbformat.read(ROOT / "notebooks" / name, as_version=4)
     for cell in course.cells:
         if make_exercises.TAG in cell.metadata.get("tags", []):
-            pasted = nbformat.v4.new_code_cell(cell.source.replace('check("softmax", my_softmax)', ""),
-                                               id=f"pasted-{cell.id}")
+            pasted = nbformat.v4.new_code_cell(
+                cell.source.replace('check("softmax", my_softmax)', ""), id=f"pasted-{cell.id}"
+            )
             nb.cells.append(pasted)
     submission = tmp_path / f"alice_{name}"
     nbformat.write(nb, submission)
@@ -247,15 +282,26 @@ def test_a_student_notebook_runs_with_blanks_then_passes_with_the_solutions_and_
     monkeypatch.setattr(grade_exercises, "grade", grade_and_keep)
     assert grade_exercises.main([str(submission), "--csv", str(tmp_path / "grades.csv")]) == 0
     verdicts = _verdicts(executed[0])
-    assert len(verdicts) == 4 and all(v.startswith("… ") and v.count("\n") == 1 for v in verdicts), verdicts
-    pasted = ["".join(o.get("text", "") for o in c.outputs) for c in executed[0].cells if c.id.startswith("pasted-")]
-    assert pasted == ["✓ relu: all 2 cases pass.\n", "", "✓ forward_prop: all 2 cases pass.\n",
-                      "✓ cross_entropy_loss: all 2 cases pass.\n"]
+    assert len(verdicts) == 4 and all(
+        v.startswith("… ") and v.count("\n") == 1 for v in verdicts
+    ), verdicts
+    pasted = [
+        "".join(o.get("text", "") for o in c.outputs)
+        for c in executed[0].cells
+        if c.id.startswith("pasted-")
+    ]
+    assert pasted == [
+        "✓ relu: all 2 cases pass.\n",
+        "",
+        "✓ forward_prop: all 2 cases pass.\n",
+        "✓ cross_entropy_loss: all 2 cases pass.\n",
+    ]
     out = capsys.readouterr().out
     assert out == f"alice_{name}: 4/4 passed   ✓relu ✓softmax ✓forward_prop ✓cross_entropy_loss\n"
     rows = (tmp_path / "grades.csv").read_text(encoding="utf-8").splitlines()
     assert rows == ["submission,notebook,exercise,status,mistake"] + [
-        f"alice_{name},{name},{exercise},passed," for exercise in EXERCISES_04]
+        f"alice_{name},{name},{exercise},passed," for exercise in EXERCISES_04
+    ]
 
 
 def test_the_grader_reports_what_a_blank_notebook_lacks(monkeypatch):
@@ -279,8 +325,10 @@ def test_the_grader_reports_what_a_blank_notebook_lacks(monkeypatch):
 def test_the_grader_finds_the_checks_of_a_template():
     template = _student_notebook("05_forward_backward.ipynb")
     assert grade_exercises.checks_of(template) == [
-        ("numerical_gradient", ["my_numerical_gradient"]), ("back_prop", ["my_back_prop"]),
-        ("gradient_check", ["my_back_prop", "my_numerical_gradient"])]
+        ("numerical_gradient", ["my_numerical_gradient"]),
+        ("back_prop", ["my_back_prop"]),
+        ("gradient_check", ["my_back_prop", "my_numerical_gradient"]),
+    ]
     assert "gradient_check" in grade_exercises.grading_cell(grade_exercises.checks_of(template))
 
 
@@ -292,12 +340,16 @@ def test_the_answers_notebook_answers_every_question_and_is_saved_executed():
     path = ROOT / "instructors" / "answers.ipynb"
     nb = nbformat.read(path, as_version=4)
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    answered = sorted(re.findall(r"^\*\*(\d)\.(\d) ", text, re.M))
+    answered = sorted(re.findall(r"^\*\*(\d)\.(\d) ", text, re.MULTILINE))
     questions = []
     for course in COURSE:
-        (summary,) = [c.source for c in nbformat.read(course, as_version=4).cells if "## Exercises" in c.source]
+        (summary,) = [
+            c.source
+            for c in nbformat.read(course, as_version=4).cells
+            if "## Exercises" in c.source
+        ]
         exercises = summary.split("## Exercises")[1].split("##")[0]
-        questions += [(course.stem[1], n) for n in re.findall(r"^(\d)\. ", exercises, re.M)]
+        questions += [(course.stem[1], n) for n in re.findall(r"^(\d)\. ", exercises, re.MULTILINE)]
     assert len(questions) == 3 * len(COURSE) and answered == sorted(questions)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert [c.execution_count for c in code] == list(range(1, len(code) + 1))

@@ -9,7 +9,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def load_make_figures():
-    spec = importlib.util.spec_from_file_location("make_figures", ROOT / "images" / "make_figures.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_figures", ROOT / "images" / "make_figures.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -38,8 +40,12 @@ def test_figures_are_byte_identical_and_committed(drawn):
     for a, b in zip(first, second):
         assert a.read_bytes() == b.read_bytes(), f"{a.name} differs between two runs"
         committed = ROOT / "images" / a.name
-        assert committed.exists(), f"images/{a.name} is not committed: run python images/make_figures.py"
-        assert committed.read_bytes() == a.read_bytes(), f"images/{a.name} is stale: run python images/make_figures.py"
+        assert committed.exists(), (
+            f"images/{a.name} is not committed: run python images/make_figures.py"
+        )
+        assert committed.read_bytes() == a.read_bytes(), (
+            f"images/{a.name} is stale: run python images/make_figures.py"
+        )
 
 
 def test_every_referenced_image_exists_and_every_figure_is_used(drawn):
@@ -50,4 +56,6 @@ def test_every_referenced_image_exists_and_every_figure_is_used(drawn):
     assert not missing, f"notebooks reference images that do not exist: {missing}"
     unused = sorted(written - refs)
     assert not unused, f"figures no notebook shows: {unused}"
-    assert {p.name for p in (ROOT / "images").glob("*.png")} == written, "a PNG in images/ is not drawn by the script"
+    assert {p.name for p in (ROOT / "images").glob("*.png")} == written, (
+        "a PNG in images/ is not drawn by the script"
+    )

@@ -39,8 +39,14 @@ TINY = ["--dim", "4", "--batch-size", "32", "--quiet"]
 
 
 def run(*args, **kwargs):
-    return subprocess.run([sys.executable, "-m", "cbow_helpers", *args], capture_output=True, text=True,
-                          timeout=300, **kwargs)
+    return subprocess.run(
+        [sys.executable, "-m", "cbow_helpers", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        **kwargs,
+    )
 
 
 def one_line_error(stderr):
@@ -79,7 +85,18 @@ def test_1_a_corpus_without_the_plots_english_words_keeps_its_vectors(tmp_path):
     corpus = tmp_path / "rot13.txt"
     corpus.write_text(codecs.encode(STORY, "rot13"), encoding="utf-8")
     out, plot = tmp_path / "v.txt", tmp_path / "p.png"
-    result = run("train", "--corpus", str(corpus), *TINY, "--epochs", "1", "--out", str(out), "--plot", str(plot))
+    result = run(
+        "train",
+        "--corpus",
+        str(corpus),
+        *TINY,
+        "--epochs",
+        "1",
+        "--out",
+        str(out),
+        "--plot",
+        str(plot),
+    )
     assert result.returncode == 0
     assert "most frequent words instead" in one_line_error(result.stderr)
     words, _ = load_vectors(out)
@@ -87,13 +104,37 @@ def test_1_a_corpus_without_the_plots_english_words_keeps_its_vectors(tmp_path):
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_1_no_plot_when_the_vectors_cannot_be_drawn_but_the_vectors_are_saved(tmp_path, story, capsys):
+def test_1_no_plot_when_the_vectors_cannot_be_drawn_but_the_vectors_are_saved(
+    tmp_path, story, capsys
+):
     out, plot = tmp_path / "v.txt", tmp_path / "p.png"
-    assert main(["train", "--corpus", str(story), "--dim", "1", "--batch-size", "32", "--quiet",
-                 "--out", str(out), "--plot", str(plot)]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--corpus",
+                str(story),
+                "--dim",
+                "1",
+                "--batch-size",
+                "32",
+                "--quiet",
+                "--out",
+                str(out),
+                "--plot",
+                str(plot),
+            ]
+        )
+        == 0
+    )
     assert "no plot written" in one_line_error(capsys.readouterr().err)
     assert load_vectors(out)[1].shape[1] == 1 and not plot.exists()
-    assert main(["train", "--corpus", str(story), *TINY, "--out", str(tmp_path / "w.txt"), "--no-plot"]) == 0
+    assert (
+        main(
+            ["train", "--corpus", str(story), *TINY, "--out", str(tmp_path / "w.txt"), "--no-plot"]
+        )
+        == 0
+    )
     assert sorted(os.listdir(tmp_path)) == ["story.txt", "v.txt", "w.txt"]
 
 
@@ -105,7 +146,9 @@ def test_2_tokenize_hands_nltk_bounded_pieces_with_the_same_tokens(monkeypatch, 
     expected = tokenize(text)
     sizes = []
     real = text_module._word_tokenize
-    monkeypatch.setattr(text_module, "_word_tokenize", lambda t, **kw: sizes.append(len(t)) or real(t, **kw))
+    monkeypatch.setattr(
+        text_module, "_word_tokenize", lambda t, **kw: sizes.append(len(t)) or real(t, **kw)
+    )
     monkeypatch.setattr(text_module, "_PIECE_CHARS", 1000)
     assert tokenize(text) == expected
     path = tmp_path / "big.txt"
@@ -118,8 +161,9 @@ def test_2_tokenize_hands_nltk_bounded_pieces_with_the_same_tokens(monkeypatch, 
     assert len(kings) > 2 and all(k is kings[0] for k in kings)  # one str object per distinct word
 
 
-CHARS = list("aAsStTnNdDlLrevm.'\"`’“”«»:;,!?-()[]{}<>*@#$%&\u2013 \n\t\r\x0b\x1c\x85\xa0\u2028") + [
-    "❤️", "cannot", "gonna", "'s", "n't", "...", "U.S.", "'t", "is", "d'ye"]
+CHARS = list(
+    "aAsStTnNdDlLrevm.'\"`’“”«»:;,!?-()[]{}<>*@#$%&\u2013 \n\t\r\x0b\x1c\x85\xa0\u2028"
+) + ["❤️", "cannot", "gonna", "'s", "n't", "...", "U.S.", "'t", "is", "d'ye"]
 
 
 def test_2_cutting_after_a_space_or_line_break_never_changes_the_tokens():
@@ -139,11 +183,30 @@ def test_2_cutting_after_a_space_or_line_break_never_changes_the_tokens():
 
 def test_2_a_corpus_file_is_read_in_pieces_through_the_cli(monkeypatch, tmp_path, story, capsys):
     (tmp_path / "bad.txt").write_bytes(STORY.encode() + b"\xff rest")
-    assert main(["train", "--corpus", str(tmp_path / "bad.txt"), *TINY, "--out", str(tmp_path / "v.txt")]) == 1
-    assert f"byte {len(STORY.encode())} cannot be decoded" in one_line_error(capsys.readouterr().err)
+    assert (
+        main(
+            [
+                "train",
+                "--corpus",
+                str(tmp_path / "bad.txt"),
+                *TINY,
+                "--out",
+                str(tmp_path / "v.txt"),
+            ]
+        )
+        == 1
+    )
+    assert f"byte {len(STORY.encode())} cannot be decoded" in one_line_error(
+        capsys.readouterr().err
+    )
     monkeypatch.setattr(text_module, "_PIECE_CHARS", 500)
     monkeypatch.setattr(text_module, "_BLOCK_BYTES", 300)
-    assert main(["train", "--corpus", str(story), *TINY, "--out", str(tmp_path / "v.txt"), "--no-plot"]) == 0
+    assert (
+        main(
+            ["train", "--corpus", str(story), *TINY, "--out", str(tmp_path / "v.txt"), "--no-plot"]
+        )
+        == 0
+    )
     assert len(load_vectors(tmp_path / "v.txt")[0]) == len(set(tokenize(STORY)))
 
 
@@ -153,7 +216,21 @@ def test_2_a_corpus_file_is_read_in_pieces_through_the_cli(monkeypatch, tmp_path
 def test_3_a_link_to_a_device_is_refused_before_training(tmp_path, story, capsys):
     link = tmp_path / "null"
     link.symlink_to(os.devnull)
-    assert main(["train", "--corpus", str(story), *TINY, "--out", str(link), "--plot", str(tmp_path / "p.png")]) == 1
+    assert (
+        main(
+            [
+                "train",
+                "--corpus",
+                str(story),
+                *TINY,
+                "--out",
+                str(link),
+                "--plot",
+                str(tmp_path / "p.png"),
+            ]
+        )
+        == 1
+    )
     assert "character device, not a regular file" in one_line_error(capsys.readouterr().err)
     assert link.is_symlink() and stat.S_ISCHR(os.stat(os.devnull).st_mode)
     assert sorted(os.listdir(tmp_path)) == ["null", "story.txt"]
@@ -180,14 +257,36 @@ def test_3_special_files_are_refused_and_links_written_through(tmp_path, story, 
 # ----------------------------------------------------------------------------- 4. divergence
 
 
-@pytest.mark.parametrize("objective, message", [
-    ("softmax", "training diverged: the mean loss"),  # the stable softmax keeps the loss finite
-    ("negative-sampling", "training diverged: "),
-])
-def test_4_a_diverged_run_with_a_finite_loss_is_an_error(tmp_path, story, old_outputs, capsys, objective, message):
+@pytest.mark.parametrize(
+    "objective, message",
+    [
+        ("softmax", "training diverged: the mean loss"),  # the stable softmax keeps the loss finite
+        ("negative-sampling", "training diverged: "),
+    ],
+)
+def test_4_a_diverged_run_with_a_finite_loss_is_an_error(
+    tmp_path, story, old_outputs, capsys, objective, message
+):
     out, plot = old_outputs
-    assert main(["train", "--corpus", str(story), *TINY, "--objective", objective, "--learning-rate", "400",
-                 "--out", str(out), "--plot", str(plot)]) == 1
+    assert (
+        main(
+            [
+                "train",
+                "--corpus",
+                str(story),
+                *TINY,
+                "--objective",
+                objective,
+                "--learning-rate",
+                "400",
+                "--out",
+                str(out),
+                "--plot",
+                str(plot),
+            ]
+        )
+        == 1
+    )
     assert message in one_line_error(capsys.readouterr().err)
     assert_untouched(old_outputs, tmp_path)
 
@@ -225,11 +324,33 @@ def test_4_divergence_in_the_api_and_a_normal_run_is_untouched():
 
 
 @pytest.mark.parametrize("objective", ["softmax", "negative-sampling"])
-def test_5_training_too_large_for_memory_is_refused_before_allocating(tmp_path, story, old_outputs, capsys, objective):
+def test_5_training_too_large_for_memory_is_refused_before_allocating(
+    tmp_path, story, old_outputs, capsys, objective
+):
     out, plot = old_outputs
-    for option, value, part in (("--dim", "1000000000", "the weights"), ("--epochs", "1000000000000", "the losses")):
-        assert main(["train", "--corpus", str(story), *TINY, "--objective", objective, option, value,
-                     "--out", str(out), "--plot", str(plot)]) == 1
+    for option, value, part in (
+        ("--dim", "1000000000", "the weights"),
+        ("--epochs", "1000000000000", "the losses"),
+    ):
+        assert (
+            main(
+                [
+                    "train",
+                    "--corpus",
+                    str(story),
+                    *TINY,
+                    "--objective",
+                    objective,
+                    option,
+                    value,
+                    "--out",
+                    str(out),
+                    "--plot",
+                    str(plot),
+                ]
+            )
+            == 1
+        )
         line = one_line_error(capsys.readouterr().err)
         assert "would need about" in line and part in line
     assert_untouched(old_outputs, tmp_path)
@@ -238,7 +359,9 @@ def test_5_training_too_large_for_memory_is_refused_before_allocating(tmp_path, 
     from cbow_helpers.negative_sampling import train_negative_sampling
 
     with pytest.raises(NotEnoughMemoryError, match="the weights"):
-        train_negative_sampling(tokenize(STORY), N=10**9, min_count=1, batch_size=32, progress=False)
+        train_negative_sampling(
+            tokenize(STORY), N=10**9, min_count=1, batch_size=32, progress=False
+        )
 
 
 def test_5_a_vectors_header_that_promises_too_much(tmp_path, capsys):
@@ -264,13 +387,20 @@ def test_5_pca_of_very_wide_data_needs_no_n_by_n_covariance():
 # ----------------------------------------------------------------------------- 6. outputs checked first, all or none
 
 
-def test_6_output_problems_are_found_before_training(monkeypatch, tmp_path, story, old_outputs, capsys):
+def test_6_output_problems_are_found_before_training(
+    monkeypatch, tmp_path, story, old_outputs, capsys
+):
     out, plot = old_outputs
-    monkeypatch.setattr(trainer_module, "train_cbow", lambda *a, **k: pytest.fail("trained before checking outputs"))
+    monkeypatch.setattr(
+        trainer_module, "train_cbow", lambda *a, **k: pytest.fail("trained before checking outputs")
+    )
     (tmp_path / "folder").mkdir()
     cases = [
         (["--out", str(tmp_path / "folder"), "--plot", str(plot)], "--out: "),
-        (["--out", str(tmp_path / "x.png"), "--plot", str(tmp_path / "x.png")], "name the same file"),
+        (
+            ["--out", str(tmp_path / "x.png"), "--plot", str(tmp_path / "x.png")],
+            "name the same file",
+        ),
         (["--out", str(story), "--plot", str(plot)], "is the corpus file"),
         (["--out", str(story / "v.txt"), "--plot", str(plot)], "is not a directory"),
     ]
@@ -286,11 +416,29 @@ def test_6_output_problems_are_found_before_training(monkeypatch, tmp_path, stor
 
     monkeypatch.setattr("tempfile.mkstemp", read_only)
     (tmp_path / "ro").mkdir()
-    assert main(["train", "--corpus", str(story), *TINY, "--out", str(out), "--plot", str(tmp_path / "ro" / "p.png")]) == 1
+    assert (
+        main(
+            [
+                "train",
+                "--corpus",
+                str(story),
+                *TINY,
+                "--out",
+                str(out),
+                "--plot",
+                str(tmp_path / "ro" / "p.png"),
+            ]
+        )
+        == 1
+    )
     assert "--plot: cannot write" in one_line_error(capsys.readouterr().err)
     assert_untouched(old_outputs, tmp_path)
     assert story.read_text(encoding="utf-8") == STORY
-    for args, flag in ((["--out", ""], "--out"), (["--out", "dir/"], "--out"), (["--plot", "pca.jpg"], "--plot")):
+    for args, flag in (
+        (["--out", ""], "--out"),
+        (["--out", "dir/"], "--out"),
+        (["--plot", "pca.jpg"], "--plot"),
+    ):
         with pytest.raises(SystemExit):
             main(["train", *args])
         assert flag in one_line_error(capsys.readouterr().err)
@@ -299,7 +447,21 @@ def test_6_output_problems_are_found_before_training(monkeypatch, tmp_path, stor
 @pytest.mark.parametrize("ext,magic", [("pdf", b"%PDF"), ("svg", b"<?xml")])
 def test_6_the_plot_is_written_in_the_format_of_its_extension(tmp_path, story, ext, magic):
     plot = tmp_path / f"pca.{ext}"
-    assert main(["train", "--corpus", str(story), *TINY, "--out", str(tmp_path / "v.txt"), "--plot", str(plot)]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--corpus",
+                str(story),
+                *TINY,
+                "--out",
+                str(tmp_path / "v.txt"),
+                "--plot",
+                str(plot),
+            ]
+        )
+        == 0
+    )
     assert plot.read_bytes().startswith(magic)
 
 
@@ -308,9 +470,24 @@ def test_6_the_plot_is_written_in_the_format_of_its_extension(tmp_path, story, e
 
 def _start_training(tmp_path, story, out, plot):
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cbow_helpers", "train", "--corpus", str(story), *TINY, "--epochs", "100000",
-         "--out", str(out), "--plot", str(plot)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "cbow_helpers",
+            "train",
+            "--corpus",
+            str(story),
+            *TINY,
+            "--epochs",
+            "100000",
+            "--out",
+            str(out),
+            "--plot",
+            str(plot),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 120
     while len([p for p in os.listdir(tmp_path) if "cbow-tmp" in p]) < 2:  # both outputs reserved
@@ -335,10 +512,16 @@ def test_7_the_next_run_removes_what_a_killed_run_left(tmp_path, story, old_outp
     proc.kill()
     proc.communicate(timeout=60)
     left = sorted(p for p in os.listdir(tmp_path) if "cbow-tmp" in p)
-    assert len(left) == 2 and left[0].startswith(".p.png.cbow-tmp-") and left[1].startswith(".v.txt.cbow-tmp-")
+    assert (
+        len(left) == 2
+        and left[0].startswith(".p.png.cbow-tmp-")
+        and left[1].startswith(".v.txt.cbow-tmp-")
+    )
     alive = tmp_path / f".v.txt.cbow-tmp-{os.getppid()}-x.txt"  # a run still going: left alone
     alive.write_text("", encoding="utf-8")
-    assert main(["train", "--corpus", str(story), *TINY, "--out", str(out), "--plot", str(plot)]) == 0
+    assert (
+        main(["train", "--corpus", str(story), *TINY, "--out", str(out), "--plot", str(plot)]) == 0
+    )
     assert sorted(os.listdir(tmp_path)) == [alive.name, "p.png", "story.txt", "v.txt"]
     assert remove_stale_temp_files(out) == []
 
@@ -359,7 +542,21 @@ def test_8_a_one_word_vocabulary_is_a_clear_error(tmp_path, capsys):
     corpus = tmp_path / "la.txt"
     corpus.write_text("la " * 50, encoding="utf-8")
     for objective in ("softmax", "negative-sampling"):
-        assert main(["train", "--corpus", str(corpus), *TINY, "--objective", objective, "--out", str(tmp_path / "v.txt")]) == 1
+        assert (
+            main(
+                [
+                    "train",
+                    "--corpus",
+                    str(corpus),
+                    *TINY,
+                    "--objective",
+                    objective,
+                    "--out",
+                    str(tmp_path / "v.txt"),
+                ]
+            )
+            == 1
+        )
         assert "a single word, 'la'" in one_line_error(capsys.readouterr().err)
         assert os.listdir(tmp_path) == ["la.txt"]
     for option, value in (("--vocab-size", "1"), ("--seed", "-1")):
@@ -391,8 +588,16 @@ def test_8_scores_from_a_handful_of_pairs_are_not_reported(tmp_path):
     vectors = ([f"w{i}" for i in range(5)], np.random.default_rng(0).normal(size=(5, 3)))
     scores = evaluate_word_pairs(vectors, pairs)
     assert scores["pairs"] == 4 and np.isnan(scores["spearman"])
-    report = {"WordSim-353": scores, "SimLex-999": scores,
-              "Google analogies": {"accuracy": 1.0, "answered": 2, "coverage": 0.1, "sections": {"x": {"questions": 20}}}}
+    report = {
+        "WordSim-353": scores,
+        "SimLex-999": scores,
+        "Google analogies": {
+            "accuracy": 1.0,
+            "answered": 2,
+            "coverage": 0.1,
+            "sections": {"x": {"questions": 20}},
+        },
+    }
     text = format_scores(report)
     assert "Spearman    n/a" in text and "accuracy    n/a" in text and "fewer than 20" in text
 
@@ -411,10 +616,16 @@ def test_8_a_binary_vectors_file_gets_a_hint(tmp_path, capsys):
 @pytest.mark.parametrize(
     "content,match",
     [
-        ("2 2\nking 1 2\nking 3 4\n", "line 3: the word 'king' appears again \\(first on line 2\\)"),
+        (
+            "2 2\nking 1 2\nking 3 4\n",
+            "line 3: the word 'king' appears again \\(first on line 2\\)",
+        ),
         ("2 2\nking 1 2\nqueen nan 4\n", "line 3: the value nan of 'queen' is not a finite number"),
         ("2 2\nking inf 2\nqueen 1 4\n", "line 2: the value inf"),
-        ("2 2\nking 1 2\nqueen 1 1e39\n", "line 3: the value 1e\\+39 of 'queen' is beyond float32's range"),
+        (
+            "2 2\nking 1 2\nqueen 1 1e39\n",
+            "line 3: the value 1e\\+39 of 'queen' is beyond float32's range",
+        ),
         ("0 2\n", "line 1"),
         ("2 0\nking\nqueen\n", "line 1"),
         ("1 2\n 1 2\n", "line 2"),
@@ -430,8 +641,13 @@ def test_9_the_loader_rejects_bad_files_with_the_line_number(tmp_path, content, 
 
 @pytest.mark.parametrize(
     "words,vectors",
-    [(["a", "a"], np.ones((2, 2))), (["a"], [[1e39, 1.0]]), ([], np.zeros((0, 2))), (["a"], np.zeros((1, 0))),
-     (["\ud800"], [[1.0]])],
+    [
+        (["a", "a"], np.ones((2, 2))),
+        (["a"], [[1e39, 1.0]]),
+        ([], np.zeros((0, 2))),
+        (["a"], np.zeros((1, 0))),
+        (["\ud800"], [[1.0]]),
+    ],
 )
 def test_9_save_refuses_what_load_would_refuse(tmp_path, words, vectors):
     with pytest.raises(ValueError):

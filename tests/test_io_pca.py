@@ -54,10 +54,9 @@ def test_save_vectors_rejects_bad_input(tmp_path):
 def test_a_failed_write_leaves_nothing(tmp_path):
     target = tmp_path / "out.txt"
     target.write_text("old", encoding="utf-8")
-    with pytest.raises(RuntimeError):
-        with atomic_path(target) as tmp:
-            tmp.write_text("half", encoding="utf-8")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half", encoding="utf-8")
+        raise RuntimeError("boom")
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 
@@ -78,7 +77,11 @@ def test_compute_pca_matches_scikit_learn_and_leaves_its_input():
 
 
 @settings(deadline=None, max_examples=30)
-@given(arrays(np.float64, st.tuples(st.integers(5, 12), st.integers(2, 5)), elements=st.floats(-10, 10)))
+@given(
+    arrays(
+        np.float64, st.tuples(st.integers(5, 12), st.integers(2, 5)), elements=st.floats(-10, 10)
+    )
+)
 def test_compute_pca_property(data):
     eigenvalues = np.sort(np.linalg.eigvalsh(np.cov(data.T)))[::-1]
     if eigenvalues[1] < 1e-6 or np.min(-np.diff(eigenvalues[:3])) < 1e-6:

@@ -1,3 +1,5 @@
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -24,14 +26,22 @@ from cbow_helpers import (
 
 # The notes' worked example: N = 3, V = 5, "i am happy because i am learning".
 WORDS = ["i", "am", "happy", "because", "i", "am", "learning"]
-W1 = np.array([[0.41687358, 0.08854191, -0.23495225, 0.28320538, 0.41800106],
-               [0.32735501, 0.22795148, -0.23951958, 0.4117634, -0.23924344],
-               [0.26637602, -0.23846886, -0.37770863, -0.11399446, 0.34008124]])
-W2 = np.array([[-0.22182064, -0.43008631, 0.13310965],
-               [0.08476603, 0.08123194, 0.1772054],
-               [0.1871551, -0.06107263, -0.1790735],
-               [0.07055222, -0.02015138, 0.36107434],
-               [0.33480474, -0.39423389, -0.43959196]])
+W1 = np.array(
+    [
+        [0.41687358, 0.08854191, -0.23495225, 0.28320538, 0.41800106],
+        [0.32735501, 0.22795148, -0.23951958, 0.4117634, -0.23924344],
+        [0.26637602, -0.23846886, -0.37770863, -0.11399446, 0.34008124],
+    ]
+)
+W2 = np.array(
+    [
+        [-0.22182064, -0.43008631, 0.13310965],
+        [0.08476603, 0.08123194, 0.1772054],
+        [0.1871551, -0.06107263, -0.1790735],
+        [0.07055222, -0.02015138, 0.36107434],
+        [0.33480474, -0.39423389, -0.43959196],
+    ]
+)
 b1 = np.array([[0.09688219], [0.29239497], [-0.27364426]])
 b2 = np.array([[0.0352008], [-0.36393384], [-0.12775555], [-0.34802326], [-0.07017815]])
 
@@ -70,9 +80,13 @@ def test_worked_example_forward(example):
     np.testing.assert_array_equal(x.ravel(), [0.25, 0.25, 0, 0.5, 0])
     z, h = forward_prop(x, W1, W2, b1, b2)
     np.testing.assert_allclose(h.ravel(), [0.36483875, 0.63710329, 0.0], atol=1e-8)
-    np.testing.assert_allclose(z.ravel(), [-0.31973737, -0.28125477, -0.09838369, -0.33512159, -0.19919612], atol=1e-8)
+    np.testing.assert_allclose(
+        z.ravel(), [-0.31973737, -0.28125477, -0.09838369, -0.33512159, -0.19919612], atol=1e-8
+    )
     y_hat = softmax(z)
-    np.testing.assert_allclose(y_hat.ravel(), [0.18519074, 0.19245626, 0.23107446, 0.18236353, 0.20891502], atol=1e-8)
+    np.testing.assert_allclose(
+        y_hat.ravel(), [0.18519074, 0.19245626, 0.23107446, 0.18236353, 0.20891502], atol=1e-8
+    )
     assert Ind2word[int(np.argmax(y_hat))] == "happy"
     assert cross_entropy_loss(y_hat, y) == pytest.approx(1.465015292361111, rel=1e-12)
 
@@ -83,10 +97,20 @@ def test_worked_example_gradients(example):
     y_hat = softmax(z)
     grad_W1, grad_W2, grad_b1, grad_b2 = back_prop(x, y_hat, y, h, W1, W2, b1, b2, 1)
     # grad_W2 and grad_b2 as the notes print them
-    np.testing.assert_allclose(grad_W2, [[0.06756476, 0.11798563, 0], [0.0702155, 0.12261452, 0],
-                                         [-0.28053384, -0.48988499, 0], [0.06653328, 0.1161844, 0],
-                                         [0.07622029, 0.13310045, 0]], atol=1e-8)
-    np.testing.assert_allclose(grad_b2.ravel(), [0.18519074, 0.19245626, -0.76892554, 0.18236353, 0.20891502], atol=1e-8)
+    np.testing.assert_allclose(
+        grad_W2,
+        [
+            [0.06756476, 0.11798563, 0],
+            [0.0702155, 0.12261452, 0],
+            [-0.28053384, -0.48988499, 0],
+            [0.06653328, 0.1161844, 0],
+            [0.07622029, 0.13310045, 0],
+        ],
+        atol=1e-8,
+    )
+    np.testing.assert_allclose(
+        grad_b2.ravel(), [0.18519074, 0.19245626, -0.76892554, 0.18236353, 0.20891502], atol=1e-8
+    )
     # z1[2] < 0, so the ReLU derivative zeroes the third hidden unit's gradient
     np.testing.assert_array_equal(grad_W1[2], 0)
     assert grad_b1[2, 0] == 0
@@ -188,13 +212,28 @@ def test_mismatched_shapes_name_both():
         forward_prop(x, W1, W2, b1, b2)
     with pytest.raises(ValueError, match=r"b2.*\(4, 1\)"):
         forward_prop(np.zeros((5, 1)), W1, W2, b1, np.zeros((4, 1)))
-    z, h = forward_prop(np.zeros((5, 1)), W1, W2, b1, b2)
+    _, h = forward_prop(np.zeros((5, 1)), W1, W2, b1, b2)
     with pytest.raises(ValueError, match=r"yhat.*\(5, 2\)"):
         back_prop(np.zeros((5, 1)), np.zeros((5, 2)), np.zeros((5, 1)), h, W1, W2, b1, b2, 1)
 
 
 def test_get_batches_distinct_windows_and_moving_on():
-    tokens = "the quick brown fox jumps over the lazy dog and then the fox sleeps".split()
+    tokens = [
+        "the",
+        "quick",
+        "brown",
+        "fox",
+        "jumps",
+        "over",
+        "the",
+        "lazy",
+        "dog",
+        "and",
+        "then",
+        "the",
+        "fox",
+        "sleeps",
+    ]
     word2Ind, _ = get_dict(tokens)
     V, C, m = len(word2Ind), 2, 4
     all_x = [tuple(x) for x, _ in get_training_example(tokens, C, word2Ind, V)]
@@ -210,7 +249,7 @@ def test_get_batches_distinct_windows_and_moving_on():
         assert columns == [all_x[(start + j) % n] for j in range(m)]
         np.testing.assert_array_equal(Y.sum(axis=0), 1)
         seen.append(X)
-    for a, b in zip(seen, seen[1:]):
+    for a, b in itertools.pairwise(seen):
         assert not np.array_equal(a, b)
 
 
@@ -223,7 +262,9 @@ def test_get_batches_too_few_windows():
 def test_gradient_descent_lowers_the_cost():
     tokens = ("i am happy because i am learning . " * 20).split()
     word2Ind, _ = get_dict(tokens)
-    *_, costs = gradient_descent(tokens, word2Ind, N=4, V=len(word2Ind), num_iters=150, alpha=2.0, batch_size=8)
+    *_, costs = gradient_descent(
+        tokens, word2Ind, N=4, V=len(word2Ind), num_iters=150, alpha=2.0, batch_size=8
+    )
     assert len(costs) == 150
     assert np.mean(costs[-10:]) < 0.6 * np.mean(costs[:5])
 
@@ -245,9 +286,18 @@ def test_gradient_report_hides_rounding_noise_and_shows_real_errors():
     """Digits below the floor differ between CPUs, so the report does not print them."""
     from cbow_helpers import format_gradient_report
 
-    report = {"W1": {"max_abs_diff": 8.52e-2, "rel_error": 0.712}, "W2": {"max_abs_diff": 1.36e-10, "rel_error": 3.27e-8}}
+    report = {
+        "W1": {"max_abs_diff": 8.52e-2, "rel_error": 0.712},
+        "W2": {"max_abs_diff": 1.36e-10, "rel_error": 3.27e-8},
+    }
     lines = format_gradient_report(report).splitlines()
     assert lines[1].split() == ["W1", "8.5e-02", "7.1e-01"]
     assert lines[2].split() == ["W2", "<", "1e-07", "<", "1e-07"]
-    assert "3.27" not in format_gradient_report(report) and "1.36" not in format_gradient_report(report)
-    assert format_gradient_report(report, floor=1e-11).splitlines()[2].split() == ["W2", "1.4e-10", "3.3e-08"]
+    assert "3.27" not in format_gradient_report(report) and "1.36" not in format_gradient_report(
+        report
+    )
+    assert format_gradient_report(report, floor=1e-11).splitlines()[2].split() == [
+        "W2",
+        "1.4e-10",
+        "3.3e-08",
+    ]

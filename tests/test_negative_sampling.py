@@ -52,7 +52,9 @@ def test_loss_matches_a_loop_over_windows():
         loss = -np.log(1 / (1 + np.exp(-W2[center[j]] @ h)))
         loss -= sum(np.log(1 / (1 + np.exp(W2[k] @ h))) for k in negatives[j])
         expected.append(loss)
-    assert negative_sampling_loss(W1, W2, context, center, negatives) == pytest.approx(np.mean(expected), rel=1e-12)
+    assert negative_sampling_loss(W1, W2, context, center, negatives) == pytest.approx(
+        np.mean(expected), rel=1e-12
+    )
 
 
 def test_gradient_check_passes_and_rejects_the_word2vec_rule():
@@ -62,7 +64,9 @@ def test_gradient_check_passes_and_rejects_the_word2vec_rule():
     _, gW1, gW2 = negative_sampling_gradients(W1, W2, context, center, negatives)
     # word2vec gives every context word the whole dJ/dh: 2C times the true gradient of the mean.
     with pytest.raises(GradientCheckError, match="W1"):
-        check_negative_sampling_gradients(W1, W2, context, center, negatives, grads=(gW1 * context.shape[1], gW2))
+        check_negative_sampling_gradients(
+            W1, W2, context, center, negatives, grads=(gW1 * context.shape[1], gW2)
+        )
 
 
 def test_loss_is_finite_for_huge_scores():
@@ -136,7 +140,7 @@ def test_dynamic_contexts_match_a_loop():
     for i in range(len(ids)):
         expected = [ids[j] for j in range(i - b[i], i + b[i] + 1) if j != i and 0 <= j < len(ids)]
         assert indices[indptr[i] : indptr[i + 1]].tolist() == expected
-    full_ptr, full = dynamic_contexts(ids, C)
+    full_ptr, _ = dynamic_contexts(ids, C)
     assert np.diff(full_ptr).tolist()[:4] == [3, 4, 5, 6] and np.diff(full_ptr).max() == 2 * C
 
 
@@ -161,7 +165,12 @@ def test_the_two_kernels_give_the_same_numbers():
     gather_mean_public(W, indptr, indices, weights, out_public)
     gather_mean_sparsetools(W, indptr, indices, weights, out_fast)
     np.testing.assert_array_equal(out_public, out_fast)
-    expected = np.array([weights[indptr[j] : indptr[j + 1]] @ W[indices[indptr[j] : indptr[j + 1]]] for j in range(m)])
+    expected = np.array(
+        [
+            weights[indptr[j] : indptr[j + 1]] @ W[indices[indptr[j] : indptr[j + 1]]]
+            for j in range(m)
+        ]
+    )
     np.testing.assert_allclose(out_public, expected, rtol=1e-5, atol=1e-6)
     X = rng.standard_normal((m, N)).astype(np.float32)
     A, B, C = W.copy(), W.copy(), W.astype(np.float64)
@@ -185,8 +194,15 @@ def test_step_follows_the_gradient_with_the_rule(rule):
     indptr = np.arange(0, m * two_c + 1, two_c, dtype=np.int32)
     targets = np.concatenate([center[:, None], negatives], axis=1).astype(np.int32)
     scatter = None if rule == "word2vec" else np.full(m * two_c, 1 / two_c, np.float32)
-    loss = negative_sampling_step(W_in, W_out, indptr, context.reshape(-1).astype(np.int32), targets, lr,
-                                  scatter_weights=scatter)
+    loss = negative_sampling_step(
+        W_in,
+        W_out,
+        indptr,
+        context.reshape(-1).astype(np.int32),
+        targets,
+        lr,
+        scatter_weights=scatter,
+    )
     assert loss == pytest.approx(J, rel=1e-5)
     np.testing.assert_allclose(W_out, W2 - lr * m * gW2, atol=1e-6)
     factor = two_c if rule == "word2vec" else 1
@@ -195,11 +211,24 @@ def test_step_follows_the_gradient_with_the_rule(rule):
 
 def test_trainer_learns_a_tiny_corpus(tmp_path):
     tokens = CORPUS.split()
-    result = train_negative_sampling(tokens, N=10, C=2, min_count=1, epochs=10, batch_size=32, sample=0,
-                                     learning_rate=0.05, progress=False)
+    result = train_negative_sampling(
+        tokens,
+        N=10,
+        C=2,
+        min_count=1,
+        epochs=10,
+        batch_size=32,
+        sample=0,
+        learning_rate=0.05,
+        progress=False,
+    )
     assert isinstance(result, NegativeSamplingResult)
     V = result.config["V"]
-    assert result.W1.shape == (10, V) and result.W2.shape == (V, 10) and result.embeddings.shape == (V, 10)
+    assert (
+        result.W1.shape == (10, V)
+        and result.W2.shape == (V, 10)
+        and result.embeddings.shape == (V, 10)
+    )
     per_epoch = result.losses.reshape(10, -1).mean(axis=1)
     # W2 starts at 0: every answer is a coin flip, log 2 for each of the K + 1 (fewer when a negative is skipped)
     assert 5 * np.log(2) < result.losses[0] <= 6 * np.log(2) + 1e-9
@@ -217,7 +246,9 @@ def test_trainer_is_reproducible_and_kernels_agree():
     b = train_negative_sampling(tokens, kernel="public", **args)
     np.testing.assert_array_equal(a.W1, b.W1)
     np.testing.assert_array_equal(a.W2, b.W2)
-    two_threads = train_negative_sampling(tokens, workers=2, **args)  # each batch split over 2 threads
+    two_threads = train_negative_sampling(
+        tokens, workers=2, **args
+    )  # each batch split over 2 threads
     np.testing.assert_array_equal(a.W1, two_threads.W1)
     np.testing.assert_array_equal(a.W2, two_threads.W2)
     c = train_negative_sampling(tokens, update_rule="gradient", **args)
@@ -262,8 +293,23 @@ def test_cli_trains_either_objective(tmp_path, capsys):
     corpus.write_text(CORPUS, encoding="utf-8")
     for objective in ("negative-sampling", "softmax"):
         out = tmp_path / f"{objective}.txt"
-        code = main(["train", "--objective", objective, "--corpus", str(corpus), "--dim", "6", "--min-count", "1",
-                     "--out", str(out), "--plot", str(tmp_path / "p.png")])
+        code = main(
+            [
+                "train",
+                "--objective",
+                objective,
+                "--corpus",
+                str(corpus),
+                "--dim",
+                "6",
+                "--min-count",
+                "1",
+                "--out",
+                str(out),
+                "--plot",
+                str(tmp_path / "p.png"),
+            ]
+        )
         assert code == 0
         printed = capsys.readouterr().out
         assert ("words/s" if objective == "negative-sampling" else "windows/s") in printed
@@ -275,7 +321,12 @@ def test_cli_trains_either_objective(tmp_path, capsys):
 def test_cli_refuses_an_option_of_the_other_objective(tmp_path, capsys):
     from cbow_helpers.cli import main
 
-    code = main(["train", "--objective", "softmax", "--negative", "3", "--out", str(tmp_path / "v.txt")])
+    code = main(
+        ["train", "--objective", "softmax", "--negative", "3", "--out", str(tmp_path / "v.txt")]
+    )
     assert code == 1
-    assert capsys.readouterr().err.strip() == "error: --negative applies only to --objective negative-sampling, not softmax"
+    assert (
+        capsys.readouterr().err.strip()
+        == "error: --negative applies only to --objective negative-sampling, not softmax"
+    )
     assert not (tmp_path / "v.txt").exists()

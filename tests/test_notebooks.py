@@ -9,9 +9,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 EXPECTED = [
-    "00_word_embeddings", "01_tokenization", "02_sliding_windows", "03_one_hot_vectors",
-    "04_cbow_architecture", "05_forward_backward", "06_training", "07_pca_visualisation",
-    "08_evaluation_and_scale", "09_negative_sampling",
+    "00_word_embeddings",
+    "01_tokenization",
+    "02_sliding_windows",
+    "03_one_hot_vectors",
+    "04_cbow_architecture",
+    "05_forward_backward",
+    "06_training",
+    "07_pca_visualisation",
+    "08_evaluation_and_scale",
+    "09_negative_sampling",
 ]
 
 
@@ -27,23 +34,32 @@ def test_saved_executed_in_order_with_outputs(path):
     assert nb["metadata"]["kernelspec"]["display_name"] == "Python 3 (ipykernel)"
     code = [c for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
     assert code, "no code cells"
-    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1)), "not run top to bottom in one kernel"
+    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1)), (
+        "not run top to bottom in one kernel"
+    )
     assert sum(bool(c["outputs"]) for c in code) >= len(code) // 2, "too few cells have outputs"
     for c in code:
         tags = c.get("metadata", {}).get("tags", [])
         for out in c["outputs"]:
             if out["output_type"] == "error":
-                assert "raises-exception" in tags, f"stored error in a cell not tagged raises-exception:\n{''.join(c['source'])}"
+                assert "raises-exception" in tags, (
+                    f"stored error in a cell not tagged raises-exception:\n{''.join(c['source'])}"
+                )
         source = "".join(c["source"])
         assert "nltk.download" not in source and "urlopen" not in source
         for line in source.splitlines():
-            if "NBVAL_" in line:  # nbval only sees a marker alone on its line: a trailing remark disables it
-                assert re.fullmatch(r"\s*# NBVAL_[A-Z_]+\s*", line), f"put the remark on its own line: {line!r}"
+            if (
+                "NBVAL_" in line
+            ):  # nbval only sees a marker alone on its line: a trailing remark disables it
+                assert re.fullmatch(r"\s*# NBVAL_[A-Z_]+\s*", line), (
+                    f"put the remark on its own line: {line!r}"
+                )
         if "NBVAL_IGNORE_OUTPUT" in source:
             # a timing cell, or a cell whose output depends on the CPU and that asserts what its prose claims
             timing = "perf_counter" in source or "%time" in source
-            assert timing or re.search(r"^\s*assert ", source, re.M), (
-                "NBVAL_IGNORE_OUTPUT is for timing cells and for cells that assert what they show:\n" + source
+            assert timing or re.search(r"^\s*assert ", source, re.MULTILINE), (
+                "NBVAL_IGNORE_OUTPUT is for timing cells and for cells that assert what they show:\n"
+                + source
             )
         for out in c["outputs"]:
             text = json.dumps(out)
@@ -58,7 +74,9 @@ def test_saved_executed_in_order_with_outputs(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_ends_with_summary_exercises_and_caveats(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
-    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown").lower()
+    text = "\n".join(
+        "".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"
+    ).lower()
     for heading in ("summary", "exercises", "caveats"):
         assert heading in text, f"{path.name} has no {heading}"
 
@@ -72,7 +90,7 @@ NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+\.\d+%?|\d+%)(?!\w)")
 
 def _prose(markdown: str) -> str:
     """Markdown without formulas, inline code and image links: the sentences a reader reads."""
-    markdown = re.sub(r"\$\$.*?\$\$", " ", markdown, flags=re.S)
+    markdown = re.sub(r"\$\$.*?\$\$", " ", markdown, flags=re.DOTALL)
     markdown = re.sub(r"\$[^$]*\$", " ", markdown)
     markdown = re.sub(r"`[^`]*`", " ", markdown)
     return re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", markdown)
@@ -93,14 +111,24 @@ def test_numbers_in_the_prose_come_from_the_notebook(path):
             seen.append("".join(c["source"]))
             for out in c["outputs"]:
                 seen.append("".join(out.get("text", "")) + out.get("evalue", ""))
-                seen += ["".join(v) for k, v in out.get("data", {}).items() if k.startswith("text/")]
+                seen += [
+                    "".join(v) for k, v in out.get("data", {}).items() if k.startswith("text/")
+                ]
     seen_plain = _plain("\n".join(seen))
     allowed = NOT_OUTPUTS.get(path.stem, {})
     prose = [
-        c for c in nb["cells"]
+        c
+        for c in nb["cells"]
         # speaker notes (slides/*.toml) are the instructor's, not the student's reading
-        if c["cell_type"] == "markdown" and c.get("metadata", {}).get("slideshow", {}).get("slide_type") != "notes"
+        if c["cell_type"] == "markdown"
+        and c.get("metadata", {}).get("slideshow", {}).get("slide_type") != "notes"
     ]
-    missing = sorted({n for c in prose for n in NUMBER.findall(_prose("".join(c["source"])))} - set(allowed))
-    missing = [n for n in missing if not re.search(r"(?<![\d.])" + re.escape(_plain(n)) + r"(?![\d])", seen_plain)]
+    missing = sorted(
+        {n for c in prose for n in NUMBER.findall(_prose("".join(c["source"])))} - set(allowed)
+    )
+    missing = [
+        n
+        for n in missing
+        if not re.search(r"(?<![\d.])" + re.escape(_plain(n)) + r"(?![\d])", seen_plain)
+    ]
     assert not missing, f"{path.name}: numbers in the prose that no cell shows: {missing}"

@@ -27,9 +27,15 @@ def test_the_reference_model_is_the_configured_run(reference):
     N, V = REFERENCE_CONFIG["N"], reference.config["V"]
     assert V == REFERENCE_CONFIG["vocab_size"]
     assert (reference.W1.shape, reference.W2.shape, reference.b1.shape, reference.b2.shape) == (
-        (N, V), (V, N), (N, 1), (V, 1)
+        (N, V),
+        (V, N),
+        (N, 1),
+        (V, 1),
     )
-    assert reference.W1.dtype == np.float32 and len(reference.losses) == reference.config["n_windows"] // 256 + 1
+    assert (
+        reference.W1.dtype == np.float32
+        and len(reference.losses) == reference.config["n_windows"] // 256 + 1
+    )
     assert np.isnan(reference.examples_per_second)  # not trained on this machine
 
 
@@ -84,4 +90,7 @@ def test_load_model_errors(tmp_path):
 
 def test_the_reference_file_ships_inside_the_package():
     assert reference_path().is_file()
-    assert reference_path().parent.name == "data" and reference_path().parent.parent.name == "cbow_helpers"
+    assert (
+        reference_path().parent.name == "data"
+        and reference_path().parent.parent.name == "cbow_helpers"
+    )

@@ -46,26 +46,45 @@ def test_notebook_matches_its_slide_plan(path):
     plan = ROOT / "slides" / f"{path.stem}.toml"
     assert plan.is_file(), f"no slide plan {plan.name}"
     text = path.read_text(encoding="utf-8")
-    new, problems, _ = apply_slide_plan.apply_plan(json.loads(text), apply_slide_plan.load_plan(plan))
+    new, problems, _ = apply_slide_plan.apply_plan(
+        json.loads(text), apply_slide_plan.load_plan(plan)
+    )
     assert problems == []
     assert apply_slide_plan.dumps(new) == text, (
-        f"{path.name} differs from {plan.name}: run python tools/apply_slide_plan.py")
+        f"{path.name} differs from {plan.name}: run python tools/apply_slide_plan.py"
+    )
 
 
 def toy_notebook():
     def code(cid, source, count):
-        return {"cell_type": "code", "id": cid, "metadata": {}, "source": [source], "execution_count": count,
-                "outputs": [{"output_type": "stream", "name": "stdout", "text": [f"out {count}\n"]}]}
+        return {
+            "cell_type": "code",
+            "id": cid,
+            "metadata": {},
+            "source": [source],
+            "execution_count": count,
+            "outputs": [{"output_type": "stream", "name": "stdout", "text": [f"out {count}\n"]}],
+        }
 
     def md(cid, source):
         return {"cell_type": "markdown", "id": cid, "metadata": {}, "source": [source]}
 
-    cells = [md("a1", "# Title"), code("b2", "x = 1", 1), md("c3", "## Next"), code("d4", "print(x)", 2)]
+    cells = [
+        md("a1", "# Title"),
+        code("b2", "x = 1", 1),
+        md("c3", "## Next"),
+        code("d4", "print(x)", 2),
+    ]
     return {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 
 
 PLAN = [
-    {"id": "a1", "match": "# Title", "slide": "slide", "notes": "Say hello.\n\nThen  ask   a question."},
+    {
+        "id": "a1",
+        "match": "# Title",
+        "slide": "slide",
+        "notes": "Say hello.\n\nThen  ask   a question.",
+    },
     {"id": "b2", "match": "x = 1", "slide": "fragment", "hide_input": True},
     {"id": "zz", "match": "## Next", "slide": "slide", "notes": "Found by its source."},
     {"id": "gone", "match": "nothing like this", "slide": "slide"},
@@ -78,15 +97,23 @@ def test_apply_sets_metadata_inserts_notes_and_reports_what_it_could_not_match()
     assert before == toy_notebook(), "the input notebook must not change"
     assert [c["id"] for c in after["cells"]] == ["a1", "notes-a1", "b2", "c3", "notes-c3", "d4"]
     assert slide_types(after) == ["slide", "notes", "fragment", "slide", "notes", None]
-    assert after["cells"][1]["source"] == ["**Instructor's notes.** Say hello.\n", "\n", "Then ask a question."]
+    assert after["cells"][1]["source"] == [
+        "**Instructor's notes.** Say hello.\n",
+        "\n",
+        "Then ask a question.",
+    ]
     assert after["cells"][2]["metadata"]["tags"] == ["slides-hide-input"]
-    assert problems == ["cell gone: not found (no cell has this id or starts with 'nothing like this')"]
+    assert problems == [
+        "cell gone: not found (no cell has this id or starts with 'nothing like this')"
+    ]
     assert any("matched by source as cell c3" in r for r in remarks)
     assert any("cell d4 is not in the plan" in r for r in remarks)
     # sources, outputs and execution counts of the notebook's own cells are untouched
     for old in before["cells"]:
         new = next(c for c in after["cells"] if c["id"] == old["id"])
-        assert {k: v for k, v in new.items() if k != "metadata"} == {k: v for k, v in old.items() if k != "metadata"}
+        assert {k: v for k, v in new.items() if k != "metadata"} == {
+            k: v for k, v in old.items() if k != "metadata"
+        }
 
 
 def test_apply_is_idempotent_and_follows_plan_changes():
@@ -99,23 +126,34 @@ def test_apply_is_idempotent_and_follows_plan_changes():
     assert problems == []
     assert [c["id"] for c in changed["cells"]] == ["a1", "notes-a1", "b2", "c3", "notes-c3", "d4"]
     assert changed["cells"][1]["source"] == ["**Instructor's notes.** New words."]
-    assert "slideshow" not in changed["cells"][2]["metadata"] and "tags" not in changed["cells"][2]["metadata"]
+    assert (
+        "slideshow" not in changed["cells"][2]["metadata"]
+        and "tags" not in changed["cells"][2]["metadata"]
+    )
     without_notes = [{k: v for k, v in PLAN[0].items() if k != "notes"}]
     bare, _, _ = apply_slide_plan.apply_plan(once, without_notes)
     assert [c["id"] for c in bare["cells"]] == ["a1", "b2", "c3", "d4"]
 
 
-@pytest.mark.parametrize("entry, message", [
-    ({"id": "a", "match": "x", "slide": "sideways"}, "slide must be one of"),
-    ({"id": "a", "match": "", "slide": "slide"}, "'match' must be a non-empty string"),
-    ({"id": "a", "match": "x", "slide": "slide", "colour": "red"}, "unknown keys ['colour']"),
-    ({"id": "a", "match": "x", "slide": "slide", "hide_input": "yes"}, "hide_input must be true or false"),
-])
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ({"id": "a", "match": "x", "slide": "sideways"}, "slide must be one of"),
+        ({"id": "a", "match": "", "slide": "slide"}, "'match' must be a non-empty string"),
+        ({"id": "a", "match": "x", "slide": "slide", "colour": "red"}, "unknown keys ['colour']"),
+        (
+            {"id": "a", "match": "x", "slide": "slide", "hide_input": "yes"},
+            "hide_input must be true or false",
+        ),
+    ],
+)
 def test_bad_plan_entries_are_refused_with_the_reason(tmp_path, entry, message):
     lines = ["[[cell]]"] + [f"{k} = {json.dumps(v)}" for k, v in entry.items()]
     plan = tmp_path / "00_x.toml"
     plan.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(apply_slide_plan.PlanError, match=message.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(
+        apply_slide_plan.PlanError, match=message.replace("[", r"\[").replace("]", r"\]")
+    ):
         apply_slide_plan.load_plan(plan)
 
 

@@ -18,7 +18,15 @@ def test_tokenize_emoji_sentence_exactly():
 
 def test_tokenize_splits_sentence_final_periods_inside_the_text():
     # word_tokenize(preserve_line=True) only splits the text's last period.
-    assert tokenize("It was 2020. Then came more.") == ["it", "was", ".", "then", "came", "more", "."]
+    assert tokenize("It was 2020. Then came more.") == [
+        "it",
+        "was",
+        ".",
+        "then",
+        "came",
+        "more",
+        ".",
+    ]
     assert tokenize("Good night. Sleep well.") == ["good", "night", ".", "sleep", "well", "."]
 
 
@@ -66,10 +74,13 @@ def test_get_windows_shape(words, C):
     for i, (context, center) in enumerate(windows):
         assert len(context) == 2 * C
         assert center == words[i + C]
-        assert context == words[i:i + C] + words[i + C + 1:i + 2 * C + 1]
+        assert context == words[i : i + C] + words[i + C + 1 : i + 2 * C + 1]
 
 
-@pytest.mark.parametrize("C,err", [(0, ValueError), (-1, ValueError), (1.5, TypeError), ("2", TypeError), (True, TypeError)])
+@pytest.mark.parametrize(
+    "C,err",
+    [(0, ValueError), (-1, ValueError), (1.5, TypeError), ("2", TypeError), (True, TypeError)],
+)
 def test_get_windows_bad_C(C, err):
     with pytest.raises(err, match="C"):
         list(get_windows(["a", "b", "c"], C))
@@ -109,7 +120,7 @@ def test_shakespeare_tokens_are_exactly_those_of_one_nltk_call():
 
 def test_shakespeare_token_cache(tmp_path, monkeypatch):
     """The cache mechanics, on the first 20,000 characters (the cache is keyed by the text)."""
-    import cbow_helpers.text as text
+    from cbow_helpers import text
 
     excerpt = load_shakespeare()[:20_000]
     monkeypatch.setattr(text, "load_shakespeare", lambda: excerpt)
@@ -125,8 +136,13 @@ def test_shakespeare_token_cache(tmp_path, monkeypatch):
         assert tokenize_shakespeare(use_cache=False) == tokens
         # another tokenizer source (as after an edit of text.py) does not read this cache file
         real_read_text = Path.read_text
-        monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: real_read_text(self, *a, **k)
-                            + ("# edited" if self.name == "text.py" else ""))
+        monkeypatch.setattr(
+            Path,
+            "read_text",
+            lambda self, *a, **k: (
+                real_read_text(self, *a, **k) + ("# edited" if self.name == "text.py" else "")
+            ),
+        )
         tokenize_shakespeare.cache_clear()
         assert tokenize_shakespeare() == tokens
         assert len(list(tmp_path.rglob("*.json"))) == 2

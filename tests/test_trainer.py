@@ -15,7 +15,10 @@ from cbow_helpers import (
 from cbow_helpers.trainer import FastCBOW, context_windows, encode
 
 TOKENS = ("the king and the queen . the prince loves the queen and the king . " * 6).split() + [
-    "a", "rare", "word", "."
+    "a",
+    "rare",
+    "word",
+    ".",
 ]
 
 
@@ -33,7 +36,9 @@ def dense_batch(context, center, V):
 
 # The second corpus puts every context word of the first batches on one word id, so one
 # worker's share of the W1 scatter-add is empty and the other's holds every pair.
-@pytest.mark.parametrize("tokens", [TOKENS, ["so"] * 40 + TOKENS[:20]], ids=["mixed", "one-word-contexts"])
+@pytest.mark.parametrize(
+    "tokens", [TOKENS, ["so"] * 40 + TOKENS[:20]], ids=["mixed", "one-word-contexts"]
+)
 def test_fast_step_equals_the_course_functions(tokens):
     word2Ind, _ = build_vocabulary(tokens)
     V, N, C, m, lr = len(word2Ind), 6, 2, 8, 0.7
@@ -66,25 +71,39 @@ def test_fast_step_is_stable_for_large_logits(logit_scale):
     z, h = forward_prop(X, W1, W2, b1, b2)
     assert np.abs(z).max() > 100 or logit_scale == 1.0
     y_hat = softmax(z)
-    expected_loss = np.mean(logsumexp(z, axis=0) - z[center[:m], np.arange(m)])  # exact, via log-softmax
+    expected_loss = np.mean(
+        logsumexp(z, axis=0) - z[center[:m], np.arange(m)]
+    )  # exact, via log-softmax
     g = back_prop(X, y_hat, Y, h, W1, W2, b1, b2, m)
     fast = FastCBOW(W1, W2, b1, b2)
     loss = fast.step(context[:m], center[:m], lr)
     assert np.isfinite(loss) and loss == pytest.approx(expected_loss, rel=1e-4)
-    for ours, course in zip(fast.weights(), (W1 - lr * g[0], W2 - lr * g[1], b1 - lr * g[2], b2 - lr * g[3])):
+    for ours, course in zip(
+        fast.weights(), (W1 - lr * g[0], W2 - lr * g[1], b1 - lr * g[2], b2 - lr * g[3])
+    ):
         np.testing.assert_allclose(ours, course, rtol=1e-4, atol=1e-4 * max(1.0, abs(logit_scale)))
 
 
 def test_train_cbow_equals_the_course_loop_without_shuffling():
     N, C, m, lr, seed = 5, 1, 6, 0.5, 3
-    result = train_cbow(TOKENS, N=N, C=C, vocab_size=None, batch_size=m, epochs=1, learning_rate=lr,
-                        seed=seed, shuffle=False, progress=False)
+    result = train_cbow(
+        TOKENS,
+        N=N,
+        C=C,
+        vocab_size=None,
+        batch_size=m,
+        epochs=1,
+        learning_rate=lr,
+        seed=seed,
+        shuffle=False,
+        progress=False,
+    )
     V = len(result.word2Ind)
     context, center = context_windows(encode(TOKENS, result.word2Ind), C)
     W1, W2, b1, b2 = initialize_model(N, V, random_seed=seed)
     losses = []
     for begin in range(0, len(center), m):
-        X, Y = dense_batch(context[begin:begin + m], center[begin:begin + m], V)
+        X, Y = dense_batch(context[begin : begin + m], center[begin : begin + m], V)
         z, h = forward_prop(X, W1, W2, b1, b2)
         y_hat = softmax(z)
         losses.append(-np.mean(np.log((y_hat * Y).sum(axis=0))))
@@ -106,8 +125,12 @@ def test_vocabulary_frequency_order_and_unk():
 
 
 def test_training_lowers_the_loss_and_is_seeded():
-    a = train_cbow(TOKENS * 5, N=8, C=2, batch_size=16, epochs=6, learning_rate=2.0, seed=7, progress=False)
-    b = train_cbow(TOKENS * 5, N=8, C=2, batch_size=16, epochs=6, learning_rate=2.0, seed=7, progress=False)
+    a = train_cbow(
+        TOKENS * 5, N=8, C=2, batch_size=16, epochs=6, learning_rate=2.0, seed=7, progress=False
+    )
+    b = train_cbow(
+        TOKENS * 5, N=8, C=2, batch_size=16, epochs=6, learning_rate=2.0, seed=7, progress=False
+    )
     np.testing.assert_array_equal(a.losses, b.losses)
     assert a.losses[-5:].mean() < 0.7 * a.losses[:5].mean()
     assert a.W1.shape == (8, a.config["V"]) and a.W2.shape == (a.config["V"], 8)
@@ -134,9 +157,14 @@ def test_divergence_is_reported():
 @pytest.mark.parametrize(
     "kwargs,name",
     [
-        ({"N": 0}, "N"), ({"C": 0}, "C"), ({"batch_size": 0}, "batch_size"), ({"epochs": 0}, "epochs"),
-        ({"learning_rate": float("nan")}, "learning_rate"), ({"learning_rate": -1.0}, "learning_rate"),
-        ({"vocab_size": 0}, "vocab_size"), ({"min_count": 0}, "min_count"),
+        ({"N": 0}, "N"),
+        ({"C": 0}, "C"),
+        ({"batch_size": 0}, "batch_size"),
+        ({"epochs": 0}, "epochs"),
+        ({"learning_rate": float("nan")}, "learning_rate"),
+        ({"learning_rate": -1.0}, "learning_rate"),
+        ({"vocab_size": 0}, "vocab_size"),
+        ({"min_count": 0}, "min_count"),
     ],
 )
 def test_bad_arguments_name_themselves(kwargs, name):
@@ -154,10 +182,14 @@ def test_max_steps_stops_early_with_the_same_first_steps():
 
     tokens = tokenize("the king and the queen walked . the prince and the duke rode . " * 30)
     full = train_cbow(tokens, N=5, C=2, batch_size=16, epochs=2, seed=4, progress=False)
-    short = train_cbow(tokens, N=5, C=2, batch_size=16, epochs=2, seed=4, progress=False, max_steps=7)
+    short = train_cbow(
+        tokens, N=5, C=2, batch_size=16, epochs=2, seed=4, progress=False, max_steps=7
+    )
     assert len(short.losses) == 7 and short.config["max_steps"] == 7
     np.testing.assert_array_equal(short.losses, full.losses[:7])
-    longer = train_cbow(tokens, N=5, C=2, batch_size=16, epochs=1, seed=4, progress=False, max_steps=10_000)
+    longer = train_cbow(
+        tokens, N=5, C=2, batch_size=16, epochs=1, seed=4, progress=False, max_steps=10_000
+    )
     assert len(longer.losses) == len(full.losses) // 2  # max_steps beyond the run: the whole run
     with pytest.raises(ValueError, match="max_steps"):
         train_cbow(tokens, max_steps=0, progress=False)

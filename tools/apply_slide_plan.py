@@ -73,14 +73,22 @@ def load_plan(path: Path) -> list[dict]:
         where = f"{path.name}, [[cell]] number {k}"
         for key in ("id", "match", "slide"):
             if not isinstance(entry.get(key), str) or not entry[key]:
-                raise PlanError(f"{where}: '{key}' must be a non-empty string, got {entry.get(key)!r}")
+                raise PlanError(
+                    f"{where}: '{key}' must be a non-empty string, got {entry.get(key)!r}"
+                )
         unknown = set(entry) - {"id", "match", "slide", "notes", "hide_input"}
         if unknown:
-            raise PlanError(f"{where}: unknown keys {sorted(unknown)} (expected id, match, slide, notes, hide_input)")
+            raise PlanError(
+                f"{where}: unknown keys {sorted(unknown)} (expected id, match, slide, notes, hide_input)"
+            )
         if not isinstance(entry.get("hide_input", False), bool):
-            raise PlanError(f"{where}: hide_input must be true or false, got {entry['hide_input']!r}")
+            raise PlanError(
+                f"{where}: hide_input must be true or false, got {entry['hide_input']!r}"
+            )
         if entry["slide"] not in SLIDE_TYPES:
-            raise PlanError(f"{where}: slide must be one of {', '.join(SLIDE_TYPES)}, got {entry['slide']!r}")
+            raise PlanError(
+                f"{where}: slide must be one of {', '.join(SLIDE_TYPES)}, got {entry['slide']!r}"
+            )
         if "notes" in entry and (not isinstance(entry["notes"], str) or not entry["notes"].strip()):
             raise PlanError(f"{where}: notes must be non-empty text, got {entry['notes']!r}")
         if entry["id"] in seen:
@@ -113,8 +121,10 @@ def tidy(text: str) -> str:
 
 
 def is_our_notes(cell: dict) -> bool:
-    return (cell.get("id", "").startswith(NOTES_PREFIX)
-            and cell.get("metadata", {}).get("slideshow", {}).get("slide_type") == "notes")
+    return (
+        cell.get("id", "").startswith(NOTES_PREFIX)
+        and cell.get("metadata", {}).get("slideshow", {}).get("slide_type") == "notes"
+    )
 
 
 def find_cell(cells: list[dict], entry: dict) -> tuple[int | None, str | None]:
@@ -123,16 +133,31 @@ def find_cell(cells: list[dict], entry: dict) -> tuple[int | None, str | None]:
     if by_id:
         i = by_id[0]
         if not "".join(cells[i]["source"]).startswith(entry["match"]):
-            return i, f"cell {entry['id']}: matched by id, but its source no longer starts with {entry['match']!r}"
+            return (
+                i,
+                f"cell {entry['id']}: matched by id, but its source no longer starts with {entry['match']!r}",
+            )
         return i, None
-    by_source = [i for i, c in enumerate(cells)
-                 if not is_our_notes(c) and "".join(c["source"]).startswith(entry["match"])]
+    by_source = [
+        i
+        for i, c in enumerate(cells)
+        if not is_our_notes(c) and "".join(c["source"]).startswith(entry["match"])
+    ]
     if len(by_source) == 1:
         i = by_source[0]
-        return i, f"cell {entry['id']}: id not found, matched by source as cell {cells[i].get('id')}"
+        return (
+            i,
+            f"cell {entry['id']}: id not found, matched by source as cell {cells[i].get('id')}",
+        )
     if len(by_source) > 1:
-        return None, f"cell {entry['id']}: id not found, and {len(by_source)} cells start with {entry['match']!r}"
-    return None, f"cell {entry['id']}: not found (no cell has this id or starts with {entry['match']!r})"
+        return (
+            None,
+            f"cell {entry['id']}: id not found, and {len(by_source)} cells start with {entry['match']!r}",
+        )
+    return (
+        None,
+        f"cell {entry['id']}: not found (no cell has this id or starts with {entry['match']!r})",
+    )
 
 
 def apply_plan(nb: dict, entries: list[dict]) -> tuple[dict, list[str], list[str]]:
@@ -151,7 +176,9 @@ def apply_plan(nb: dict, entries: list[dict]) -> tuple[dict, list[str], list[str
         if remark:
             remarks.append(remark)
         if i in planned:
-            problems.append(f"cell {entry['id']}: the same cell is already planned as {planned[i]['id']}")
+            problems.append(
+                f"cell {entry['id']}: the same cell is already planned as {planned[i]['id']}"
+            )
             continue
         planned[i] = entry
 
@@ -166,7 +193,9 @@ def apply_plan(nb: dict, entries: list[dict]) -> tuple[dict, list[str], list[str
                     del metadata["slideshow"]
             if "".join(cell["source"]).strip():
                 first = "".join(cell["source"]).strip().splitlines()[0][:60]
-                remarks.append(f"cell {cell.get('id')} is not in the plan (it continues the slide before it): {first!r}")
+                remarks.append(
+                    f"cell {cell.get('id')} is not in the plan (it continues the slide before it): {first!r}"
+                )
         else:
             metadata.setdefault("slideshow", {})["slide_type"] = entry["slide"]
         set_tag(metadata, HIDE_INPUT_TAG, bool(entry and entry.get("hide_input")))
@@ -174,7 +203,10 @@ def apply_plan(nb: dict, entries: list[dict]) -> tuple[dict, list[str], list[str
         if entry is not None and "notes" in entry:
             notes_id = NOTES_PREFIX + cell.get("id", entry["id"])
             notes = old_notes.get(notes_id) or {
-                "cell_type": "markdown", "id": notes_id, "metadata": {}, "source": [],
+                "cell_type": "markdown",
+                "id": notes_id,
+                "metadata": {},
+                "source": [],
             }
             notes["metadata"].setdefault("slideshow", {})["slide_type"] = "notes"
             notes["source"] = source_lines(NOTES_HEADER + tidy(entry["notes"]))
@@ -201,8 +233,14 @@ def write_atomic(path: Path, text: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if a notebook differs from its plan")
-    parser.add_argument("--quiet", action="store_true", help="report only problems and changed notebooks")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; exit 1 if a notebook differs from its plan",
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="report only problems and changed notebooks"
+    )
     args = parser.parse_args(argv)
     plans = sorted(PLANS.glob("*.toml"))
     if not plans:
@@ -233,7 +271,9 @@ def main(argv: list[str] | None = None) -> int:
             status = 1
         if changed:
             if args.check:
-                print(f"{path.name}: out of date with {plan.relative_to(ROOT)} (run python tools/apply_slide_plan.py)")
+                print(
+                    f"{path.name}: out of date with {plan.relative_to(ROOT)} (run python tools/apply_slide_plan.py)"
+                )
                 status = 1
             else:
                 write_atomic(path, new_text)

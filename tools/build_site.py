@@ -52,8 +52,15 @@ SLIDE_WIDTH, SLIDE_HEIGHT = 1280, 720
 ASSETS = {
     "reveal.js": ["dist", "plugin/notes", "LICENSE"],
     "mathjax": [
-        "MathJax.js", "config", "extensions", "jax/input/TeX", "jax/element",
-        "jax/output/CommonHTML", "fonts/HTML-CSS/TeX/woff", "localization/en", "LICENSE",
+        "MathJax.js",
+        "config",
+        "extensions",
+        "jax/input/TeX",
+        "jax/element",
+        "jax/output/CommonHTML",
+        "fonts/HTML-CSS/TeX/woff",
+        "localization/en",
+        "LICENSE",
     ],
     "requirejs": ["require.js"],
     "jquery": ["dist/jquery.min.js", "LICENSE.txt"],
@@ -88,7 +95,9 @@ def notebook_title(nb: dict, fallback: str) -> str:
 def expected_slide_count(nb: dict) -> int:
     """How many slides reveal.js shows for this notebook: one per cell that starts a slide or a
     sub-slide, plus the first visible cell, which nbconvert always turns into a slide."""
-    types = [cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-") for cell in nb["cells"]]
+    types = [
+        cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-") for cell in nb["cells"]
+    ]
     visible = [t for t in types if t not in ("notes", "skip")]
     if not visible:
         return 0
@@ -96,6 +105,7 @@ def expected_slide_count(nb: dict) -> int:
 
 
 # --------------------------------------------------------------------------- web assets
+
 
 def require_node() -> str:
     npm = shutil.which("npm")
@@ -126,9 +136,11 @@ def install_assets() -> Path:
     package_text = (WEB / "package.json").read_text(encoding="utf-8")
     NPM_DIR.mkdir(parents=True, exist_ok=True)
     node_modules = NPM_DIR / "node_modules"
-    same_files = ((NPM_DIR / "package-lock.json").is_file()
-                  and (NPM_DIR / "package-lock.json").read_text(encoding="utf-8") == lock_text
-                  and (NPM_DIR / "package.json").read_text(encoding="utf-8") == package_text)
+    same_files = (
+        (NPM_DIR / "package-lock.json").is_file()
+        and (NPM_DIR / "package-lock.json").read_text(encoding="utf-8") == lock_text
+        and (NPM_DIR / "package.json").read_text(encoding="utf-8") == package_text
+    )
     if same_files and installed_matches_lock(json.loads(lock_text), node_modules):
         return node_modules
     npm = require_node()
@@ -137,13 +149,18 @@ def install_assets() -> Path:
     print("installing the pinned web assets with npm ci ...", flush=True)
     proc = subprocess.run(
         [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
-        cwd=NPM_DIR, capture_output=True, text=True,
+        cwd=NPM_DIR,
+        check=False,
+        capture_output=True,
+        text=True,
     )
     if proc.returncode != 0:
         last = (proc.stderr.strip() or proc.stdout.strip() or "no output").splitlines()[-1]
         raise BuildError(f"npm ci failed in {NPM_DIR} (exit {proc.returncode}): {last}")
     if not installed_matches_lock(json.loads(lock_text), node_modules):
-        raise BuildError(f"npm ci in {NPM_DIR} did not install the versions of tools/web/package-lock.json")
+        raise BuildError(
+            f"npm ci in {NPM_DIR} did not install the versions of tools/web/package-lock.json"
+        )
     return node_modules
 
 
@@ -158,19 +175,24 @@ def copy_assets(node_modules: Path, static: Path) -> None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, target)
             else:
-                raise BuildError(f"{source} is missing: the npm package {package} is not the pinned one")
+                raise BuildError(
+                    f"{source} is missing: the npm package {package} is not the pinned one"
+                )
     for name in ("course.css", "fit_slides.js"):
         shutil.copy2(TEMPLATES / name, static / name)
 
 
 # --------------------------------------------------------------------------- pages and decks
 
+
 def drop_blank_streams(nb):
     """Without the stream outputs that hold only whitespace (a progress bar's closing newline),
     which would show as an empty box."""
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and not o.text.strip())]
+            cell.outputs = [
+                o for o in cell.outputs if not (o.output_type == "stream" and not o.text.strip())
+            ]
     return nb
 
 
@@ -201,7 +223,9 @@ def exporters():
         **common,
     )
     # Cells tagged by the slide plan show only their output in a deck (a figure without its code).
-    deck.register_preprocessor(TagRemovePreprocessor(remove_input_tags={"slides-hide-input"}), enabled=True)
+    deck.register_preprocessor(
+        TagRemovePreprocessor(remove_input_tags={"slides-hide-input"}), enabled=True
+    )
     return page, deck
 
 
@@ -235,7 +259,8 @@ def write_index(site: Path, stems: list[str], titles: list[str], slide_counts: l
         f'<td><a href="slides/{stem}.slides.html">slides</a> ({count})</td></tr>'
         for stem, title, count in zip(stems, titles, slide_counts)
     )
-    (site / "index.html").write_text(f"""<!DOCTYPE html>
+    (site / "index.html").write_text(
+        f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -259,7 +284,9 @@ Everything here works offline.</p>
 </main>
 </body>
 </html>
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
 
 
 def build(out: Path) -> dict:
@@ -270,7 +297,9 @@ def build(out: Path) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         copy_assets(node_modules, tmp / "_static")
-        shutil.copytree(IMAGES, tmp / "images", ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+        shutil.copytree(
+            IMAGES, tmp / "images", ignore=shutil.ignore_patterns("*.py", "__pycache__")
+        )
         (tmp / "notebooks").mkdir()
         (tmp / "slides").mkdir()
         import nbformat
@@ -283,15 +312,23 @@ def build(out: Path) -> dict:
         for i, (path, nb) in enumerate(zip(paths, notebooks)):
             counts.append(expected_slide_count(nb))
             if counts[-1] < 2:
-                raise BuildError(f"{path.name} has no slide metadata: run python tools/apply_slide_plan.py")
+                raise BuildError(
+                    f"{path.name} has no slide metadata: run python tools/apply_slide_plan.py"
+                )
             nb = drop_blank_streams(coalesce_streams(nb))
             resources = {"metadata": {"name": titles[i], "path": str(NOTEBOOKS)}}
-            body, _ = page.from_notebook_node(nb, resources={**resources, "cbow": links(i, stems, titles, "page")})
+            body, _ = page.from_notebook_node(
+                nb, resources={**resources, "cbow": links(i, stems, titles, "page")}
+            )
             (tmp / "notebooks" / f"{path.stem}.html").write_text(body, encoding="utf-8")
-            body, _ = deck.from_notebook_node(nb, resources={**resources, "cbow": links(i, stems, titles, "slides")})
+            body, _ = deck.from_notebook_node(
+                nb, resources={**resources, "cbow": links(i, stems, titles, "slides")}
+            )
             (tmp / "slides" / f"{path.stem}.slides.html").write_text(body, encoding="utf-8")
         write_index(tmp, stems, titles, counts)
-        (tmp / "slide_counts.json").write_text(json.dumps(dict(zip(stems, counts)), indent=1) + "\n", encoding="utf-8")
+        (tmp / "slide_counts.json").write_text(
+            json.dumps(dict(zip(stems, counts)), indent=1) + "\n", encoding="utf-8"
+        )
         old = None
         if out.exists():
             old = out.parent / f".{out.name}-old-{os.getpid()}"
@@ -307,7 +344,9 @@ def build(out: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: build/site)")
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help="output folder (default: build/site)"
+    )
     args = parser.parse_args(argv)
     start = time.perf_counter()
     try:
@@ -317,7 +356,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     seconds = time.perf_counter() - start
     out = args.out.resolve()
-    print(f"built {len(counts)} decks ({sum(counts.values())} slides) and {len(counts)} pages in {seconds:.1f} s")
+    print(
+        f"built {len(counts)} decks ({sum(counts.values())} slides) and {len(counts)} pages in {seconds:.1f} s"
+    )
     for stem, count in counts.items():
         print(f"  {count:3d} slides  slides/{stem}.slides.html")
     print(f"open {out / 'index.html'}")

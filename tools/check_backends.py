@@ -74,26 +74,49 @@ def plan(flags: set[str]):
 
 
 def run_backend(coretype, disabled, threads: int, paths: list[str]) -> tuple[bool, str, float]:
-    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads), OMP_NUM_THREADS=str(threads), PYTHONHASHSEED="0")
+    env = dict(
+        os.environ,
+        OPENBLAS_NUM_THREADS=str(threads),
+        OMP_NUM_THREADS=str(threads),
+        PYTHONHASHSEED="0",
+    )
     for key, value in (("OPENBLAS_CORETYPE", coretype), ("NPY_DISABLE_CPU_FEATURES", disabled)):
-        if value is not None:  # None: as the machine has it (some machines set OPENBLAS_CORETYPE for a reason)
+        if (
+            value is not None
+        ):  # None: as the machine has it (some machines set OPENBLAS_CORETYPE for a reason)
             env[key] = value
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "--no-header", "-p", "no:cacheprovider", *paths],
-        cwd=ROOT, env=env, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
     )
     seconds = time.perf_counter() - start
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("FAILED") or " passed" in line or " failed" in line]
-    return proc.returncode == 0, "\n".join(lines[-12:]) or proc.stdout[-2000:] + proc.stderr[-2000:], seconds
+    lines = [
+        line
+        for line in proc.stdout.splitlines()
+        if line.startswith("FAILED") or " passed" in line or " failed" in line
+    ]
+    return (
+        proc.returncode == 0,
+        "\n".join(lines[-12:]) or proc.stdout[-2000:] + proc.stderr[-2000:],
+        seconds,
+    )
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="run at 1 BLAS thread only")
     parser.add_argument("--list", action="store_true", help="print the plan and exit")
-    parser.add_argument("paths", nargs="*", default=["notebooks", "instructors"],
-                        help="what pytest runs (default: the notebooks and the answers notebook)")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        default=["notebooks", "instructors"],
+        help="what pytest runs (default: the notebooks and the answers notebook)",
+    )
     args = parser.parse_args(argv)
 
     run, skipped = plan(cpu_flags())
@@ -102,7 +125,9 @@ def main(argv=None) -> int:
     threads = (1,) if args.quick else (1, 2)
     if args.list:
         for name, coretype, disabled in run:
-            print(f"would run: {name}: OPENBLAS_CORETYPE={coretype} NPY_DISABLE_CPU_FEATURES={disabled!r}, threads {threads}")
+            print(
+                f"would run: {name}: OPENBLAS_CORETYPE={coretype} NPY_DISABLE_CPU_FEATURES={disabled!r}, threads {threads}"
+            )
         return 0
     failures = 0
     for name, coretype, disabled in run:

@@ -29,7 +29,7 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import make_exercises  # noqa: E402
+import make_exercises
 
 MARK = {"passed": "✓", "failed": "✗", "not written": "…", "missing": "-"}
 RESULT_PREFIX = "GRADES:"
@@ -42,9 +42,16 @@ def checks_of(template: nbformat.NotebookNode) -> list[tuple[str, list[str]]]:
         if cell.cell_type != "code" or not cell.id.startswith("ex-"):
             continue
         for node in ast.walk(ast.parse(cell.source)):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "check"
-                    and node.args and isinstance(node.args[0], ast.Constant)):
-                calls.append((node.args[0].value, [a.id for a in node.args[1:] if isinstance(a, ast.Name)]))
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "check"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                calls.append(
+                    (node.args[0].value, [a.id for a in node.args[1:] if isinstance(a, ast.Name)])
+                )
     return calls
 
 
@@ -61,7 +68,9 @@ for _name, _functions in {calls!r}:
 print({RESULT_PREFIX!r} + _json.dumps(_grades))"""
 
 
-def template_for(submission: nbformat.NotebookNode, name: str, templates: dict[str, nbformat.NotebookNode]):
+def template_for(
+    submission: nbformat.NotebookNode, name: str, templates: dict[str, nbformat.NotebookNode]
+):
     """The exercise notebook a submission was made from: by file name, else by the most shared cell ids."""
     for template_name, template in templates.items():
         if name.endswith(template_name):
@@ -81,24 +90,33 @@ def grade(submission: nbformat.NotebookNode, template: nbformat.NotebookNode, ti
     nb = nbformat.from_dict(json.loads(json.dumps(submission)))  # a copy; the file stays as it was
     nb.cells.append(nbformat.v4.new_code_cell(grading_cell(calls), id="grading"))
     folder = make_exercises.ROOT / "exercises"
-    NotebookClient(nb, kernel_name="python3", timeout=timeout, allow_errors=True,
-                   resources={"metadata": {"path": str(folder)}}).execute()
+    NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=timeout,
+        allow_errors=True,
+        resources={"metadata": {"path": str(folder)}},
+    ).execute()
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
     line = next((line for line in text.splitlines() if line.startswith(RESULT_PREFIX)), None)
     if line is None:
         return {name: ("missing", None) for name, _ in calls}, nb
-    results = json.loads(line[len(RESULT_PREFIX):])
+    results = json.loads(line[len(RESULT_PREFIX) :])
     return {name: tuple(value) for name, value in results.items()}, nb
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("submissions", nargs="+", type=Path, help="the students' exercise notebooks")
+    parser.add_argument(
+        "submissions", nargs="+", type=Path, help="the students' exercise notebooks"
+    )
     parser.add_argument("--csv", type=Path, help="also write the grades to this CSV file")
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell (default 600)")
     args = parser.parse_args(argv)
-    templates = {path.name: nbformat.reads(text, as_version=4)
-                 for path, text in make_exercises.expected_files().items()}
+    templates = {
+        path.name: nbformat.reads(text, as_version=4)
+        for path, text in make_exercises.expected_files().items()
+    }
     rows = []
     for path in args.submissions:
         try:
@@ -111,11 +129,21 @@ def main(argv=None) -> int:
         passed = sum(status == "passed" for status, _ in results.values())
         marks = " ".join(f"{MARK[status]}{name}" for name, (status, _) in results.items())
         print(f"{path.name}: {passed}/{len(results)} passed   {marks}")
-        rows += [{"submission": path.name, "notebook": template_name, "exercise": name, "status": status,
-                  "mistake": mistake or ""} for name, (status, mistake) in results.items()]
+        rows += [
+            {
+                "submission": path.name,
+                "notebook": template_name,
+                "exercise": name,
+                "status": status,
+                "mistake": mistake or "",
+            }
+            for name, (status, mistake) in results.items()
+        ]
     if args.csv:
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=["submission", "notebook", "exercise", "status", "mistake"])
+        writer = csv.DictWriter(
+            buffer, fieldnames=["submission", "notebook", "exercise", "status", "mistake"]
+        )
         writer.writeheader()
         writer.writerows(rows)
         fd, tmp = tempfile.mkstemp(dir=args.csv.resolve().parent, suffix=".tmp")

@@ -35,7 +35,9 @@ COMMAND = "python tools/make_exercises.py"
 #: Course notebook -> the cells tagged "exercise": (cell id, how its source starts).
 TAGGED = {
     "01_tokenization": [("ex-tokenize", "import re\n\nfrom cbow_helpers.exercises import check")],
-    "02_sliding_windows": [("ex-get-windows", "from cbow_helpers.exercises import check\n\n\ndef my_get_windows")],
+    "02_sliding_windows": [
+        ("ex-get-windows", "from cbow_helpers.exercises import check\n\n\ndef my_get_windows")
+    ],
     "03_one_hot_vectors": [
         ("ex-get-dict", "from cbow_helpers.exercises import check\n\n\ndef my_get_dict"),
         ("ex-one-hot", "def my_word_to_one_hot_vector("),
@@ -49,11 +51,16 @@ TAGGED = {
         ("ex-cross-entropy", "def my_cross_entropy_loss("),
     ],
     "05_forward_backward": [
-        ("ex-numerical-gradient", "from cbow_helpers.exercises import check\n\n\ndef my_numerical_gradient("),
+        (
+            "ex-numerical-gradient",
+            "from cbow_helpers.exercises import check\n\n\ndef my_numerical_gradient(",
+        ),
         ("ex-back-prop", "def my_back_prop("),
     ],
     "06_training": [("ex-gradient-descent", "from cbow_helpers import back_prop, compute_cost")],
-    "07_pca_visualisation": [("ex-compute-pca", "from cbow_helpers.exercises import check\n\n\ndef my_compute_pca(")],
+    "07_pca_visualisation": [
+        ("ex-compute-pca", "from cbow_helpers.exercises import check\n\n\ndef my_compute_pca(")
+    ],
 }
 
 HEADER = """**Exercise version of [{name}](../notebooks/{name})**, with blanks for you to fill.
@@ -86,17 +93,24 @@ def blank_functions(source: str) -> str:
         raise ExerciseError("an exercise cell defines no function to blank")
     for node in reversed(functions):  # from the bottom, so earlier line numbers stay valid
         body = node.body
-        has_docstring = isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
+        has_docstring = (
+            isinstance(body[0], ast.Expr)
+            and isinstance(getattr(body[0], "value", None), ast.Constant)
             and isinstance(body[0].value.value, str)
+        )
         code = body[1:] if has_docstring else body
         if not code:
             continue
         start = code[0].lineno - 1  # 0-based first line of the code to remove
         end = node.end_lineno  # 0-based exclusive end
         indent = " " * code[0].col_offset
-        count = sum(1 for line in lines[start:end] if line.strip() and not line.strip().startswith("#"))
-        lines[start:end] = [f"{indent}# YOUR CODE HERE (the solution has {count} line{'s' if count > 1 else ''})",
-                            f"{indent}..."]
+        count = sum(
+            1 for line in lines[start:end] if line.strip() and not line.strip().startswith("#")
+        )
+        lines[start:end] = [
+            f"{indent}# YOUR CODE HERE (the solution has {count} line{'s' if count > 1 else ''})",
+            f"{indent}...",
+        ]
     return "\n".join(lines)
 
 
@@ -116,7 +130,9 @@ def exercise_notebook(path: Path) -> nbformat.NotebookNode | None:
                 cell.source = blank_functions(cell.source)
             except ExerciseError as error:
                 raise ExerciseError(f"{path.name}, cell {cell.id}: {error}") from None
-    header = nbformat.v4.new_markdown_cell(HEADER.format(name=path.name, command=COMMAND), id="exercise-header")
+    header = nbformat.v4.new_markdown_cell(
+        HEADER.format(name=path.name, command=COMMAND), id="exercise-header"
+    )
     out.cells.insert(0, header)
     return out
 
@@ -186,7 +202,9 @@ def apply_tags(root: Path = ROOT) -> list[str]:
             if cell is None:
                 raise ExerciseError(f"{path.name}: no cell with id {cell_id!r}")
             if not cell.source.startswith(prefix):
-                raise ExerciseError(f"{path.name}, cell {cell_id}: its source no longer starts with {prefix!r}")
+                raise ExerciseError(
+                    f"{path.name}, cell {cell_id}: its source no longer starts with {prefix!r}"
+                )
             tags = cell.metadata.setdefault("tags", [])
             if TAG not in tags:
                 tags.append(TAG)
@@ -201,7 +219,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--check", action="store_true", help="exit 1 if exercises/ is stale")
-    group.add_argument("--tag", action="store_true", help='apply the "exercise" tags to the course notebooks')
+    group.add_argument(
+        "--tag", action="store_true", help='apply the "exercise" tags to the course notebooks'
+    )
     args = parser.parse_args(argv)
     try:
         if args.tag:
@@ -216,7 +236,9 @@ def main(argv=None) -> int:
             print("exercises/ is up to date")
             return 0
         changed = write_all()
-        print(f"wrote {len(changed)} file(s)" + "".join(f"\n  {p.relative_to(ROOT)}" for p in changed))
+        print(
+            f"wrote {len(changed)} file(s)" + "".join(f"\n  {p.relative_to(ROOT)}" for p in changed)
+        )
         return 0
     except (ExerciseError, OSError) as error:
         print(f"make_exercises: {error}", file=sys.stderr)
