@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 from bench_trainer import roofline_examples_per_second, trainer_examples_per_second
 
-from cbow_helpers import tokenize_shakespeare, trainer
+from cbow_helpers import fast_cbow, tokenize_shakespeare
 
 C_SOURCE = """
 #include <math.h>
@@ -100,7 +100,7 @@ def as_exp(lib: ctypes.CDLL):
 
 
 class _NumpyWith:
-    """numpy, but with ``exp`` replaced: put in place of the trainer's ``np``."""
+    """numpy, but with ``exp`` replaced: put in place of fast_cbow's ``np``."""
 
     def __init__(self, exp):
         self.exp = exp
@@ -169,11 +169,11 @@ def main() -> None:
                 ("vector expf", exps["glibc vector expf (libmvec)"]),
             ):
                 roof = roofline_examples_per_second()
-                trainer.np = _NumpyWith(exp)
+                fast_cbow.np = _NumpyWith(exp)
                 try:
                     ours = trainer_examples_per_second(tokens)
                 finally:
-                    trainer.np = np
+                    fast_cbow.np = np
                 ratios[name].append(ours / roof)
         print("trainer / roofline, each run against the roofline measured just before it:")
         for name, values in ratios.items():

@@ -28,8 +28,12 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from cbow_helpers import (
+    FastCBOW,
     back_prop,
+    build_vocabulary,
+    context_windows,
     context_words_to_vector,
+    encode,
     forward_prop,
     get_windows,
     initialize_model,
@@ -38,7 +42,6 @@ from cbow_helpers import (
     train_cbow,
     word_to_one_hot_vector,
 )
-from cbow_helpers.trainer import FastCBOW, build_vocabulary, context_windows, encode
 
 V, N, C, M = 5000, 100, 2, 512
 

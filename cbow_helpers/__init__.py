@@ -17,6 +17,7 @@ from .evaluation import (
     similarity,
     spearman_interval,
 )
+from .fast_cbow import FastCBOW
 from .io import load_vectors, save_vectors
 from .model import (
     GradientCheckError,
@@ -53,6 +54,10 @@ from .negative_sampling import (
 from .pca import compute_pca
 from .reference import REFERENCE_CONFIG, load_model, load_reference_model, save_model
 from .text import (
+    UNK,
+    build_vocabulary,
+    context_windows,
+    encode,
     get_dict,
     get_windows,
     load_shakespeare,
@@ -60,16 +65,7 @@ from .text import (
     tokenize_file,
     tokenize_shakespeare,
 )
-from .trainer import (
-    UNK,
-    CBOWResult,
-    FastCBOW,
-    TrainingDivergedError,
-    build_vocabulary,
-    context_windows,
-    encode,
-    train_cbow,
-)
+from .trainer import CBOWResult, TrainingDivergedError, train_cbow
 from .vectors import (
     context_words_to_vector,
     get_batches,

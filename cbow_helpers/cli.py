@@ -256,7 +256,7 @@ def plot_words(words: list[str], groups=PLOT_GROUPS) -> tuple[dict, str]:
     language), the ``PLOT_FREQUENT_WORDS`` first words of ``words`` (the most
     frequent, for a trainer's vocabulary) that are not ``'.'`` or ``'<unk>'``.
     """
-    from .trainer import UNK
+    from .text import UNK
 
     present = set(words)
     chosen = {g: [w for w in ws if w in present] for g, ws in groups.items()}

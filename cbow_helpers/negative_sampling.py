@@ -52,15 +52,13 @@ from tqdm import tqdm
 
 from ._checks import check_memory, positive_int, positive_number, token_list
 from .model import compare_gradients
+from .text import UNK, build_vocabulary, encode
 from .trainer import (
     _LOSS_FACTOR,
     _LOSS_WINDOW,
     _WEIGHT_LIMIT,
-    UNK,
     WordEmbeddings,
-    build_vocabulary,
     divergence_error,
-    encode,
     loss_rose,
 )
 

@@ -1,8 +1,10 @@
-"""Text: cleaning and tokenization, sliding windows, the vocabulary, and the Shakespeare corpus."""
+"""Text: cleaning and tokenization, sliding windows, the vocabulary (as words and as ids), and the
+Shakespeare corpus."""
 
 from __future__ import annotations
 
 import codecs
+import collections
 import functools
 import hashlib
 import importlib.metadata
@@ -14,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import emoji
+import numpy as np
 from tqdm import tqdm
 
 from ._checks import token_list
@@ -286,6 +289,77 @@ def get_dict(data: Sequence[str]) -> tuple[dict[str, int], dict[int, str]]:
     word2Ind = {word: i for i, word in enumerate(words)}
     Ind2word = {i: word for i, word in enumerate(words)}
     return word2Ind, Ind2word
+
+
+# ------------------------------------------------------------ word ids, for the fast trainers
+# The course's ``get_dict`` and ``get_windows`` (above) follow the notes: every word, numbered
+# alphabetically, and windows as lists of words. The trainers need the same windows as arrays of
+# word ids, and a vocabulary they can cap: ``build_vocabulary`` numbers words by frequency (so a cap
+# keeps the most frequent ones) and puts every other word into one token, ``'<unk>'``.
+
+#: The token that stands for every word outside a capped vocabulary.
+UNK = "<unk>"
+
+
+def build_vocabulary(tokens: Sequence[str], vocab_size: int | None = None, min_count: int = 1):
+    """Word-to-index maps for the trainer, most frequent word first.
+
+    Words seen fewer than ``min_count`` times, and all but the ``vocab_size - 1``
+    most frequent words when ``vocab_size`` is given, are replaced by one token
+    ``'<unk>'``, which takes the last index. Ties in frequency are broken
+    alphabetically, so the vocabulary does not depend on hash order. A corpus
+    that already marks unknown words with ``'<unk>'`` keeps them in that token.
+
+    Raises TypeError if a token is not a str.
+
+    Returns
+    -------
+    word2Ind : dict
+    Ind2word : dict
+    """
+    try:
+        counts = collections.Counter(tokens)
+        bad = next((w for w in counts if not isinstance(w, str)), None)
+    except TypeError:  # an unhashable token, such as a list
+        counts, bad = {}, next((t for t in tokens if not isinstance(t, str)), None)
+    if bad is not None:
+        raise TypeError(
+            f"tokens must be str, got {type(bad).__name__}: {bad!r:.60} (tokenize the text first)"
+        )
+    unknown = counts.pop(UNK, 0)
+    ranked = sorted((w for w, c in counts.items() if c >= min_count), key=lambda w: (-counts[w], w))
+    needs_unk = len(ranked) < len(counts) or unknown > 0
+    if vocab_size is not None and len(ranked) + needs_unk > vocab_size:
+        ranked = ranked[: vocab_size - 1]  # '<unk>' takes the last place
+        needs_unk = True
+    if needs_unk:
+        ranked.append(UNK)
+    word2Ind = {w: i for i, w in enumerate(ranked)}
+    return word2Ind, {i: w for w, i in word2Ind.items()}
+
+
+def encode(tokens: Sequence[str], word2Ind: dict) -> np.ndarray:
+    """Token ids (int32); a word missing from ``word2Ind`` becomes ``'<unk>'``."""
+    unk = word2Ind.get(UNK, -1)
+    ids = np.fromiter((word2Ind.get(t, unk) for t in tokens), dtype=np.int32, count=len(tokens))
+    if (ids < 0).any():
+        missing = tokens[int(np.argmax(ids < 0))]
+        raise KeyError(f"the word {missing!r} is not in the vocabulary, which has no '<unk>' token")
+    return ids
+
+
+def context_windows(ids: np.ndarray, C: int) -> tuple[np.ndarray, np.ndarray]:
+    """All windows of a token-id sequence, as arrays.
+
+    Returns
+    -------
+    context : (n_windows, 2C) int32 array, the ids of the C words before and after
+    center : (n_windows,) int32 array, the id of the centre word
+    """
+    view = np.lib.stride_tricks.sliding_window_view(ids, 2 * C + 1)
+    context = np.ascontiguousarray(np.delete(view, C, axis=1))
+    center = np.ascontiguousarray(view[:, C])
+    return context, center
 
 
 # --------------------------------------------------------------------------- Shakespeare

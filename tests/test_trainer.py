@@ -4,15 +4,17 @@ from scipy.special import logsumexp
 
 from cbow_helpers import (
     UNK,
+    FastCBOW,
     TrainingDivergedError,
     back_prop,
     build_vocabulary,
+    context_windows,
+    encode,
     forward_prop,
     initialize_model,
     softmax,
     train_cbow,
 )
-from cbow_helpers.trainer import FastCBOW, context_windows, encode
 
 TOKENS = ("the king and the queen . the prince loves the queen and the king . " * 6).split() + [
     "a",
