@@ -17,7 +17,7 @@ from .evaluation import (
     similarity,
     spearman_interval,
 )
-from .fast_cbow import FastCBOW
+from .fast_cbow import FastCBOW, reference_step
 from .io import load_vectors, save_vectors
 from .model import (
     GradientCheckError,
@@ -78,6 +78,7 @@ __all__ = [
     "UNK",
     "CBOWResult",
     "FastCBOW",
+    "reference_step",
     "GradientCheckError",
     "NegativeSamplingResult",
     "NotEnoughMemoryError",

@@ -1,27 +1,140 @@
-"""FastCBOW: one SGD step of the course's CBOW model on a batch of word-id windows."""
+"""One SGD step of the course's CBOW model on a batch of word-id windows: plain, then fast.
+
+Both steps store the model with examples as *rows*, the transpose of the notes' columns:
+a batch's hidden layer is ``h`` (m, N), its logits ``z2`` (m, V), and the input weights are
+kept as ``W1T`` (V, N), so that the 2C context words of an example are 2C contiguous rows.
+
+``reference_step`` is the step written plainly, in about 25 lines: gather and average, a
+stable softmax, three matrix products and ``np.add.at``. Read it first.
+
+``FastCBOW.step`` computes the same numbers (tested against ``reference_step``) with five
+optimisations, each measured in notebook 10 (inside the fast trainer):
+
+1. **Extended matrices.** ``W2x`` (V, N + 2) is ``[W2 | 1 | b2]`` and ``h1`` (m, N + 2) is
+   ``[h | 0 | 1]``: the product ``h1 @ W2x.T`` adds the bias b2, and the product that
+   back-propagates into h, ``e @ W2x[:, :N + 1]``, also returns each row's sum of ``e`` from
+   the column of ones. No separate passes for ``+ b2`` or ``e.sum(axis=1)``.
+2. **No division by the sum.** ``y_hat = e / s`` is never formed: ``dJ/dz2 = (e - s y) / (m s)``,
+   and the per-row factor ``learning_rate / (m s)`` is applied to the small matrices the
+   gradient meets (``h1`` and ``dJ/dh``), not to the m x V one.
+3. **The max shift only when needed.** ``|z2| <= |h1 row| * max |W2x row|`` (Cauchy-Schwarz),
+   so when that bound is below 40, ``exp`` cannot overflow and the pass over the logits to
+   find each row's maximum is skipped.
+4. **A sorted sparse scatter-add.** W1's gradient goes to the 2C context rows of each
+   example. Sorting the (word, example) pairs by word turns ``np.add.at`` into a sparse
+   matrix product, which adds the same numbers much faster.
+5. **Two worker threads.** numpy's element-wise functions run on one core, so the step splits
+   its work itself: first the rows of the batch, then the rows of the vocabulary, each over
+   two threads with BLAS limited to one thread each (``train_cbow`` sets that limit).
+"""
 
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import math
 
 import numpy as np
 import scipy.sparse
 
-# exp(z) for |z| < 40 cannot overflow float32 (nor can a sum of a billion of them), and the
-# largest term of each row stays above 1e-17: below this bound softmax needs no shift.
+# For |z| < 40, exp(z) lies between 4.2e-18 and 2.4e17: no float32 overflow, even summed
+# over a billion words (2.4e26 < 3.4e38), and no row's sum can underflow to 0 (its largest
+# term is at least 4.2e-18). Below this bound the softmax needs no max shift.
 _EXP_SAFE = 40.0
+
+# Threads that share the work of a step. A fixed number, not the machine's core count: the
+# split changes the last bits of float32 sums, and SGD at a high learning rate amplifies them,
+# so a fixed split gives the same results on every machine with the same CPU and libraries.
+_WORKERS = 2
+
+
+def reference_step(W1T, b1, W2, b2, context, center, learning_rate: float) -> float:
+    """One SGD step of the course's CBOW model on a batch of windows, written plainly.
+
+    The model of notebooks 04 and 05 with examples as rows. Introduced in notebook 10
+    (inside the fast trainer), where ``FastCBOW.step`` is built from it.
+
+    Parameters
+    ----------
+    W1T : (V, N) float array, W1 transposed (row k belongs to word k); updated in place
+    b1 : (N,) float array; updated in place
+    W2 : (V, N) float array; updated in place
+    b2 : (V,) float array; updated in place
+    context : (m, 2C) int array, the context word ids of m windows
+    center : (m,) int array, their centre word ids
+    learning_rate : float, alpha
+
+    Returns
+    -------
+    float, the batch's mean cross-entropy J before the update
+    """
+    m, two_c = context.shape
+    rows = np.arange(m)
+    z1 = W1T[context].mean(axis=1) + b1  # (m, N): W1 x + b1, x the mean of 2C one-hots
+    h = np.maximum(z1, 0)  # ReLU
+    z2 = h @ W2.T + b2  # (m, V)
+    z2 = z2 - z2.max(axis=1, keepdims=True)  # stable softmax: the same y_hat, no overflow
+    e = np.exp(z2)
+    s = e.sum(axis=1)
+    J = np.mean(np.log(s) - z2[rows, center])  # -log y_hat[center], never log(0)
+    dz2 = e / s[:, None]  # y_hat ...
+    dz2[rows, center] -= 1  # ... - y
+    dz2 /= m  # dJ/dz2 = (y_hat - y) / m
+    dz1 = (dz2 @ W2) * (z1 > 0)  # dJ/dz1 = W2^T dJ/dz2, times ReLU's derivative
+    dW1T = np.zeros_like(W1T)
+    np.add.at(dW1T, context, dz1[:, None, :] / two_c)  # each context word gets dz1 / 2C
+    W1T -= learning_rate * dW1T
+    b1 -= learning_rate * dz1.sum(axis=0)
+    W2 -= learning_rate * (dz2.T @ h)
+    b2 -= learning_rate * dz2.sum(axis=0)
+    return float(J)
+
+
+@dataclasses.dataclass
+class _StepBuffers:
+    """The arrays of one step on m windows, one per meaning (allocated once per batch size)."""
+
+    z1: np.ndarray  # (m, N)       W1 x + b1
+    h1: np.ndarray  # (m, N + 2)   [h | 0 | 1]
+    z2: np.ndarray  # (m, V)       the logits, shifted by each row's maximum when needed
+    g: np.ndarray  # (m, V)        exp(z2), then exp(z2) - s y = s (y_hat - y)
+    e_w2: np.ndarray  # (m, N + 1) [g @ W2 | s]: the sums s come from W2x's column of ones
+    dz1: np.ndarray  # (m, N)      learning_rate * dJ/dz1
+    h1_scaled: np.ndarray  # (m, N + 2)  each row of h1 times learning_rate / (m s)
+    grad_w2x: np.ndarray  # (V, N + 2)   learning_rate * dJ/d[W2 | 1 | b2] (0 for the ones)
+    losses: np.ndarray  # (m,)     float64, -log y_hat[center] per window
+
+    @classmethod
+    def allocate(cls, m: int, N: int, V: int) -> _StepBuffers:
+        h1 = np.empty((m, N + 2), dtype=np.float32)
+        h1[:, N] = 0.0
+        h1[:, N + 1] = 1.0
+        f32 = dict(dtype=np.float32)
+        return cls(
+            z1=np.empty((m, N), **f32),
+            h1=h1,
+            z2=np.empty((m, V), **f32),
+            g=np.empty((m, V), **f32),
+            e_w2=np.empty((m, N + 1), **f32),
+            dz1=np.empty((m, N), **f32),
+            h1_scaled=np.empty((m, N + 2), **f32),
+            grad_w2x=np.empty((V, N + 2), **f32),
+            losses=np.empty(m),
+        )
 
 
 class FastCBOW:
-    """The course's CBOW model in float32, trained by SGD on index batches.
+    """The course's CBOW model in float32, trained by SGD on batches of word-id windows.
 
-    Parameters mirror the course: W1 (N, V), b1 (N, 1), W2 (V, N), b2 (V, 1).
-    They are stored as ``W1T`` (V, N), so that a context word's column is a
-    contiguous row, and ``W2x`` (V, N + 2) = [W2 | 1 | b2]. With the hidden
-    layer stored as ``H1`` = [h | 0 | 1], the logits ``H1 @ W2x.T`` include the
-    bias, and the product that back-propagates into h also returns each row's
-    sum of exp(z2) (from the column of ones), so no separate pass is needed.
+    Introduced in notebook 06 (training), opened up in notebook 10 (inside the fast trainer).
+    ``step`` computes what ``reference_step`` computes; the module's docstring lists how.
+
+    Parameters
+    ----------
+    W1 : (N, V), W2 : (V, N), b1 : (N, 1), b2 : (V, 1) arrays, the course's weights
+        (e.g. from ``initialize_model``). They are stored as ``W1T`` (V, N), ``b1`` (N,)
+        and ``W2x`` (V, N + 2) = [W2 | 1 | b2]; ``weights()`` returns them in the
+        course's shapes.
     """
 
     def __init__(self, W1, W2, b1, b2):
@@ -32,92 +145,22 @@ class FastCBOW:
         self.W2x = np.ascontiguousarray(
             np.hstack([W2, np.ones((self.V, 1), np.float32), b2.reshape(-1, 1)])
         )
-        self._buffers: dict[int, tuple] = {}
-        # Threads that share the work of a step (see ``step``). A fixed number, not the
-        # machine's core count: the split changes the last bits of float32 sums, and SGD at
-        # a high learning rate amplifies them, so a fixed split keeps results the same on
-        # every machine with the same CPU and library versions.
-        self._workers = 2
+        self._buffers: dict[int, _StepBuffers] = {}
+        self._workers = _WORKERS
         self._executor = None
-        # The largest row norm of [W2 | 1 | b2]. |z2| <= |H1 row| * this (Cauchy-Schwarz), so
-        # when that bound is small the logits need no pass to find their maximum.
+        # The longest row of W2x, for the Cauchy-Schwarz bound on the logits (optimisation 3).
         self._w2_norm_max = float(np.linalg.norm(self.W2x, axis=1).max())
         self._part_norms: dict[int, float] = {}
 
-    def _buffers_for(self, m: int):
-        if m not in self._buffers:
-            H1 = np.empty((m, self.N + 2), dtype=np.float32)  # [h | 0 | 1]
-            H1[:, self.N] = 0.0
-            H1[:, self.N + 1] = 1.0
-            self._buffers[m] = (
-                H1,
-                np.empty((m, self.V), dtype=np.float32),  # logits z2, then exp(z2) - sum * y
-                np.empty((m, self.N + 1), dtype=np.float32),  # [e @ W2 | sum(e)], then lr * dJ/dh
-                np.empty(
-                    (self.V, self.N + 2), dtype=np.float32
-                ),  # lr * dJ/d[W2 | 1 | b2] (0 for the 1s)
-                np.empty((m, self.N + 2), dtype=np.float32),  # H1 with each row scaled by d
-            )
-        return self._buffers[m]
-
-    def _forward_rows(
-        self, rows: slice, context, center, scale: float, losses, H1, Z, dH, Hd, z1
-    ) -> None:
-        """Rows ``rows`` of the batch: hidden layer, logits, softmax, loss, and lr * dJ/dz1.
-
-        z1 = W1 x + b1 with x the mean of the 2C one-hots is a gather of 2C columns of W1
-        and their mean.
-
-        With e = exp(z2), y_hat = e / sum(e), so lr * dJ/dz2 = d * (e - sum(e) * y) with
-        d = lr / (m * sum(e)) per row. The row factor d is not applied to the V columns of
-        Z (a full pass over m x V numbers) but to the small matrices it meets: dH and H1.
-        """
-        with np.errstate(over="ignore", invalid="ignore"):  # errstate is per thread
-            z1r = z1[rows]
-            np.add.reduce(self.W1T[context[rows]], axis=1, out=z1r)  # np.mean's sum and division,
-            z1r /= context.shape[1]  # at half its cost for these small arrays
-            z1r += self.b1
-            np.maximum(z1r, 0.0, out=H1[rows, : self.N])
-            Zr = Z[rows]
-            np.matmul(H1[rows], self.W2x.T, out=Zr)  # z2 = W2 h + b2, one row per example
-            h_norm = float(np.sqrt(np.einsum("ij,ij->i", H1[rows], H1[rows]).max()))
-            if not h_norm * self._w2_norm_max < _EXP_SAFE:  # the logits may be large (or NaN)
-                row_max = Zr.max(axis=1)
-                if not (row_max.max() < _EXP_SAFE and row_max.min() > -_EXP_SAFE):
-                    # Stable softmax: subtract each row's maximum so that exp cannot overflow
-                    # (skipped when every logit is small enough that it cannot anyway).
-                    Zr -= row_max[:, None]
-            c = center[rows]
-            r = np.arange(len(c))
-            target_logit = Zr[r, c].astype(np.float64)
-            np.exp(Zr, out=Zr)  # e
-            E = dH[rows]
-            np.matmul(Zr, self.W2x[:, : self.N + 1], out=E)  # [e @ W2 | sum(e)] in one product
-            sums = E[:, self.N].copy()
-            losses[rows] = np.log(sums.astype(np.float64)) - target_logit  # -log y_hat[center]
-            Zr[r, c] -= sums  # e - sum(e) * y
-            d = (scale / sums.astype(np.float64)).astype(np.float32)[:, None]
-            np.multiply(H1[rows], d, out=Hd[rows])  # d * H1, for the gradient of W2 in phase 2
-            dHr = E[:, : self.N]
-            dHr -= sums[:, None] * self.W2x[c, : self.N]  # W2^T (e - sum(e) y)
-            dHr *= d
-            dHr *= z1r > 0  # the ReLU derivative: lr * dJ/dz1
-
-    def _run(self, fn, parts) -> None:
-        """fn(part) for every part: the first on this thread, the others on the pool's."""
-        futures = [self._pool().submit(fn, part) for part in parts[1:]]
-        fn(parts[0])
-        for future in futures:
-            future.result()
-
+    # ------------------------------------------------------------------ the step
     def step(self, context: np.ndarray, center: np.ndarray, learning_rate: float) -> float:
         """One SGD step on a batch of m windows; returns the batch's mean loss (before the update).
 
-        The work is split over the CPU cores in two phases: first the rows of the
-        batch (gather, logits, softmax, dJ/dh), then the rows of the vocabulary
-        (the W2 update and the scatter-add into W1's columns). numpy's element-wise
-        functions run on one core, so splitting them is what keeps every core busy;
-        ``train_cbow`` limits BLAS to one thread per core while it runs.
+        Phase 1 runs over the rows of the batch (``_batch_rows``: hidden layer, logits,
+        softmax, loss, dJ/dz1), phase 2 over the rows of the vocabulary
+        (``_vocabulary_rows``: the W2 update and the scatter-add into W1), each split
+        between two worker threads. A NaN or infinite loss is returned before any
+        weight changes.
 
         Parameters
         ----------
@@ -125,66 +168,101 @@ class FastCBOW:
         center : (m,) int array, centre word ids
         learning_rate : float
         """
-        m, two_c = context.shape
-        H1, Z, dH, gW2x, Hd = self._buffers_for(m)
-        z1 = np.empty((m, self.N), dtype=np.float32)
-        losses = np.empty(m)
+        m = len(center)
+        if m not in self._buffers:
+            self._buffers[m] = _StepBuffers.allocate(m, self.N, self.V)
+        buf = self._buffers[m]
         scale = learning_rate / m
         W = min(self._workers, m)
-        self._run(
-            lambda rows: self._forward_rows(
-                rows, context, center, scale, losses, H1, Z, dH, Hd, z1
-            ),
-            [slice(i * m // W, (i + 1) * m // W) for i in range(W)],
-        )
-        loss = float(losses.mean())
+        batch_parts = [slice(i * m // W, (i + 1) * m // W) for i in range(W)]
+        self._run(lambda rows: self._batch_rows(rows, context, center, scale, buf), batch_parts)
+        loss = float(buf.losses.mean())
         if not math.isfinite(loss):
             return loss
-        # Update, with gradients already multiplied by the learning rate (dH used the old W2).
-        dH = dH[:, : self.N]  # lr * dJ/dz1 (the last column held the sums of exp)
-        self.b1 -= dH.sum(axis=0)
-        # W1's gradient touches only the 2C context columns of each example: a scatter-add.
-        # The (word, example) pairs sorted by word (stably, so each word's examples stay in
-        # order) let each worker build its part of it as a sparse-matrix product (see
-        # ``_scatter_into_w1``). The frequent words have low ids, so splitting the scatter
-        # by the ids of W2's rows would leave most of it to one worker: it is split by the
-        # number of pairs instead (at word boundaries, so the workers' columns are disjoint).
-        flat = context.reshape(-1)
-        by_word = np.argsort(flat, kind="stable")
-        pairs = (flat[by_word], by_word // two_c, 1.0 / two_c)
-        cuts = [
-            0,
-            *(int(pairs[0][i * flat.size // self._workers]) for i in range(1, self._workers)),
-            self.V,
-        ]
-        parts = [
-            (
-                slice(i * self.V // self._workers, (i + 1) * self.V // self._workers),
-                slice(cuts[i], cuts[i + 1]),
-            )
-            for i in range(self._workers)
-        ]
-        self._run(lambda part: self._update_vocab_rows(*part, Z, Hd, gW2x, pairs, dH), parts)
+        self.b1 -= buf.dz1.sum(axis=0)
+        pairs = _pairs_by_word(context)
+        self._run(
+            lambda part: self._vocabulary_rows(*part, buf, pairs),
+            self._vocabulary_parts(pairs[0]),
+        )
         self._w2_norm_max = max(self._part_norms.values())
         return loss
 
-    def _update_vocab_rows(
-        self, vocab: slice, scatter_words: slice, Z, Hd, gW2x, pairs, dH
-    ) -> None:
-        """Rows ``vocab`` of [W2 | 1 | b2] and columns ``scatter_words`` of W1 -= lr * their gradients."""
-        np.matmul(Z[:, vocab].T, Hd, out=gW2x[vocab])  # its column for the 1s is 0: they stay 1
-        rows = self.W2x[vocab]
-        rows -= gW2x[vocab]
-        self._part_norms[vocab.start] = float(np.sqrt(np.einsum("ij,ij->i", rows, rows).max()))
-        self._scatter_into_w1(scatter_words, pairs, dH)
+    def _batch_rows(self, rows: slice, context, center, scale: float, buf: _StepBuffers) -> None:
+        """Phase 1 for rows ``rows`` of the batch: the forward pass, the loss, and lr * dJ/dz1."""
+        with np.errstate(over="ignore", invalid="ignore"):  # errstate is per thread
+            self._hidden_layer(rows, context, buf)
+            self._logits(rows, buf)
+            self._softmax_and_loss(rows, center[rows], buf)
+            self._hidden_gradient(rows, center[rows], scale, buf)
 
-    def _scatter_into_w1(self, vocab: slice, pairs, dH) -> None:
-        """W1's columns ``vocab`` (a range of word ids) -= lr * dJ/dW1, given lr * dJ/dz1 (m x N) for the batch.
+    def _hidden_layer(self, rows: slice, context, buf: _StepBuffers) -> None:
+        """z1 = W1 x + b1 (the mean of 2C rows of W1T, a gather), and h1 = [ReLU(z1) | 0 | 1]."""
+        z1 = buf.z1[rows]
+        np.add.reduce(self.W1T[context[rows]], axis=1, out=z1)  # the sum and division of
+        z1 /= context.shape[1]  # np.mean, at half its cost for these small arrays
+        z1 += self.b1
+        np.maximum(z1, 0.0, out=buf.h1[rows, : self.N])
 
-        ``pairs`` = (words, examples, weight): the context word ids sorted, the example
-        each came from, and 1/(2C). As a product: S (U x m), with the weight where example
-        j has word uniq[u] in its context (once per occurrence), times lr * dJ/dz1 gives
-        the U rows to subtract from W1.T. This adds the same numbers as ``np.add.at``.
+    def _logits(self, rows: slice, buf: _StepBuffers) -> None:
+        """z2 = h1 @ [W2 | 1 | b2].T = W2 h + b2, shifted by each row's maximum only if exp could overflow."""
+        h1, z2 = buf.h1[rows], buf.z2[rows]
+        np.matmul(h1, self.W2x.T, out=z2)
+        h_norm = float(np.sqrt(np.einsum("ij,ij->i", h1, h1).max()))
+        if not h_norm * self._w2_norm_max < _EXP_SAFE:  # the bound fails (or is NaN): look
+            row_max = z2.max(axis=1)
+            if not (row_max.max() < _EXP_SAFE and row_max.min() > -_EXP_SAFE):
+                z2 -= row_max[:, None]  # the stable softmax's shift
+
+    def _softmax_and_loss(self, rows: slice, center, buf: _StepBuffers) -> None:
+        """g = exp(z2) and its row sums s (from one product with [W2 | 1]), and the losses."""
+        z2, g, e_w2 = buf.z2[rows], buf.g[rows], buf.e_w2[rows]
+        np.exp(z2, out=g)
+        np.matmul(g, self.W2x[:, : self.N + 1], out=e_w2)  # [e @ W2 | s], s = sum(e) per row
+        s = e_w2[:, self.N]
+        r = np.arange(len(center))
+        buf.losses[rows] = np.log(s.astype(np.float64)) - z2[r, center].astype(np.float64)
+        g[r, center] -= s  # e - s y: s (y_hat - y), dJ/dz2 up to the factor 1 / (m s)
+
+    def _hidden_gradient(self, rows: slice, center, scale: float, buf: _StepBuffers) -> None:
+        """dz1 = d (W2^T (e - s y)) * ReLU'(z1), with d = lr / (m s) per row; and h1_scaled = d h1."""
+        e_w2, s = buf.e_w2[rows], buf.e_w2[rows, self.N]
+        d = (scale / s.astype(np.float64)).astype(np.float32)[:, None]
+        np.multiply(buf.h1[rows], d, out=buf.h1_scaled[rows])  # for W2's gradient in phase 2
+        dz1 = buf.dz1[rows]
+        np.subtract(e_w2[:, : self.N], s[:, None] * self.W2x[center, : self.N], out=dz1)
+        dz1 *= d
+        dz1 *= buf.z1[rows] > 0  # ReLU's derivative
+
+    def _vocabulary_parts(self, words) -> list[tuple[slice, slice]]:
+        """Phase 2's split: (rows of W2x, word ids of the W1 scatter) for each worker.
+
+        W2x's rows are split evenly. The frequent words have low ids, so the scatter is
+        split by its number of (word, example) pairs instead, at word boundaries, so that
+        the workers write disjoint rows of W1T.
+        """
+        W, V = self._workers, self.V
+        cuts = [0, *(int(words[i * len(words) // W]) for i in range(1, W)), V]
+        return [
+            (slice(i * V // W, (i + 1) * V // W), slice(cuts[i], cuts[i + 1])) for i in range(W)
+        ]
+
+    def _vocabulary_rows(self, vocab: slice, scatter_words: slice, buf: _StepBuffers, pairs):
+        """Phase 2: rows ``vocab`` of [W2 | 1 | b2] and rows ``scatter_words`` of W1T -= lr * their gradients."""
+        grad = buf.grad_w2x[vocab]
+        np.matmul(buf.g[:, vocab].T, buf.h1_scaled, out=grad)  # its ones column gets 0
+        w2x = self.W2x[vocab]
+        w2x -= grad
+        self._part_norms[vocab.start] = float(np.sqrt(np.einsum("ij,ij->i", w2x, w2x).max()))
+        self._scatter_into_w1(scatter_words, pairs, buf.dz1)
+
+    def _scatter_into_w1(self, vocab: slice, pairs, dz1) -> None:
+        """Rows ``vocab`` (a range of word ids) of W1T -= lr * dJ/dW1, given dz1 = lr * dJ/dz1 (m, N).
+
+        ``pairs`` = (words, examples, 1/(2C)): the context word ids sorted, the example each
+        came from. As a product: S (U x m), holding 1/(2C) where example j has word u in its
+        context (once per occurrence), times dz1, gives the U rows to subtract: the same
+        numbers as ``np.add.at(W1T, context, -dz1[:, None, :] / (2C))``.
         """
         words, examples, weight = pairs
         lo, hi = np.searchsorted(words, [vocab.start, vocab.stop])
@@ -195,9 +273,17 @@ class FastCBOW:
         indptr = np.concatenate(([0], starts, [hi - lo]))
         S = scipy.sparse.csr_matrix(
             (np.full(hi - lo, weight, dtype=np.float32), examples[lo:hi], indptr),
-            shape=(len(indptr) - 1, len(dH)),
+            shape=(len(indptr) - 1, len(dz1)),
         )
-        self.W1T[words[indptr[:-1]]] -= S @ dH
+        self.W1T[words[indptr[:-1]]] -= S @ dz1
+
+    # ------------------------------------------------------------------ threads and results
+    def _run(self, fn, parts) -> None:
+        """fn(part) for every part: the first on this thread, the others on the pool's."""
+        futures = [self._pool().submit(fn, part) for part in parts[1:]]
+        fn(parts[0])
+        for future in futures:
+            future.result()
 
     def _pool(self):
         if self._executor is None:
@@ -218,3 +304,14 @@ class FastCBOW:
             self.b1.reshape(-1, 1).copy(),
             self.W2x[:, self.N + 1 :].copy(),
         )
+
+
+def _pairs_by_word(context: np.ndarray):
+    """The (word, example) pairs of a batch's contexts, sorted by word, and the weight 1/(2C).
+
+    Sorted stably, so that each word's examples stay in batch order.
+    """
+    two_c = context.shape[1]
+    flat = context.reshape(-1)
+    by_word = np.argsort(flat, kind="stable")
+    return flat[by_word], by_word // two_c, 1.0 / two_c

@@ -135,12 +135,12 @@ def _check_training_memory(n_tokens, n_windows, V, N, C, m, total_steps) -> None
     """NotEnoughMemoryError if ``train_cbow`` would need more memory than is available.
 
     The peak, in bytes: the weights (float64 from ``initialize_model`` while their float32
-    copies are made, about 32 V N), a batch's logits (4 m V), the token ids, windows and
+    copies are made, about 32 V N), a batch's logits and their exponentials (8 m V), the token ids, windows and
     their shuffled order (4 + (8C + 12) per window), and the losses (8 per step).
     """
     parts = {
         f"the weights (V={V:,} words x N={N:,}; use a smaller N)": 32.0 * V * N,
-        f"a batch's scores (m={m:,} windows x V={V:,} words; use a smaller batch size)": 4.0
+        f"a batch's scores (m={m:,} windows x V={V:,} words; use a smaller batch size)": 8.0
         * m
         * V,
         f"the {n_windows:,} windows (use a smaller corpus)": 4.0 * n_tokens
