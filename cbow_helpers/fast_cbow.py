@@ -37,6 +37,8 @@ import math
 import numpy as np
 import scipy.sparse
 
+from ._checks import positive_int
+
 # For |z| < 40, exp(z) lies between 4.2e-18 and 2.4e17: no float32 overflow, even summed
 # over a billion words (2.4e26 < 3.4e38), and no row's sum can underflow to 0 (its largest
 # term is at least 4.2e-18). Below this bound the softmax needs no max shift.
@@ -135,9 +137,12 @@ class FastCBOW:
         (e.g. from ``initialize_model``). They are stored as ``W1T`` (V, N), ``b1`` (N,)
         and ``W2x`` (V, N + 2) = [W2 | 1 | b2]; ``weights()`` returns them in the
         course's shapes.
+    workers : int, default 2
+        The threads that share a step's work (optimisation 5). Keep the default to get the
+        same numbers as ``train_cbow``: the split changes the last bits of float32 sums.
     """
 
-    def __init__(self, W1, W2, b1, b2):
+    def __init__(self, W1, W2, b1, b2, *, workers: int = _WORKERS):
         W1, W2, b1, b2 = (np.asarray(a, dtype=np.float32) for a in (W1, W2, b1, b2))
         self.N, self.V = W1.shape
         self.W1T = np.ascontiguousarray(W1.T)
@@ -146,7 +151,7 @@ class FastCBOW:
             np.hstack([W2, np.ones((self.V, 1), np.float32), b2.reshape(-1, 1)])
         )
         self._buffers: dict[int, _StepBuffers] = {}
-        self._workers = _WORKERS
+        self._workers = positive_int("workers", workers)
         self._executor = None
         # The longest row of W2x, for the Cauchy-Schwarz bound on the logits (optimisation 3).
         self._w2_norm_max = float(np.linalg.norm(self.W2x, axis=1).max())

@@ -118,3 +118,23 @@ def test_a_repeated_context_word_gets_its_gradient_once_per_occurrence():
     moved = W1T - start
     np.testing.assert_allclose(moved[1], 2 * moved[2], rtol=1e-6)
     np.testing.assert_allclose(fast.weights()[0].T, W1T, rtol=1e-5, atol=1e-7)
+
+
+def test_one_worker_computes_the_same_step():
+    V, context, center = windows(C=2)
+    weights = initialize_model(6, V, random_seed=9)
+    one, two = FastCBOW(*weights, workers=1), FastCBOW(*weights)
+    for step in range(3):
+        batch = slice(step * 20, (step + 1) * 20)
+        assert one.step(context[batch], center[batch], 0.5) == pytest.approx(
+            two.step(context[batch], center[batch], 0.5), rel=1e-6
+        )
+    two.close()
+    for a, b in zip(one.weights(), two.weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("workers", [0, -1])
+def test_workers_must_be_positive(workers):
+    with pytest.raises(ValueError, match="workers"):
+        FastCBOW(*initialize_model(2, 3, random_seed=0), workers=workers)

@@ -19,6 +19,7 @@ EXPECTED = [
     "07_pca_visualisation",
     "08_evaluation_and_scale",
     "09_negative_sampling",
+    "10_inside_the_fast_trainer",
 ]
 
 
