@@ -92,7 +92,7 @@ def notes_examples_per_second(tokens, n_examples: int = 300) -> float:
 def step_budget(tokens, rounds: int = 6, steps: int = 15) -> dict[str, float]:
     """Median ms per step of the trainer, and of its products alone, and with np.exp.
 
-    The two reference steps split the work as ``FastCBOW.step`` does (batch rows,
+    The two products-only steps split the work as ``FastCBOW.step`` does (batch rows,
     then vocabulary rows, over two threads) and run the same products on the same
     shapes: logits (with np.exp in place for the second), [e @ W2 | sum(e)] and
     the W2 gradient.
@@ -108,7 +108,7 @@ def step_budget(tokens, rounds: int = 6, steps: int = 15) -> dict[str, float]:
     gW2x = np.empty((V, N + 2), dtype=np.float32)
     pool = concurrent.futures.ThreadPoolExecutor(1)
 
-    def reference_step(with_exp: bool) -> None:
+    def products_step(with_exp: bool) -> None:
         def rows(r):
             np.matmul(H1[r], W2x.T, out=Z[r])
             if with_exp:
@@ -130,8 +130,8 @@ def step_budget(tokens, rounds: int = 6, steps: int = 15) -> dict[str, float]:
         "trainer step": lambda i: model.step(
             context[i * M : (i + 1) * M], center[i * M : (i + 1) * M], 0.1
         ),
-        "products only": lambda i: reference_step(False),
-        "products + np.exp": lambda i: reference_step(True),
+        "products only": lambda i: products_step(False),
+        "products + np.exp": lambda i: products_step(True),
     }
     times = {name: [] for name in cases}
     n_batches = len(center) // M
