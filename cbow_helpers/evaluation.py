@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .io import load_vectors
+
 #: Fewer pairs (or analogy questions) in the vocabulary than this give no score: a Spearman
 #: correlation from a handful of pairs is mostly noise (its standard error is about
 #: 1/sqrt(pairs - 3), 0.24 at 20 pairs), and so is an accuracy over a few questions.
@@ -37,8 +39,6 @@ class WordVectors:
         if isinstance(vectors, WordVectors):
             return vectors
         if isinstance(vectors, (str, os.PathLike)):
-            from .io import load_vectors
-
             words, matrix = load_vectors(vectors)
         elif hasattr(vectors, "embeddings") and hasattr(vectors, "Ind2word"):  # a CBOWResult
             words, matrix = vectors.words, vectors.embeddings
@@ -141,7 +141,7 @@ def evaluate_word_pairs(vectors, path) -> dict:
             gold.append(score)
             predicted.append(float(wv.vector(w1) @ wv.vector(w2)))
     if len(gold) >= MIN_SCORED:
-        from scipy import stats  # on first use: scipy.stats takes about a second to import
+        from scipy import stats  # lazy on purpose: importing scipy.stats takes seconds
 
         spearman = float(stats.spearmanr(gold, predicted).statistic)
         pearson = float(stats.pearsonr(gold, predicted).statistic)
@@ -177,7 +177,7 @@ def spearman_interval(
     if len(gold) < 3:
         raise ValueError(f"a Spearman interval needs at least 3 pairs, got {len(gold)}")
 
-    from scipy import stats  # on first use, as in evaluate_word_pairs
+    from scipy import stats  # lazy on purpose, as in evaluate_word_pairs
 
     def rho(g, p):
         return stats.spearmanr(g, p).statistic
@@ -247,7 +247,7 @@ def evaluate_analogies(vectors, path) -> dict:
 
 def benchmark_paths() -> dict[str, Path]:
     """The benchmark files that ship inside gensim."""
-    from gensim.test.utils import datapath
+    from gensim.test.utils import datapath  # lazy on purpose: importing gensim takes seconds
 
     return {
         "WordSim-353": Path(datapath("wordsim353.tsv")),

@@ -32,7 +32,7 @@ from cbow_helpers import (
     tokenize,
     word_to_one_hot_vector,
 )
-from cbow_helpers.io import atomic_path
+from cbow_helpers._files import atomic_path
 
 HERE = Path(__file__).resolve().parent
 OUT_DIR = HERE  # where _save writes; main(out_dir) changes it
