@@ -55,7 +55,7 @@ class WordEmbeddings:
         return [self.Ind2word[i] for i in range(len(self.Ind2word))]
 
     def embedding_matrix(self, kind: str = "W1") -> np.ndarray:
-        """One embedding per word, as rows of a (V, N) array.
+        """One embedding per word, as rows of a new (V, N) array (a copy: yours to change).
 
         Parameters
         ----------
@@ -75,8 +75,15 @@ class WordEmbeddings:
 
     @property
     def embeddings(self) -> np.ndarray:
-        """``embedding_matrix("W1")``: (V, N), row ``word2Ind[w]`` is the vector of word w."""
-        return self.embedding_matrix("W1")
+        """The columns of W1 as rows: (V, N), row ``word2Ind[w]`` is the vector of word w.
+
+        A read-only view of ``W1.T``, not a copy: reading it costs nothing, it always shows
+        the current ``W1`` (after ``result.W1 = ...`` too), and writing to it raises
+        ValueError (change ``W1`` instead). ``embedding_matrix("W1")`` gives a copy of your own.
+        """
+        view = self.W1.T.view()
+        view.flags.writeable = False
+        return view
 
 
 @dataclasses.dataclass
