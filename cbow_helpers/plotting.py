@@ -79,6 +79,9 @@ def plot_embeddings_pca(
 ):
     """Draw the words of ``groups`` at their ``embeddings_pca`` coordinates, one colour per group.
 
+    Notebook 7 builds the steps and then draws with this; ``python -m cbow_helpers train`` saves
+    its plot with it. Colours: ``GROUP_COLOURS``, in the order of ``groups``.
+
     Parameters
     ----------
     vectors, groups
