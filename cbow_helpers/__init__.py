@@ -34,6 +34,7 @@ from .model import (
     softmax,
 )
 from .negative_sampling import (
+    NegativeSamplingConfig,
     NegativeSamplingResult,
     check_negative_sampling_gradients,
     corpus_ids,
@@ -52,6 +53,7 @@ from .negative_sampling import (
     unigram_table,
 )
 from .pca import compute_pca
+from .plotting import PALETTE, embeddings_pca, plot_embeddings_pca
 from .reference import REFERENCE_CONFIG, load_model, load_reference_model, save_model
 from .text import (
     UNK,
@@ -65,7 +67,7 @@ from .text import (
     tokenize_file,
     tokenize_shakespeare,
 )
-from .trainer import CBOWResult, TrainingDivergedError, train_cbow
+from .trainer import CBOWConfig, CBOWResult, TrainingDivergedError, train_cbow
 from .vectors import (
     context_words_to_vector,
     get_batches,
@@ -74,11 +76,14 @@ from .vectors import (
 )
 
 __all__ = [
+    "PALETTE",
     "REFERENCE_CONFIG",
     "UNK",
+    "CBOWConfig",
     "CBOWResult",
     "FastCBOW",
     "GradientCheckError",
+    "NegativeSamplingConfig",
     "NegativeSamplingResult",
     "NotEnoughMemoryError",
     "TrainingDivergedError",
@@ -94,6 +99,7 @@ __all__ = [
     "corpus_ids",
     "cross_entropy_loss",
     "dynamic_contexts",
+    "embeddings_pca",
     "encode",
     "evaluate_all",
     "evaluate_analogies",
@@ -119,6 +125,7 @@ __all__ = [
     "negative_sampling_step",
     "noise_distribution",
     "numerical_gradient",
+    "plot_embeddings_pca",
     "reduced_windows",
     "reference_step",
     "relu",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import numbers
 
+import numpy as np
+
 
 def positive_int(name: str, value, meaning: str = "") -> int:
     """``value`` as an int if it is a whole number >= 1 (not a bool); otherwise a ValueError naming ``name``."""
@@ -108,3 +110,10 @@ def check_memory(needed: float, what: str, advice: str) -> None:
             f"{what} would need about {format_bytes(needed)} of memory, more than the "
             f"{format_bytes(available)} available; {advice}"
         )
+
+
+def check_flag(name: str, value) -> bool:
+    """``value`` as a bool if it is True or False (numpy's too); otherwise a TypeError naming ``name``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import os
 import signal
 import sys
+import threading
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
+
+from ._files import PendingFile, _regular_file, output_target
+from .evaluation import WordVectors, evaluate_all, format_scores, nearest_neighbors
+from .io import check_vectors, write_vectors
+from .negative_sampling import NegativeSamplingConfig, train_negative_sampling
+from .plotting import plot_embeddings_pca
+from .text import UNK, tokenize_file, tokenize_shakespeare
+from .trainer import CBOWConfig, TrainingDivergedError, train_cbow
 
 # Words whose neighbours `train` prints, and the groups its PCA plot shows.
 SHOWCASE_WORDS = ["king", "love", "night", "sword", "father", "eye"]
@@ -115,31 +125,51 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
-# Each objective's defaults for the options left unset. Negative sampling: word2vec's and gensim's
-# CBOW defaults except a window of 3, which puts words of one kind (king, queen) nearest; softmax:
-# the course's trainer (`train_cbow`). The README says why negative sampling is the default.
-OBJECTIVE_DEFAULTS = {
-    "negative-sampling": dict(
-        window=3,
-        min_count=5,
-        batch_size=1024,
-        epochs=5,
-        learning_rate=0.025,
-        negative=5,
-        sample=1e-3,
-        vocab_size=None,
-    ),
-    "softmax": dict(
-        window=2,
-        min_count=1,
-        batch_size=256,
-        epochs=1,
-        learning_rate=4.0,
-        vocab_size=3000,
-        negative=None,
-        sample=None,
-    ),
+# Each objective's config: its defaults fill the options left unset (they are written once, in
+# CBOWConfig and NegativeSamplingConfig). Negative sampling: word2vec's and gensim's CBOW defaults
+# except a window of 3, which puts words of one kind (king, queen) nearest; softmax: the course's
+# trainer (`train_cbow`). The README says why negative sampling is the default.
+OBJECTIVES = {
+    "negative-sampling": NegativeSamplingConfig(C=3),
+    "softmax": CBOWConfig(),
 }
+DEFAULT_OBJECTIVE = "negative-sampling"
+# The training options of `train`, by the config field each one sets.
+TRAINING_OPTIONS = {
+    "dim": "N",
+    "window": "C",
+    "vocab_size": "vocab_size",
+    "min_count": "min_count",
+    "batch_size": "batch_size",
+    "epochs": "epochs",
+    "learning_rate": "learning_rate",
+    "negative": "negative",
+    "sample": "sample",
+    "seed": "seed",
+}
+
+
+def objective_defaults(objective: str) -> dict:
+    """The value of every training option (by ``args`` name) under ``objective``; None: not used."""
+    config = dataclasses.asdict(OBJECTIVES[objective])
+    return {option: config.get(field) for option, field in TRAINING_OPTIONS.items()}
+
+
+def _default_help(option: str) -> str:
+    """``(default: 3, or 2 with softmax)``: the defaults of the configs, the default objective first."""
+
+    def shown(objective):
+        value = objective_defaults(objective)[option]
+        if option == "learning_rate" and objective == "negative-sampling":
+            final = OBJECTIVES[objective].min_learning_rate
+            return f"{value} falling linearly to {final}"
+        return str(value)
+
+    users = [o for o in OBJECTIVES if objective_defaults(o)[option] is not None]
+    users.sort(key=lambda o: o != DEFAULT_OBJECTIVE)
+    first, others = shown(users[0]), [(o, shown(o)) for o in users[1:]]
+    rest = "".join(f", or {text} with {o}" for o, text in others if text != first)
+    return f"(default: {first}{rest})"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,55 +189,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument(
         "--objective",
-        choices=list(OBJECTIVE_DEFAULTS),
-        default="negative-sampling",
+        choices=list(OBJECTIVES),
+        default=DEFAULT_OBJECTIVE,
         help="the output layer: word2vec's negative sampling over the whole vocabulary (the default), "
         "or the course's full softmax (notebooks 04-08)",
     )
-    train.add_argument(
-        "--dim", type=_positive_int, default=100, help="embedding size N (default: 100)"
-    )
-    train.add_argument(
-        "--window", type=_positive_int, help="context half-size C (default: 3, or 2 with softmax)"
-    )
-    train.add_argument(
-        "--vocab-size",
-        type=_vocab_size,
-        help="softmax only: largest vocabulary, counting <unk> (default: 3000)",
-    )
-    train.add_argument(
-        "--min-count",
-        type=_positive_int,
-        help="rarer words are dropped (negative sampling) or become <unk> (softmax) (default: 5, or 1 with softmax)",
-    )
-    train.add_argument(
-        "--batch-size",
-        type=_positive_int,
-        help="windows per step m (default: 1024, or 256 with softmax)",
-    )
-    train.add_argument(
-        "--epochs",
-        type=_positive_int,
-        help="passes over the corpus (default: 5, or 1 with softmax)",
-    )
-    train.add_argument(
-        "--learning-rate",
-        type=_positive_float,
-        help="SGD step size alpha (default: 0.025 falling linearly to 0.0001, or 4.0 with softmax)",
-    )
-    train.add_argument(
-        "--negative",
-        type=_positive_int,
-        help="negative sampling only: negatives per window K (default: 5)",
-    )
-    train.add_argument(
-        "--sample",
-        type=_non_negative_float,
-        help="negative sampling only: subsampling threshold, 0 for none (default: 0.001)",
-    )
-    train.add_argument(
-        "--seed", type=_seed, default=1, help="random seed, a non-negative integer (default: 1)"
-    )
+    training_options = {
+        "dim": (_positive_int, "embedding size N"),
+        "window": (_positive_int, "context half-size C"),
+        "vocab_size": (_vocab_size, "softmax only: largest vocabulary, counting <unk>"),
+        "min_count": (
+            _positive_int,
+            "rarer words are dropped (negative sampling) or become <unk> (softmax)",
+        ),
+        "batch_size": (_positive_int, "windows per step m"),
+        "epochs": (_positive_int, "passes over the corpus"),
+        "learning_rate": (_positive_float, "SGD step size alpha"),
+        "negative": (_positive_int, "negative sampling only: negatives per window K"),
+        "sample": (
+            _non_negative_float,
+            "negative sampling only: subsampling threshold, 0 for none",
+        ),
+        "seed": (_seed, "random seed, a non-negative integer"),
+    }
+    for option, (kind, text) in training_options.items():
+        train.add_argument(
+            "--" + option.replace("_", "-"), type=kind, help=f"{text} {_default_help(option)}"
+        )
     train.add_argument(
         "--out",
         type=_output_file,
@@ -242,8 +250,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _read_corpus(spec: str, progress: bool) -> list[str]:
-    from .text import tokenize_file, tokenize_shakespeare
-
     if spec == "shakespeare":
         return list(tokenize_shakespeare())
     return tokenize_file(spec, progress=progress)
@@ -256,8 +262,6 @@ def plot_words(words: list[str], groups=PLOT_GROUPS) -> tuple[dict, str]:
     language), the ``PLOT_FREQUENT_WORDS`` first words of ``words`` (the most
     frequent, for a trainer's vocabulary) that are not ``'.'`` or ``'<unk>'``.
     """
-    from .text import UNK
-
     present = set(words)
     chosen = {g: [w for w in ws if w in present] for g, ws in groups.items()}
     if sum(map(len, chosen.values())) >= 2:
@@ -272,66 +276,40 @@ def plot_words(words: list[str], groups=PLOT_GROUPS) -> tuple[dict, str]:
 def plot_pca(
     path: Path, words: list[str], vectors: np.ndarray, groups=PLOT_GROUPS, format: str | None = None
 ) -> None:
-    """Save a 2-D PCA scatter plot of the words of ``groups`` found in ``words`` (not atomically).
+    """Save ``plot_embeddings_pca`` of the words of ``groups`` found in ``words`` (not atomically).
 
     ``format`` is png, pdf or svg (default: ``path``'s extension). Raises CLIError
     if fewer than 2 of the words are in ``words`` or the vectors have fewer than
     2 dimensions.
     """
-    import matplotlib
+    import matplotlib  # on first use: importing matplotlib is slow
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .evaluation import WordVectors
-    from .pca import compute_pca
-
     format = format or Path(path).suffix.lower().lstrip(".")
     if format not in PLOT_FORMATS:
         raise CLIError(f"cannot draw a plot as {format!r}: use {', '.join(PLOT_FORMATS)}")
-    wv = WordVectors.of((words, vectors))
-    chosen = [(g, w) for g, ws in groups.items() for w in ws if w in wv.index]
-    if len(chosen) < 2:
-        raise CLIError(
-            f"a PCA plot needs at least 2 words, and only {len(chosen)} of its words are in the vocabulary"
-        )
-    if wv.unit.shape[1] < 2:
-        raise CLIError(
-            f"a 2-D PCA plot needs vectors of at least 2 numbers, these have {wv.unit.shape[1]}"
-        )
-    # Unit vectors: similarity is cosine, and frequent words have long vectors.
-    coords = compute_pca(np.array([wv.vector(w) for _, w in chosen]), 2)
-    colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9"]
-    fig, ax = plt.subplots(figsize=(8, 6))
-    for k, group in enumerate(groups):
-        pts = [(coords[i], w) for i, (g, w) in enumerate(chosen) if g == group]
-        if not pts:
-            continue
-        xy = np.array([p for p, _ in pts])
-        ax.scatter(xy[:, 0], xy[:, 1], color=colours[k % len(colours)], label=group)
-        for (x, y), w in pts:
-            ax.annotate(w, (x, y), xytext=(4, 3), textcoords="offset points", fontsize=10)
-    ax.set_xlabel("principal component 1")
-    ax.set_ylabel("principal component 2")
     title = "the most frequent words" if list(groups) == ["most frequent words"] else "chosen words"
-    ax.set_title(f"CBOW embeddings of {title}, projected by PCA")
-    if len(groups) > 1:
-        ax.legend(loc="best", fontsize=9)
-    with warnings.catch_warnings():
-        # A word in a script the font lacks (emoji, Chinese) is drawn as boxes: no need to say so.
-        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-        fig.tight_layout()
-        with matplotlib.rc_context(
-            {"svg.hashsalt": "cbow_helpers"}
-        ):  # the same plot gives the same SVG
-            fig.savefig(path, format=format, dpi=100, metadata=PLOT_FORMATS[format])
-    plt.close(fig)
+    try:
+        fig = plot_embeddings_pca(
+            (words, vectors), groups, title=f"CBOW embeddings of {title}, projected by PCA"
+        )
+    except ValueError as err:  # too few words or dimensions
+        raise CLIError(str(err)) from None
+    try:
+        with warnings.catch_warnings():
+            # A word in a script the font lacks (emoji, Chinese) is drawn as boxes: no need to say so.
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+            # svg.hashsalt: the same plot gives the same SVG.
+            with matplotlib.rc_context({"svg.hashsalt": "cbow_helpers"}):
+                fig.savefig(path, format=format, dpi=100, metadata=PLOT_FORMATS[format])
+    finally:
+        plt.close(fig)
 
 
 def _check_outputs(args) -> list[tuple[str, Path]]:
     """The outputs as (flag, path), checked before any work: one line naming the flag if one cannot be written."""
-    from .io import output_target
-
     outputs = [("--out", args.out)] + ([] if args.no_plot else [("--plot", args.plot)])
     corpus = None if args.corpus == "shakespeare" else Path(os.path.realpath(args.corpus))
     seen: dict[Path, str] = {}
@@ -350,52 +328,38 @@ def _check_outputs(args) -> list[tuple[str, Path]]:
     return outputs
 
 
-def _apply_objective_defaults(args) -> None:
-    """Fill the options left unset with the chosen objective's defaults; refuse options of the other one."""
-    defaults = OBJECTIVE_DEFAULTS[args.objective]
+def _apply_objective_defaults(args):
+    """Fill the options left unset from the chosen objective's config; refuse options of the other one.
+
+    Returns the config to train with (``CBOWConfig`` or ``NegativeSamplingConfig``).
+    """
+    defaults = objective_defaults(args.objective)
     for name, value in defaults.items():
         given = getattr(args, name)
         if value is None and given is not None:
-            owners = " or ".join(o for o, d in OBJECTIVE_DEFAULTS.items() if d[name] is not None)
+            owners = " or ".join(o for o in OBJECTIVES if objective_defaults(o)[name] is not None)
             raise CLIError(
                 f"--{name.replace('_', '-')} applies only to --objective {owners}, not {args.objective}"
             )
         if given is None:
             setattr(args, name, value)
+    config = OBJECTIVES[args.objective]
+    changes = {
+        field: getattr(args, option)
+        for option, field in TRAINING_OPTIONS.items()
+        if defaults[option] is not None
+    }
+    if (
+        args.objective == "negative-sampling"
+    ):  # the rate falls to 0.0001, or stays if it starts lower
+        changes["min_learning_rate"] = min(config.min_learning_rate, args.learning_rate)
+    return dataclasses.replace(config, **changes)
 
 
-def _train(args, tokens):
-    if args.objective == "softmax":
-        from .trainer import train_cbow
-
-        return train_cbow(
-            tokens,
-            N=args.dim,
-            C=args.window,
-            vocab_size=args.vocab_size,
-            min_count=args.min_count,
-            batch_size=args.batch_size,
-            epochs=args.epochs,
-            learning_rate=args.learning_rate,
-            seed=args.seed,
-            progress=not args.quiet,
-        )
-    from .negative_sampling import train_negative_sampling
-
-    return train_negative_sampling(
-        tokens,
-        N=args.dim,
-        C=args.window,
-        negative=args.negative,
-        sample=args.sample,
-        min_count=args.min_count,
-        batch_size=args.batch_size,
-        epochs=args.epochs,
-        learning_rate=args.learning_rate,
-        min_learning_rate=min(0.0001, args.learning_rate),
-        seed=args.seed,
-        progress=not args.quiet,
-    )
+def _train(config, tokens, progress: bool):
+    """Train with ``config``: ``train_cbow`` for a CBOWConfig, else ``train_negative_sampling``."""
+    trainer = train_cbow if isinstance(config, CBOWConfig) else train_negative_sampling
+    return trainer(tokens, **dataclasses.asdict(config), progress=progress)
 
 
 def _speed(result) -> str:
@@ -405,11 +369,8 @@ def _speed(result) -> str:
 
 
 def cmd_train(args) -> int:
-    from .evaluation import WordVectors, nearest_neighbors
-    from .io import PendingFile, check_vectors, write_vectors
-
     say = (lambda *a: None) if args.quiet else print
-    _apply_objective_defaults(args)
+    config = _apply_objective_defaults(args)
     t0 = time.perf_counter()
     outputs = _check_outputs(args)
     # Temporary files beside the outputs, made now: a folder that cannot be written fails here,
@@ -428,7 +389,7 @@ def cmd_train(args) -> int:
                 "(use a larger corpus or a smaller --window)"
             )
         say(f"corpus: {len(tokens):,} tokens ({time.perf_counter() - t0:.1f} s to load)")
-        result = _train(args, tokens)
+        result = _train(config, tokens, progress=not args.quiet)
         del tokens
         words, vectors = check_vectors(result.words, result.embeddings)
         write_vectors(pending[0].tmp, words, vectors)
@@ -469,23 +430,17 @@ def cmd_train(args) -> int:
 
 
 def _vectors_file(path: Path) -> Path:
-    from .io import _regular_file
-
     _regular_file(path, "vectors file")  # not found, or a directory, device or FIFO: one line
     return path
 
 
 def cmd_neighbors(args) -> int:
-    from .evaluation import nearest_neighbors
-
     for word, sim in nearest_neighbors(args.word.lower(), _vectors_file(args.vectors), args.k):
         print(f"{word}\t{sim:.4f}")
     return 0
 
 
 def cmd_evaluate(args) -> int:
-    from .evaluation import evaluate_all, format_scores
-
     print(format_scores(evaluate_all(_vectors_file(args.vectors))))
     print("(pairs and questions with a word outside the vocabulary are left out; see the coverage)")
     return 0
@@ -500,8 +455,6 @@ def _on_signal(signum, frame):
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from .trainer import TrainingDivergedError
-
     # SIGTERM (kill, a job scheduler) and SIGHUP (a closed terminal) unwind like Ctrl-C,
     # so that no temporary file is left behind.
     previous = {}
@@ -532,8 +485,6 @@ def main(argv=None) -> int:
 
 
 def _in_main_thread() -> bool:
-    import threading
-
     return threading.current_thread() is threading.main_thread()
 
 

@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import weakref
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+
+from .io import load_vectors
 
 #: Fewer pairs (or analogy questions) in the vocabulary than this give no score: a Spearman
 #: correlation from a handful of pairs is mostly noise (its standard error is about
@@ -37,8 +41,6 @@ class WordVectors:
         if isinstance(vectors, WordVectors):
             return vectors
         if isinstance(vectors, (str, os.PathLike)):
-            from .io import load_vectors
-
             words, matrix = load_vectors(vectors)
         elif hasattr(vectors, "embeddings") and hasattr(vectors, "Ind2word"):  # a CBOWResult
             words, matrix = vectors.words, vectors.embeddings
@@ -53,14 +55,37 @@ class WordVectors:
                 "vectors must be a CBOWResult, a (words, matrix) pair, a vectors file path or gensim KeyedVectors, "
                 f"got {type(vectors).__name__}"
             )
-        matrix = np.asarray(matrix, dtype=np.float64)
+        matrix = np.asarray(matrix, dtype=np.float64, order="C")  # C order: the same sums as a copy
         if matrix.ndim != 2 or matrix.shape[0] != len(words):
             raise ValueError(
                 f"expected one vector per word: {len(words)} words, matrix of shape {matrix.shape}"
             )
-        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-        unit = matrix / np.where(norms == 0, 1.0, norms)
-        return cls(list(words), unit, {w: i for i, w in enumerate(words)})
+        return cls(list(words), _normalise(matrix), {w: i for i, w in enumerate(words)})
+
+    @classmethod
+    def of_model(cls, model) -> WordVectors:
+        """``of(model)`` for a trained model, normalised once and reused while its vectors stay the same.
+
+        The cache holds a few models, by identity (weak references: it keeps none alive), and an
+        entry is used only while ``model.W1`` is the same array with the same contents (a CRC-32
+        of its bytes) and the vocabulary has the same size: assigning new weights, or changing
+        W1 in place, gives a freshly normalised copy.
+        """
+        W1 = getattr(model, "W1", None)
+        if not isinstance(W1, np.ndarray):
+            return cls.of(model)
+        fingerprint = (
+            zlib.crc32(np.ascontiguousarray(W1).view(np.uint8).reshape(-1)),
+            len(model.Ind2word),
+        )
+        for k, (model_ref, w1_ref, known, wv) in enumerate(_MODEL_CACHE):
+            if model_ref() is model and w1_ref() is W1 and known == fingerprint:
+                _MODEL_CACHE.insert(0, _MODEL_CACHE.pop(k))
+                return wv
+        wv = cls.of(model)
+        _MODEL_CACHE.insert(0, (weakref.ref(model), weakref.ref(W1), fingerprint, wv))
+        del _MODEL_CACHE[_MODEL_CACHE_SIZE:]
+        return wv
 
     def vector(self, word: str) -> np.ndarray:
         try:
@@ -79,6 +104,26 @@ class WordVectors:
         ]
 
 
+def _normalise(matrix: np.ndarray) -> np.ndarray:
+    """Each row scaled to length 1 (a zero row stays zero)."""
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    unit = matrix / np.where(norms == 0, 1.0, norms)
+    unit.flags.writeable = False  # shared by the calls that reuse it (WordVectors.of_model)
+    return unit
+
+
+# Trained models normalised lately, most recent first: (model, its W1, fingerprint, WordVectors).
+_MODEL_CACHE: list = []
+_MODEL_CACHE_SIZE = 4
+
+
+def _word_vectors(vectors) -> WordVectors:
+    """``WordVectors.of(vectors)``, from the cache for a trained model (``WordVectors.of_model``)."""
+    if hasattr(vectors, "embeddings") and hasattr(vectors, "Ind2word"):
+        return WordVectors.of_model(vectors)
+    return WordVectors.of(vectors)
+
+
 def _unitvec(v: np.ndarray) -> np.ndarray:
     n = np.linalg.norm(v)
     return v / n if n > 0 else v
@@ -86,13 +131,13 @@ def _unitvec(v: np.ndarray) -> np.ndarray:
 
 def nearest_neighbors(word: str, vectors, k: int = 10) -> list[tuple[str, float]]:
     """The ``k`` words most similar to ``word`` (cosine), with their similarities; ``word`` itself excluded."""
-    wv = WordVectors.of(vectors)
+    wv = _word_vectors(vectors)
     return wv.ranked(wv.vector(word), [word], k)
 
 
 def similarity(w1: str, w2: str, vectors) -> float:
     """Cosine similarity of two words' vectors."""
-    wv = WordVectors.of(vectors)
+    wv = _word_vectors(vectors)
     return float(wv.vector(w1) @ wv.vector(w2))
 
 
@@ -101,7 +146,7 @@ def analogy(a: str, b: str, c: str, vectors, k: int = 1) -> list[tuple[str, floa
 
     Example: ``analogy("man", "king", "woman", vectors)`` hopes for ``queen``.
     """
-    wv = WordVectors.of(vectors)
+    wv = _word_vectors(vectors)
     query = _unitvec(wv.vector(b) - wv.vector(a) + wv.vector(c))
     return wv.ranked(query, [a, b, c], k)
 
@@ -133,7 +178,7 @@ def evaluate_word_pairs(vectors, path) -> dict:
         pairs used, for ``spearman_interval``). The correlations are NaN when fewer
         than ``MIN_SCORED`` (20) pairs are in the vocabulary: too few to mean anything.
     """
-    wv = WordVectors.of(vectors)
+    wv = _word_vectors(vectors)
     gold, predicted, total = [], [], 0
     for w1, w2, score in _read_pairs(path):
         total += 1
@@ -141,7 +186,7 @@ def evaluate_word_pairs(vectors, path) -> dict:
             gold.append(score)
             predicted.append(float(wv.vector(w1) @ wv.vector(w2)))
     if len(gold) >= MIN_SCORED:
-        from scipy import stats  # on first use: scipy.stats takes about a second to import
+        from scipy import stats  # lazy on purpose: importing scipy.stats takes seconds
 
         spearman = float(stats.spearmanr(gold, predicted).statistic)
         pearson = float(stats.pearsonr(gold, predicted).statistic)
@@ -177,7 +222,7 @@ def spearman_interval(
     if len(gold) < 3:
         raise ValueError(f"a Spearman interval needs at least 3 pairs, got {len(gold)}")
 
-    from scipy import stats  # on first use, as in evaluate_word_pairs
+    from scipy import stats  # lazy on purpose, as in evaluate_word_pairs
 
     def rho(g, p):
         return stats.spearmanr(g, p).statistic
@@ -208,7 +253,7 @@ def evaluate_analogies(vectors, path) -> dict:
         section; ``accuracy`` over all answered questions (NaN if fewer than
         ``MIN_SCORED``, 20, were answered); ``coverage``: answered / all questions.
     """
-    wv = WordVectors.of(vectors)
+    wv = _word_vectors(vectors)
     sections: dict[str, dict] = {}
     current = None
     with open(path, encoding="utf-8") as f:
@@ -247,7 +292,7 @@ def evaluate_analogies(vectors, path) -> dict:
 
 def benchmark_paths() -> dict[str, Path]:
     """The benchmark files that ship inside gensim."""
-    from gensim.test.utils import datapath
+    from gensim.test.utils import datapath  # lazy on purpose: importing gensim takes seconds
 
     return {
         "WordSim-353": Path(datapath("wordsim353.tsv")),
@@ -258,7 +303,7 @@ def benchmark_paths() -> dict[str, Path]:
 
 def evaluate_all(vectors) -> dict:
     """WordSim-353 and SimLex-999 (``evaluate_word_pairs``) and the Google analogies (``evaluate_analogies``)."""
-    wv = WordVectors.of(vectors)
+    wv = _word_vectors(vectors)
     paths = benchmark_paths()
     return {
         "WordSim-353": evaluate_word_pairs(wv, paths["WordSim-353"]),

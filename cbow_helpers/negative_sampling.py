@@ -50,7 +50,14 @@ import scipy.sparse
 from scipy.special import expit
 from tqdm import tqdm
 
-from ._checks import check_memory, positive_int, positive_number, token_list
+from ._checks import (
+    check_flag,
+    check_memory,
+    positive_int,
+    positive_number,
+    seed_value,
+    token_list,
+)
 from .model import compare_gradients
 from .text import UNK, build_vocabulary, encode
 from .trainer import (
@@ -605,24 +612,90 @@ class NegativeSamplingResult(WordEmbeddings):
 UPDATE_RULES = ("word2vec", "gradient")
 
 
+@dataclasses.dataclass(frozen=True)
+class NegativeSamplingConfig:
+    """The settings of ``train_negative_sampling``, with their defaults: the one place they are written.
+
+    The defaults are gensim's ``Word2Vec(sg=0)`` defaults, except ``batch_size`` (see
+    ``train_negative_sampling`` for every field's meaning). ``train_negative_sampling``'s keyword
+    arguments take their defaults from here, and so does the command line (``python -m
+    cbow_helpers train``, which changes one: its window is C=3; ``train --help`` prints them).
+    Each field is checked when the config is made (a wrong type is a TypeError, a bad value a
+    ValueError, naming the field).
+    """
+
+    N: int = 100
+    C: int = 5
+    negative: int = 5
+    sample: float = 1e-3
+    min_count: int = 5
+    epochs: int = 5
+    learning_rate: float = 0.025
+    min_learning_rate: float = 0.0001
+    batch_size: int = 1024
+    dynamic_window: bool = True
+    update_rule: str = "word2vec"
+    power: float = 0.75
+    seed: int = 1
+    kernel: str = "auto"
+    workers: int = 1
+
+    def __post_init__(self):
+        checked = {
+            name: positive_int(name, getattr(self, name))
+            for name in ("N", "C", "negative", "min_count", "epochs", "batch_size", "workers")
+        }
+        learning_rate = checked["learning_rate"] = positive_number(
+            "learning_rate", self.learning_rate
+        )
+        min_learning_rate = self.min_learning_rate
+        if (
+            isinstance(min_learning_rate, bool)
+            or not isinstance(min_learning_rate, numbers.Real)
+            or not (0 <= min_learning_rate <= learning_rate)
+        ):
+            raise ValueError(
+                f"min_learning_rate must be a number in [0, learning_rate={learning_rate}], got {min_learning_rate!r}"
+            )
+        keep_probabilities(np.ones(1), self.sample)  # checks sample
+        noise_distribution(np.ones(1), self.power)  # checks power
+        checked["dynamic_window"] = check_flag("dynamic_window", self.dynamic_window)
+        if self.update_rule not in UPDATE_RULES:
+            raise ValueError(f"update_rule must be one of {UPDATE_RULES}, got {self.update_rule!r}")
+        if self.kernel != "auto" and self.kernel not in KERNELS:
+            raise ValueError(
+                f"kernel must be 'auto', 'sparsetools' or 'public', got {self.kernel!r}"
+            )
+        if self.kernel == "sparsetools" and _sparsetools is None:
+            raise ValueError(
+                "kernel='sparsetools' needs scipy.sparse._sparsetools, which this scipy lacks: use 'public'"
+            )
+        checked["seed"] = seed_value("seed", self.seed)
+        for name, value in checked.items():  # stored as plain int / float / bool
+            object.__setattr__(self, name, value)
+
+
+_DEFAULTS = NegativeSamplingConfig()
+
+
 def train_negative_sampling(
     tokens: Sequence[str],
     *,
-    N: int = 100,
-    C: int = 5,
-    negative: int = 5,
-    sample: float = 1e-3,
-    min_count: int = 5,
-    epochs: int = 5,
-    learning_rate: float = 0.025,
-    min_learning_rate: float = 0.0001,
-    batch_size: int = 1024,
-    dynamic_window: bool = True,
-    update_rule: str = "word2vec",
-    power: float = 0.75,
-    seed: int = 1,
-    kernel: str = "auto",
-    workers: int = 1,
+    N: int = _DEFAULTS.N,
+    C: int = _DEFAULTS.C,
+    negative: int = _DEFAULTS.negative,
+    sample: float = _DEFAULTS.sample,
+    min_count: int = _DEFAULTS.min_count,
+    epochs: int = _DEFAULTS.epochs,
+    learning_rate: float = _DEFAULTS.learning_rate,
+    min_learning_rate: float = _DEFAULTS.min_learning_rate,
+    batch_size: int = _DEFAULTS.batch_size,
+    dynamic_window: bool = _DEFAULTS.dynamic_window,
+    update_rule: str = _DEFAULTS.update_rule,
+    power: float = _DEFAULTS.power,
+    seed: int = _DEFAULTS.seed,
+    kernel: str = _DEFAULTS.kernel,
+    workers: int = _DEFAULTS.workers,
     progress: bool = True,
 ) -> NegativeSamplingResult:
     """Train CBOW with negative sampling on a list of tokens, over the whole vocabulary.
@@ -656,6 +729,8 @@ def train_negative_sampling(
     times per batch (``.`` is about 5% of the negatives), and its summed
     update grows with the batch: on Shakespeare, batches of 1,024 trained as
     well as gensim, while 4,096 diverged at the default learning rate.
+
+    The defaults of the keyword arguments are those of ``NegativeSamplingConfig``, which checks them.
 
     Parameters
     ----------
@@ -711,39 +786,29 @@ def train_negative_sampling(
     TrainingDivergedError
         If the loss becomes NaN or infinite (try a smaller learning rate).
     """
-    N, C, negative, min_count, epochs, batch_size, workers = (
-        positive_int(name, value)
-        for name, value in (
-            ("N", N),
-            ("C", C),
-            ("negative", negative),
-            ("min_count", min_count),
-            ("epochs", epochs),
-            ("batch_size", batch_size),
-            ("workers", workers),
-        )
+    config = NegativeSamplingConfig(
+        N=N,
+        C=C,
+        negative=negative,
+        sample=sample,
+        min_count=min_count,
+        epochs=epochs,
+        learning_rate=learning_rate,
+        min_learning_rate=min_learning_rate,
+        batch_size=batch_size,
+        dynamic_window=dynamic_window,
+        update_rule=update_rule,
+        power=power,
+        seed=seed,
+        kernel=kernel,
+        workers=workers,
     )
-    learning_rate = positive_number("learning_rate", learning_rate)
-    if (
-        isinstance(min_learning_rate, bool)
-        or not isinstance(min_learning_rate, numbers.Real)
-        or not (0 <= min_learning_rate <= learning_rate)
-    ):
-        raise ValueError(
-            f"min_learning_rate must be a number in [0, learning_rate={learning_rate}], got {min_learning_rate!r}"
-        )
-    if update_rule not in UPDATE_RULES:
-        raise ValueError(f"update_rule must be one of {UPDATE_RULES}, got {update_rule!r}")
+    N, C, negative, min_count = config.N, config.C, config.negative, config.min_count
+    epochs, batch_size, workers = config.epochs, config.batch_size, config.workers
+    learning_rate, dynamic_window = config.learning_rate, config.dynamic_window
     if kernel == "auto":
         kernel = "sparsetools" if _sparsetools is not None else "public"
-    if kernel not in KERNELS:
-        raise ValueError(f"kernel must be 'auto', 'sparsetools' or 'public', got {kernel!r}")
-    if kernel == "sparsetools" and _sparsetools is None:
-        raise ValueError(
-            "kernel='sparsetools' needs scipy.sparse._sparsetools, which this scipy lacks: use 'public'"
-        )
     tokens = token_list("train_negative_sampling", tokens)
-    keep = keep_probabilities(np.ones(1), sample)  # validates sample before the long work
 
     word2Ind, Ind2word, ids = corpus_ids(tokens, min_count)
     V = len(word2Ind)
@@ -861,25 +926,7 @@ def train_negative_sampling(
         if pool is not None:
             pool.shutdown()
     seconds = time.perf_counter() - start
-    config = dict(
-        N=N,
-        C=C,
-        negative=negative,
-        sample=sample,
-        min_count=min_count,
-        epochs=epochs,
-        learning_rate=learning_rate,
-        min_learning_rate=min_learning_rate,
-        batch_size=batch_size,
-        dynamic_window=dynamic_window,
-        update_rule=update_rule,
-        power=power,
-        seed=seed,
-        kernel=kernel,
-        workers=workers,
-        V=V,
-        n_tokens=len(tokens),
-    )
+    config = dict(dataclasses.asdict(config), kernel=kernel, V=V, n_tokens=len(tokens))
     return NegativeSamplingResult(
         W1=np.ascontiguousarray(W_in.T),
         W2=W_out,

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .io import atomic_path
+from ._files import atomic_path
+from .text import tokenize_shakespeare
 from .trainer import CBOWResult, train_cbow
 
 #: The arguments of ``train_cbow`` that made the reference model (notebook 6 trains with the same).
@@ -115,8 +116,6 @@ def load_reference_model() -> CBOWResult:
 
 def build_reference_model(path=None, progress: bool = True) -> CBOWResult:
     """Train the reference model and save it (by default into the package, replacing the shipped one)."""
-    from .text import tokenize_shakespeare
-
     result = train_cbow(tokenize_shakespeare(), progress=progress, **REFERENCE_CONFIG)
     save_model(reference_path() if path is None else path, result)
     return result

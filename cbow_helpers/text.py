@@ -20,7 +20,7 @@ import numpy as np
 from tqdm import tqdm
 
 from ._checks import token_list
-from .io import atomic_write_text
+from ._files import _regular_file, atomic_write_text
 
 # Runs of these punctuation marks become one sentence mark '.'.
 _PUNCTUATION_RUN = re.compile(r"[,!?;-]+")
@@ -79,7 +79,7 @@ def _pieces(text: str, size: int | None = None, limit: int | None = None) -> Ite
 def _word_tokenize(text: str, **kwargs) -> list[str]:
     """nltk's ``word_tokenize``, imported on first use: importing nltk takes most of a second,
     which every command-line call (even ``--help``) would otherwise pay."""
-    from nltk.tokenize import word_tokenize
+    from nltk.tokenize import word_tokenize  # lazy on purpose: importing nltk takes seconds
 
     return word_tokenize(text, **kwargs)
 
@@ -212,8 +212,6 @@ def tokenize_file(path, progress: bool = False) -> list[str]:
     ValueError
         If it is not a regular file, or not UTF-8 text (naming the first bad byte).
     """
-    from .io import _regular_file
-
     path = Path(path)
     size = _regular_file(path, "corpus file").st_size
     with tqdm(

@@ -17,7 +17,14 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
-from ._checks import check_memory, positive_int, positive_number, seed_value, token_list
+from ._checks import (
+    check_flag,
+    check_memory,
+    positive_int,
+    positive_number,
+    seed_value,
+    token_list,
+)
 from .fast_cbow import FastCBOW
 from .model import initialize_model
 from .text import build_vocabulary, context_windows, encode
@@ -48,7 +55,7 @@ class WordEmbeddings:
         return [self.Ind2word[i] for i in range(len(self.Ind2word))]
 
     def embedding_matrix(self, kind: str = "W1") -> np.ndarray:
-        """One embedding per word, as rows of a (V, N) array.
+        """One embedding per word, as rows of a new (V, N) array (a copy: yours to change).
 
         Parameters
         ----------
@@ -68,8 +75,15 @@ class WordEmbeddings:
 
     @property
     def embeddings(self) -> np.ndarray:
-        """``embedding_matrix("W1")``: (V, N), row ``word2Ind[w]`` is the vector of word w."""
-        return self.embedding_matrix("W1")
+        """The columns of W1 as rows: (V, N), row ``word2Ind[w]`` is the vector of word w.
+
+        A read-only view of ``W1.T``, not a copy: reading it costs nothing, it always shows
+        the current ``W1`` (after ``result.W1 = ...`` too), and writing to it raises
+        ValueError (change ``W1`` instead). ``embedding_matrix("W1")`` gives a copy of your own.
+        """
+        view = self.W1.T.view()
+        view.flags.writeable = False
+        return view
 
 
 @dataclasses.dataclass
@@ -151,20 +165,78 @@ def _check_training_memory(n_tokens, n_windows, V, N, C, m, total_steps) -> None
     check_memory(sum(parts.values()), "training", f"the largest part is {largest}")
 
 
+@dataclasses.dataclass(frozen=True)
+class CBOWConfig:
+    """The settings of ``train_cbow``, with their defaults: the one place they are written.
+
+    ``train_cbow``'s keyword arguments take their defaults from here, and so does the command
+    line (``python -m cbow_helpers train --objective softmax``; ``train --help`` prints them).
+    Each field is checked when the config is made (a wrong type is a TypeError, a bad value a
+    ValueError, naming the field); ``train_cbow(tokens, **dataclasses.asdict(config))`` trains
+    with a config.
+
+    Attributes
+    ----------
+    N : int, the embedding size
+    C : int, the context half-size (a window holds 2C+1 words)
+    vocab_size : int >= 2 or None, the most words kept, counting ``'<unk>'`` (None: all)
+    min_count : int, words seen fewer times become ``'<unk>'``
+    batch_size : int, m, the windows per step
+    epochs : int, passes over all windows
+    learning_rate : float, the SGD step size alpha
+    seed : int >= 0, seeds the initial weights and the order of the windows
+    shuffle : bool, shuffle the windows each epoch (False: corpus order)
+    max_steps : int or None, stop after this many steps (None: train all ``epochs``)
+    """
+
+    N: int = 100
+    C: int = 2
+    vocab_size: int | None = 3000
+    min_count: int = 1
+    batch_size: int = 256
+    epochs: int = 1
+    learning_rate: float = 4.0
+    seed: int = 1
+    shuffle: bool = True
+    max_steps: int | None = None
+
+    def __post_init__(self):
+        checked = {
+            name: positive_int(name, getattr(self, name))
+            for name in ("N", "C", "batch_size", "epochs", "min_count")
+        }
+        if self.vocab_size is not None:
+            checked["vocab_size"] = positive_int("vocab_size", self.vocab_size)
+            if checked["vocab_size"] < 2:
+                raise ValueError(
+                    f"vocab_size must be at least 2 (a word and '<unk>'), got {self.vocab_size}"
+                )
+        checked["learning_rate"] = positive_number("learning_rate", self.learning_rate)
+        if self.max_steps is not None:
+            checked["max_steps"] = positive_int("max_steps", self.max_steps)
+        checked["seed"] = seed_value("seed", self.seed)
+        checked["shuffle"] = check_flag("shuffle", self.shuffle)
+        for name, value in checked.items():  # stored as plain int / float / bool
+            object.__setattr__(self, name, value)
+
+
+_DEFAULTS = CBOWConfig()
+
+
 def train_cbow(
     tokens: Sequence[str],
     *,
-    N: int = 100,
-    C: int = 2,
-    vocab_size: int | None = 3000,
-    min_count: int = 1,
-    batch_size: int = 256,
-    epochs: int = 1,
-    learning_rate: float = 4.0,
-    seed: int = 1,
-    shuffle: bool = True,
+    N: int = _DEFAULTS.N,
+    C: int = _DEFAULTS.C,
+    vocab_size: int | None = _DEFAULTS.vocab_size,
+    min_count: int = _DEFAULTS.min_count,
+    batch_size: int = _DEFAULTS.batch_size,
+    epochs: int = _DEFAULTS.epochs,
+    learning_rate: float = _DEFAULTS.learning_rate,
+    seed: int = _DEFAULTS.seed,
+    shuffle: bool = _DEFAULTS.shuffle,
     progress: bool = True,
-    max_steps: int | None = None,
+    max_steps: int | None = _DEFAULTS.max_steps,
 ) -> CBOWResult:
     """Train the course's CBOW model on a list of tokens.
 
@@ -172,6 +244,8 @@ def train_cbow(
     ReLU hidden layer with bias, softmax output with bias, mean cross-entropy),
     computed in float32 without one-hot matrices, trained by plain SGD on
     mini-batches of distinct windows.
+
+    The defaults of the keyword arguments are those of ``CBOWConfig``, which checks them.
 
     Parameters
     ----------
@@ -219,24 +293,21 @@ def train_cbow(
         (a ValueError and a MemoryError) if training would need more memory
         than the machine has available; raised before allocating.
     """
-    N, C, batch_size, epochs, min_count = (
-        positive_int(name, value)
-        for name, value in (
-            ("N", N),
-            ("C", C),
-            ("batch_size", batch_size),
-            ("epochs", epochs),
-            ("min_count", min_count),
-        )
+    config = CBOWConfig(
+        N=N,
+        C=C,
+        vocab_size=vocab_size,
+        min_count=min_count,
+        batch_size=batch_size,
+        epochs=epochs,
+        learning_rate=learning_rate,
+        seed=seed,
+        shuffle=shuffle,
+        max_steps=max_steps,
     )
-    if vocab_size is not None:
-        vocab_size = positive_int("vocab_size", vocab_size)
-    if vocab_size is not None and vocab_size < 2:
-        raise ValueError(f"vocab_size must be at least 2 (a word and '<unk>'), got {vocab_size}")
-    learning_rate = positive_number("learning_rate", learning_rate)
-    if max_steps is not None:
-        max_steps = positive_int("max_steps", max_steps)
-    seed = seed_value("seed", seed)
+    N, C, vocab_size, min_count = config.N, config.C, config.vocab_size, config.min_count
+    batch_size, epochs, learning_rate = config.batch_size, config.epochs, config.learning_rate
+    seed, shuffle, max_steps = config.seed, config.shuffle, config.max_steps
     tokens = token_list("train_cbow", tokens)
     if len(tokens) < 2 * C + 1:
         raise ValueError(
@@ -316,21 +387,7 @@ def train_cbow(
         model.close()
     seconds = time.perf_counter() - start
     W1, W2, b1, b2 = model.weights()
-    config = dict(
-        N=N,
-        C=C,
-        vocab_size=vocab_size,
-        min_count=min_count,
-        batch_size=batch_size,
-        epochs=epochs,
-        learning_rate=learning_rate,
-        seed=seed,
-        shuffle=shuffle,
-        max_steps=max_steps,
-        V=V,
-        n_tokens=len(tokens),
-        n_windows=n_windows,
-    )
+    config = dict(dataclasses.asdict(config), V=V, n_tokens=len(tokens), n_windows=n_windows)
     return CBOWResult(
         W1=W1,
         W2=W2,

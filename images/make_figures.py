@@ -32,21 +32,16 @@ from cbow_helpers import (
     tokenize,
     word_to_one_hot_vector,
 )
-from cbow_helpers.io import atomic_path
+from cbow_helpers._files import atomic_path
+from cbow_helpers.plotting import PALETTE
 
 HERE = Path(__file__).resolve().parent
 OUT_DIR = HERE  # where _save writes; main(out_dir) changes it
 
-# Okabe-Ito, a palette that colour-blind readers can tell apart.
+# The course's one palette (Okabe-Ito: colour-blind readers can tell its colours apart).
 BLUE, ORANGE, GREEN, PINK, VERMILION, SKY, YELLOW, GREY = (
-    "#0072B2",
-    "#E69F00",
-    "#009E73",
-    "#CC79A7",
-    "#D55E00",
-    "#56B4E9",
-    "#F0E442",
-    "#999999",
+    PALETTE[name]
+    for name in ("blue", "orange", "green", "pink", "vermilion", "sky", "yellow", "grey")
 )
 TOY = ["i", "am", "happy", "because", "i", "am", "learning"]
 EMOJI_SENTENCE = 'Who ❤️ "word embeddings" in 2020? I do!!!'

@@ -4,9 +4,11 @@ from gensim.models import KeyedVectors
 from scipy import stats
 
 from cbow_helpers import (
+    CBOWResult,
     analogy,
     evaluate_analogies,
     evaluate_word_pairs,
+    evaluation,
     nearest_neighbors,
     save_vectors,
     similarity,
@@ -139,3 +141,66 @@ def test_format_scores_rounds_to_the_digits_asked():
     assert "Spearman  0.25 " in format_scores(
         scores, digits=2
     ) and "accuracy  0.10 " in format_scores(scores, digits=2)
+
+
+def toy_model(V=6, N=4, seed=0):
+    rng = np.random.default_rng(seed)
+    words = [f"w{i}" for i in range(V)]
+    return CBOWResult(
+        W1=rng.normal(size=(N, V)).astype(np.float32),
+        W2=rng.normal(size=(V, N)).astype(np.float32),
+        b1=np.zeros((N, 1), np.float32),
+        b2=np.zeros((V, 1), np.float32),
+        word2Ind={w: i for i, w in enumerate(words)},
+        Ind2word=dict(enumerate(words)),
+        losses=np.zeros(1),
+        examples_per_second=float("nan"),
+        config={},
+    )
+
+
+def test_embeddings_are_a_read_only_view_of_the_current_w1():
+    model = toy_model()
+    emb = model.embeddings
+    assert np.shares_memory(emb, model.W1)  # no copy
+    np.testing.assert_array_equal(emb, model.W1.T)
+    with pytest.raises(ValueError, match="read-only"):
+        emb[0, 0] = 1.0
+    model.W1[0, 0] = 42.0  # a change of W1 shows
+    assert model.embeddings[0, 0] == 42.0
+    model.W1 = np.ones((4, 6), np.float32)  # and so do new weights
+    np.testing.assert_array_equal(model.embeddings, np.ones((6, 4)))
+    own = model.embedding_matrix("W1")  # a copy of one's own
+    own[0, 0] = 7.0
+    assert model.W1[0, 0] == 1.0
+
+
+def test_neighbours_normalise_a_model_once_and_notice_new_weights(monkeypatch):
+    calls = []
+    normalise = evaluation._normalise
+    monkeypatch.setattr(evaluation, "_normalise", lambda m: calls.append(1) or normalise(m))
+    model = toy_model()
+
+    def fresh(word):  # the answer from scratch, from a copy of the vectors (not counted)
+        before = len(calls)
+        answer = nearest_neighbors(word, (model.words, model.embedding_matrix("W1")), 3)
+        del calls[before:]
+        return answer
+
+    u0, u1 = (model.W1[:, i] / np.linalg.norm(model.W1[:, i]) for i in (0, 1))
+    first = nearest_neighbors("w0", model, 3)
+    assert first == fresh("w0")
+    for _ in range(3):
+        assert nearest_neighbors("w0", model, 3) == first
+        assert similarity("w0", "w1", model) == pytest.approx(float(u0 @ u1), rel=1e-6)
+    assert len(calls) == 1  # normalised once for all those calls
+
+    model.W1[:, 0] = model.W1[:, 5]  # changed in place: w0 becomes w5's twin
+    changed = nearest_neighbors("w0", model, 3)
+    assert len(calls) == 2
+    assert changed == fresh("w0") and changed[0][0] == "w5"
+    assert changed[0][1] == pytest.approx(1.0)
+
+    model.W1 = np.roll(model.W1, 1, axis=1)  # new weights
+    assert nearest_neighbors("w0", model, 3) == fresh("w0")
+    assert len(calls) == 3

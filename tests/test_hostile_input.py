@@ -26,9 +26,9 @@ from cbow_helpers import (
 from cbow_helpers import text as text_module
 from cbow_helpers import trainer as trainer_module
 from cbow_helpers._checks import NotEnoughMemoryError
+from cbow_helpers._files import remove_stale_temp_files
 from cbow_helpers.cli import main
 from cbow_helpers.evaluation import format_scores
-from cbow_helpers.io import remove_stale_temp_files
 from cbow_helpers.text import _pieces, _tokenize_piece, _tokenize_pieces, tokenize, tokenize_file
 
 STORY = (

@@ -1,0 +1,222 @@
+"""The training defaults live once, in CBOWConfig and NegativeSamplingConfig: the trainers, the
+command line and ``train --help`` all take them from there."""
+
+import dataclasses
+import inspect
+import re
+
+import pytest
+
+from cbow_helpers import (
+    REFERENCE_CONFIG,
+    CBOWConfig,
+    NegativeSamplingConfig,
+    train_cbow,
+    train_negative_sampling,
+)
+from cbow_helpers import cli as cli_module
+from cbow_helpers.cli import build_parser, main
+
+# The defaults as the course states them (README, notebooks): changing one must be deliberate.
+SOFTMAX_DEFAULTS = dict(
+    N=100,
+    C=2,
+    vocab_size=3000,
+    min_count=1,
+    batch_size=256,
+    epochs=1,
+    learning_rate=4.0,
+    seed=1,
+    shuffle=True,
+    max_steps=None,
+)
+NEGATIVE_SAMPLING_DEFAULTS = dict(
+    N=100,
+    C=5,
+    negative=5,
+    sample=1e-3,
+    min_count=5,
+    epochs=5,
+    learning_rate=0.025,
+    min_learning_rate=0.0001,
+    batch_size=1024,
+    dynamic_window=True,
+    update_rule="word2vec",
+    power=0.75,
+    seed=1,
+    kernel="auto",
+    workers=1,
+)
+CLI_WINDOW = 3  # the command line's one change to NegativeSamplingConfig (README: why)
+
+
+def keyword_defaults(function) -> dict:
+    return {
+        name: p.default
+        for name, p in inspect.signature(function).parameters.items()
+        if p.kind is p.KEYWORD_ONLY and name != "progress"
+    }
+
+
+def test_the_configs_hold_the_course_defaults():
+    assert dataclasses.asdict(CBOWConfig()) == SOFTMAX_DEFAULTS
+    assert dataclasses.asdict(NegativeSamplingConfig()) == NEGATIVE_SAMPLING_DEFAULTS
+
+
+@pytest.mark.parametrize(
+    ("trainer", "config"),
+    [(train_cbow, CBOWConfig), (train_negative_sampling, NegativeSamplingConfig)],
+)
+def test_the_trainers_keyword_defaults_are_the_configs(trainer, config):
+    assert keyword_defaults(trainer) == dataclasses.asdict(config())
+
+
+def test_the_reference_config_is_a_valid_cbow_config():
+    config = CBOWConfig(**REFERENCE_CONFIG)
+    assert {k: getattr(config, k) for k in REFERENCE_CONFIG} == REFERENCE_CONFIG
+
+
+def train_help() -> str:
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command")
+    return " ".join(subparsers.choices["train"].format_help().split())
+
+
+def shown_default(help_text: str, option: str) -> str:
+    """The ``(default: ...)`` text of ``option`` in the help."""
+    match = re.search(re.escape(option) + r" [A-Z_]+ .*?\(default: ([^)]*)\)", help_text)
+    assert match, f"no default shown for {option} in: {help_text}"
+    return match.group(1)
+
+
+def test_train_help_shows_the_configs_defaults():
+    text = train_help()
+    softmax = CBOWConfig()
+    negative = dataclasses.replace(NegativeSamplingConfig(), C=CLI_WINDOW)
+    assert shown_default(text, "--dim") == f"{negative.N}" == f"{softmax.N}"
+    assert shown_default(text, "--seed") == f"{negative.seed}" == f"{softmax.seed}"
+    assert shown_default(text, "--window") == f"{negative.C}, or {softmax.C} with softmax"
+    assert shown_default(text, "--min-count") == (
+        f"{negative.min_count}, or {softmax.min_count} with softmax"
+    )
+    assert shown_default(text, "--batch-size") == (
+        f"{negative.batch_size}, or {softmax.batch_size} with softmax"
+    )
+    assert shown_default(text, "--epochs") == f"{negative.epochs}, or {softmax.epochs} with softmax"
+    assert shown_default(text, "--learning-rate") == (
+        f"{negative.learning_rate} falling linearly to {negative.min_learning_rate}, "
+        f"or {softmax.learning_rate} with softmax"
+    )
+    assert shown_default(text, "--vocab-size") == f"{softmax.vocab_size}"
+    assert shown_default(text, "--negative") == f"{negative.negative}"
+    assert shown_default(text, "--sample") == f"{negative.sample}"
+    # and the values themselves, as the README states them
+    assert shown_default(text, "--window") == "3, or 2 with softmax"
+    assert shown_default(text, "--learning-rate") == (
+        "0.025 falling linearly to 0.0001, or 4.0 with softmax"
+    )
+
+
+class Recorded(Exception):
+    """Raised by the stand-in trainers once they have recorded their arguments."""
+
+
+@pytest.fixture
+def recorded(monkeypatch):
+    calls = {}
+
+    def stand_in(name):
+        def trainer(tokens, **kwargs):
+            calls[name] = kwargs
+            raise Recorded
+
+        return trainer
+
+    monkeypatch.setattr(cli_module, "train_cbow", stand_in("train_cbow"))
+    monkeypatch.setattr(cli_module, "train_negative_sampling", stand_in("train_negative_sampling"))
+    return calls
+
+
+def run_train(tmp_path, *options):
+    corpus = tmp_path / "story.txt"
+    corpus.write_text("the king loves the queen and the queen loves the king . " * 5)
+    with pytest.raises(Recorded):
+        main(
+            [
+                "train",
+                "--corpus",
+                str(corpus),
+                "--out",
+                str(tmp_path / "v.txt"),
+                "--no-plot",
+                "--quiet",
+                *options,
+            ]
+        )
+
+
+def test_the_cli_trains_softmax_with_train_cbows_defaults(tmp_path, recorded):
+    run_train(tmp_path, "--objective", "softmax")
+    kwargs = recorded["train_cbow"]
+    assert kwargs.pop("progress") is False
+    assert kwargs == keyword_defaults(train_cbow)
+
+
+def test_the_cli_trains_negative_sampling_with_its_defaults_but_a_window_of_3(tmp_path, recorded):
+    run_train(tmp_path)
+    kwargs = recorded["train_negative_sampling"]
+    assert kwargs.pop("progress") is False
+    assert kwargs == dict(keyword_defaults(train_negative_sampling), C=CLI_WINDOW)
+
+
+def test_the_cli_passes_the_options_given(tmp_path, recorded):
+    run_train(tmp_path, "--objective", "softmax", "--dim", "7", "--window", "1", "--seed", "3")
+    assert recorded["train_cbow"] | {"progress": False} == dict(
+        keyword_defaults(train_cbow), N=7, C=1, seed=3, progress=False
+    )
+    run_train(tmp_path, "--learning-rate", "0.00005")  # below the final rate: it stays
+    kwargs = recorded["train_negative_sampling"]
+    assert kwargs["learning_rate"] == kwargs["min_learning_rate"] == 0.00005
+
+
+@pytest.mark.parametrize(
+    ("config", "field", "value", "error"),
+    [
+        (CBOWConfig, "N", 0, ValueError),
+        (CBOWConfig, "C", -1, ValueError),
+        (CBOWConfig, "vocab_size", 1, ValueError),
+        (CBOWConfig, "learning_rate", 0.0, ValueError),
+        (CBOWConfig, "learning_rate", float("nan"), ValueError),
+        (CBOWConfig, "max_steps", 0, ValueError),
+        (CBOWConfig, "seed", -1, ValueError),
+        (CBOWConfig, "seed", 1.5, TypeError),
+        (CBOWConfig, "shuffle", "yes", TypeError),
+        (NegativeSamplingConfig, "negative", 0, ValueError),
+        (NegativeSamplingConfig, "sample", -0.1, ValueError),
+        (NegativeSamplingConfig, "min_learning_rate", 1.0, ValueError),
+        (NegativeSamplingConfig, "update_rule", "adam", ValueError),
+        (NegativeSamplingConfig, "kernel", "cuda", ValueError),
+        (NegativeSamplingConfig, "power", -1.0, ValueError),
+        (NegativeSamplingConfig, "seed", None, TypeError),
+        (NegativeSamplingConfig, "dynamic_window", 1, TypeError),
+    ],
+)
+def test_a_bad_field_is_refused_naming_it(config, field, value, error):
+    with pytest.raises(error, match=field):
+        config(**{field: value})
+
+
+def test_train_cbow_checks_its_arguments_through_the_config():
+    with pytest.raises(ValueError, match="vocab_size"):
+        train_cbow(["a", "b", "c", "d", "e"], vocab_size=1)
+    with pytest.raises(TypeError, match="update_rule|dynamic_window"):
+        train_negative_sampling(["a", "b"] * 10, dynamic_window="no")
+
+
+def test_configs_are_frozen_and_store_plain_numbers():
+    import numpy as np
+
+    config = CBOWConfig(N=np.int64(8), learning_rate=np.float32(0.5))
+    assert type(config.N) is int and type(config.learning_rate) is float
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.N = 9

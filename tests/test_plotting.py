@@ -1,0 +1,81 @@
+"""One PCA plot (``plot_embeddings_pca``) and one palette (``PALETTE``) for the notebook, the
+command line and the figures."""
+
+import re
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from cbow_helpers import PALETTE, compute_pca, embeddings_pca, plot_embeddings_pca
+from cbow_helpers.plotting import GROUP_COLOURS
+
+ROOT = Path(__file__).resolve().parents[1]
+WORDS = ["king", "queen", "day", "night", "eye", "unused"]
+
+
+@pytest.fixture
+def vectors():
+    return WORDS, np.random.default_rng(0).normal(size=(len(WORDS), 5))
+
+
+def test_embeddings_pca_is_compute_pca_of_unit_vectors(vectors):
+    words, matrix = vectors
+    groups = {"royalty": ["king", "queen", "duke"], "time": ["day", "night"]}
+    chosen, coords = embeddings_pca(vectors, groups)
+    assert chosen == [("royalty", "king"), ("royalty", "queen"), ("time", "day"), ("time", "night")]
+    rows = matrix[[words.index(w) for _, w in chosen]]
+    expected = compute_pca(rows / np.linalg.norm(rows, axis=1, keepdims=True), 2)
+    np.testing.assert_allclose(coords, expected, atol=1e-12)
+
+
+def test_too_few_words_or_dimensions_are_value_errors(vectors):
+    with pytest.raises(ValueError, match="at least 2 words, and only 1"):
+        embeddings_pca(vectors, {"g": ["king", "duke"]})
+    with pytest.raises(ValueError, match="at least 2 numbers"):
+        embeddings_pca((["a", "b"], np.ones((2, 1))), {"g": ["a", "b"]})
+
+
+def test_the_plot_draws_each_group_in_its_palette_colour(vectors):
+    groups = {"royalty": ["king", "queen"], "absent": ["duke"], "time": ["day", "night"]}
+    fig = plot_embeddings_pca(vectors, groups, title="a title")
+    try:
+        ax = fig.axes[0]
+        assert ax.get_title() == "a title"
+        scatters = ax.collections
+        assert [s.get_label() for s in scatters] == ["royalty", "time"]
+        # a group keeps its colour by position, even when an earlier group has no word
+        colours = [matplotlib.colors.to_hex(s.get_facecolor()[0]).upper() for s in scatters]
+        assert colours == [GROUP_COLOURS[0], GROUP_COLOURS[2]]
+        assert sorted(t.get_text() for t in ax.texts) == ["day", "king", "night", "queen"]
+    finally:
+        plt.close(fig)
+
+
+def test_group_colours_come_from_the_palette():
+    assert set(GROUP_COLOURS) <= set(PALETTE.values())
+    assert len(set(GROUP_COLOURS)) == len(GROUP_COLOURS)
+
+
+def test_no_other_file_writes_a_palette_colour():
+    """The palette's colours are written once, in cbow_helpers/plotting.py."""
+    hexes = {c.upper() for c in PALETTE.values()}
+    files = [
+        *(ROOT / "cbow_helpers").glob("*.py"),
+        ROOT / "images" / "make_figures.py",
+        ROOT / "notebooks" / "07_pca_visualisation.ipynb",
+    ]
+    for path in files:
+        if path.name == "plotting.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".ipynb":  # the sources, not the PNG outputs
+            import json
+
+            text = "".join("".join(cell["source"]) for cell in json.loads(text)["cells"])
+        found = {h.upper() for h in re.findall(r"#[0-9A-Fa-f]{6}\b", text)} & hexes
+        assert not found, f"{path.relative_to(ROOT)} writes palette colours {sorted(found)}"
