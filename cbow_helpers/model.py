@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from ._checks import positive_int, positive_number
+from ._checks import batch_columns, model_shapes, positive_int, positive_number
 from .vectors import get_batches
 
 # ----------------------------------------------------------------------------- activations
@@ -85,6 +85,11 @@ def cross_entropy_loss(y_hat, y) -> float:
     y_hat, y = np.asarray(y_hat, dtype=float), np.asarray(y, dtype=float)
     if y_hat.shape != y.shape:
         raise ValueError(f"y_hat and y must have the same shape, got {y_hat.shape} and {y.shape}")
+    return _cross_entropy(y_hat, y)
+
+
+def _cross_entropy(y_hat: np.ndarray, y: np.ndarray) -> float:
+    """``cross_entropy_loss`` of float arrays of one shape, unchecked."""
     return float(-np.sum(y * np.log(np.clip(y_hat, _TINY, 1.0))))
 
 
@@ -105,18 +110,13 @@ def compute_cost(y, yhat, batch_size: int) -> float:
     float
         ``-(1/m) sum_i sum_j y_ji log yhat_ji``.
     """
-    m = _check_batch_size(batch_size, np.asarray(y))
+    m = batch_columns(batch_size, np.asarray(y))
     return cross_entropy_loss(yhat, y) / m  # the losses of the m columns, summed, over m
 
 
-def _check_batch_size(batch_size, y) -> int:
-    batch_size = positive_int("batch_size", batch_size)
-    columns = y.shape[1] if y.ndim == 2 else 1
-    if columns != batch_size:
-        raise ValueError(
-            f"batch_size={batch_size} but the arrays have {columns} columns (examples)"
-        )
-    return int(batch_size)
+def _cost(y: np.ndarray, yhat: np.ndarray, m: int) -> float:
+    """``compute_cost`` of float (V, m) arrays, unchecked: for loops that checked once."""
+    return _cross_entropy(yhat, y) / m
 
 
 # ----------------------------------------------------------------------------- the model
@@ -158,29 +158,6 @@ def initialize_model(N: int, V: int, random_seed: int = 1, scale: float = 0.05):
     return W1, W2, b1, b2
 
 
-def _check_shapes(x, W1, W2, b1, b2):
-    x, W1, W2, b1, b2 = (np.asarray(a, dtype=float) for a in (x, W1, W2, b1, b2))
-    if x.ndim == 1:
-        x = x[:, None]
-    if W1.ndim != 2:
-        raise ValueError(f"W1 must be a 2-D (N, V) array, got shape {W1.shape}")
-    N, V = W1.shape
-    expected = {"x": (V, None), "W2": (V, N), "b1": (N, 1), "b2": (V, 1)}
-    for name, arr in (("x", x), ("W2", W2), ("b1", b1), ("b2", b2)):
-        want = expected[name]
-        if (
-            arr.ndim != 2
-            or arr.shape[0] != want[0]
-            or (want[1] is not None and arr.shape[1] != want[1])
-        ):
-            shown = f"({want[0]}, m)" if want[1] is None else str(want)
-            raise ValueError(
-                f"{name} has shape {arr.shape} but W1 has shape {W1.shape} (N={N}, V={V}), "
-                f"so {name} must have shape {shown}"
-            )
-    return x, W1, W2, b1, b2
-
-
 def forward_prop(x, W1, W2, b1, b2):
     """Forward pass of the CBOW model.
 
@@ -201,7 +178,11 @@ def forward_prop(x, W1, W2, b1, b2):
     h : (N, m) array
         The hidden layer h = ReLU(W1 x + b1).
     """
-    x, W1, W2, b1, b2 = _check_shapes(x, W1, W2, b1, b2)
+    return _forward(*model_shapes(x, W1, W2, b1, b2))
+
+
+def _forward(x, W1, W2, b1, b2):
+    """``forward_prop`` of float arrays of the right shapes, unchecked."""
     h = relu(W1 @ x + b1)
     z = W2 @ h + b2
     return z, h
@@ -236,16 +217,21 @@ def back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size: int):
     grad_b1 : (N, 1) array
     grad_b2 : (V, 1) array
     """
-    x, W1, W2, b1, b2 = _check_shapes(x, W1, W2, b1, b2)
+    x, W1, W2, b1, b2 = model_shapes(x, W1, W2, b1, b2)
     yhat, y, h = (np.asarray(a, dtype=float) for a in (yhat, y, h))
     yhat, y, h = (a[:, None] if a.ndim == 1 else a for a in (yhat, y, h))
     N, V = W1.shape
-    m = _check_batch_size(batch_size, x)
+    m = batch_columns(batch_size, x)
     for name, arr, want in (("yhat", yhat, (V, m)), ("y", y, (V, m)), ("h", h, (N, m))):
         if arr.shape != want:
             raise ValueError(
                 f"{name} has shape {arr.shape} but x has shape {x.shape} and W1 {W1.shape}: expected {want}"
             )
+    return _back_prop(x, yhat, y, h, W2, m)
+
+
+def _back_prop(x, yhat, y, h, W2, m: int):
+    """``back_prop`` of float arrays of the right shapes, unchecked."""
     dz2 = (yhat - y) / m
     grad_W2 = dz2 @ h.T
     grad_b2 = dz2.sum(axis=1, keepdims=True)
@@ -296,18 +282,20 @@ def gradient_descent(
     alpha = positive_number("alpha", alpha, "the learning rate")
     W1, W2, b1, b2 = initialize_model(N, V, random_seed=random_seed)
     costs = []
-    batches = get_batches(data, word2Ind, V, C, batch_size)
+    batches = get_batches(data, word2Ind, V, C, batch_size)  # checks data, V, C and batch_size
+    m = int(batch_size)
+    # Every array's shape is right by construction: the loop calls the unchecked versions.
     for iteration in range(num_iters):
         x, y = next(batches)
-        z, h = forward_prop(x, W1, W2, b1, b2)
+        z, h = _forward(x, W1, W2, b1, b2)
         yhat = softmax(z)
-        cost = compute_cost(y, yhat, batch_size)
+        cost = _cost(y, yhat, m)
         if not np.isfinite(cost):
             raise FloatingPointError(
                 f"the cost became {cost} at iteration {iteration}: try a smaller alpha"
             )
         costs.append(cost)
-        grad_W1, grad_W2, grad_b1, grad_b2 = back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size)
+        grad_W1, grad_W2, grad_b1, grad_b2 = _back_prop(x, yhat, y, h, W2, m)
         W1 = W1 - alpha * grad_W1
         W2 = W2 - alpha * grad_W2
         b1 = b1 - alpha * grad_b1
@@ -375,15 +363,18 @@ def check_gradients(x, y, W1, W2, b1, b2, grads=None, *, eps: float = 1e-6, tol:
         If any tensor's relative error exceeds ``tol``; the message is the
         per-tensor report.
     """
-    x, W1, W2, b1, b2 = _check_shapes(x, W1, W2, b1, b2)
+    x, W1, W2, b1, b2 = model_shapes(x, W1, W2, b1, b2)
     y = np.asarray(y, dtype=float)
     y = y[:, None] if y.ndim == 1 else y
     m = x.shape[1]
     params = {"W1": W1.copy(), "W2": W2.copy(), "b1": b1.copy(), "b2": b2.copy()}
 
-    def cost() -> float:
-        z, _ = forward_prop(x, params["W1"], params["W2"], params["b1"], params["b2"])
-        return compute_cost(y, softmax(z), m)
+    if y.shape != x.shape:
+        raise ValueError(f"y has shape {y.shape} but x has shape {x.shape}: both must be (V, m)")
+
+    def cost() -> float:  # called twice per weight: the shapes were checked above, once
+        z, _ = _forward(x, params["W1"], params["W2"], params["b1"], params["b2"])
+        return _cost(y, softmax(z), m)
 
     if grads is None:
         z, h = forward_prop(x, W1, W2, b1, b2)

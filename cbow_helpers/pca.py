@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from ._checks import positive_int
 
 # Above this many columns, the components come from an SVD rather than the covariance matrix.
 _COVARIANCE_MAX_COLUMNS = 4096
@@ -40,13 +40,10 @@ def compute_pca(data, n_components: int = 2) -> np.ndarray:
         raise ValueError(f"data must be a 2-D array with at least 2 rows, got shape {X.shape}")
     if not np.all(np.isfinite(X)):
         raise ValueError("data holds NaN or infinite values")
-    if (
-        isinstance(n_components, bool)
-        or not isinstance(n_components, numbers.Integral)
-        or not 1 <= n_components <= X.shape[1]
-    ):
+    n_components = positive_int("n_components", n_components)
+    if n_components > X.shape[1]:
         raise ValueError(
-            f"n_components must be an int from 1 to {X.shape[1]} (the number of columns), got {n_components!r}"
+            f"n_components must be at most {X.shape[1]} (the number of columns), got {n_components}"
         )
     X_centred = X - X.mean(axis=0)  # a new array: data is left as it was
     if X.shape[1] <= _COVARIANCE_MAX_COLUMNS:

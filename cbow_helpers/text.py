@@ -9,7 +9,6 @@ import functools
 import hashlib
 import importlib.metadata
 import json
-import numbers
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -19,7 +18,7 @@ import emoji
 import numpy as np
 from tqdm import tqdm
 
-from ._checks import token_list
+from ._checks import context_half_size, integer_at_least, positive_int, str_tokens, token_list
 from .io import atomic_write_text
 
 # Runs of these punctuation marks become one sentence mark '.'.
@@ -226,16 +225,6 @@ def tokenize_file(path, progress: bool = False) -> list[str]:
         return _tokenize_pieces(_decoded_pieces(path, bar))
 
 
-def _check_context_half_size(C) -> int:
-    if isinstance(C, bool) or not isinstance(C, numbers.Integral):
-        raise TypeError(f"C (the number of context words on each side) must be an int, got {C!r}")
-    if C < 1:
-        raise ValueError(
-            f"C (the number of context words on each side) must be at least 1, got {C}"
-        )
-    return int(C)
-
-
 def get_windows(words: Sequence[str], C: int) -> Iterator[tuple[list[str], str]]:
     """Slide a window of 2C+1 words along ``words``.
 
@@ -254,8 +243,13 @@ def get_windows(words: Sequence[str], C: int) -> Iterator[tuple[list[str], str]]
     center_word : str
         The word in the middle of the window.
     """
-    C = _check_context_half_size(C)
+    C = context_half_size(C)
     words = token_list("get_windows", words)
+    return _windows(words, C)  # the arguments are checked now, not at the first window
+
+
+def _windows(words: list[str], C: int) -> Iterator[tuple[list[str], str]]:
+    """``get_windows`` without its checks, for callers that made them."""
     for i in range(C, len(words) - C):
         yield words[i - C : i] + words[i + 1 : i + C + 1], words[i]
 
@@ -275,17 +269,7 @@ def get_dict(data: Sequence[str]) -> tuple[dict[str, int], dict[int, str]]:
     Ind2word : dict
         The inverse mapping.
     """
-    data = token_list("get_dict", data)
-    try:
-        distinct = set(data)
-    except TypeError:  # an unhashable token, such as a list
-        distinct = data
-    bad = next((w for w in distinct if not isinstance(w, str)), None)
-    if bad is not None:
-        raise TypeError(
-            f"get_dict expects str tokens, got {type(bad).__name__}: {bad!r:.60} (tokenize the text first)"
-        )
-    words = sorted(distinct)
+    words = sorted(str_tokens(token_list("get_dict", data)))
     word2Ind = {word: i for i, word in enumerate(words)}
     Ind2word = {i: word for i, word in enumerate(words)}
     return word2Ind, Ind2word
@@ -310,22 +294,18 @@ def build_vocabulary(tokens: Sequence[str], vocab_size: int | None = None, min_c
     alphabetically, so the vocabulary does not depend on hash order. A corpus
     that already marks unknown words with ``'<unk>'`` keeps them in that token.
 
-    Raises TypeError if a token is not a str.
+    Raises TypeError if ``tokens`` is a str (a text, not yet tokenized) or a token is not a str,
+    and ValueError if ``vocab_size`` < 2 or ``min_count`` < 1.
 
     Returns
     -------
     word2Ind : dict
     Ind2word : dict
     """
-    try:
-        counts = collections.Counter(tokens)
-        bad = next((w for w in counts if not isinstance(w, str)), None)
-    except TypeError:  # an unhashable token, such as a list
-        counts, bad = {}, next((t for t in tokens if not isinstance(t, str)), None)
-    if bad is not None:
-        raise TypeError(
-            f"tokens must be str, got {type(bad).__name__}: {bad!r:.60} (tokenize the text first)"
-        )
+    if vocab_size is not None:
+        vocab_size = integer_at_least("vocab_size", vocab_size, 2, why="a word and '<unk>'")
+    min_count = positive_int("min_count", min_count)
+    counts = str_tokens(token_list("build_vocabulary", tokens), collections.Counter)
     unknown = counts.pop(UNK, 0)
     ranked = sorted((w for w, c in counts.items() if c >= min_count), key=lambda w: (-counts[w], w))
     needs_unk = len(ranked) < len(counts) or unknown > 0
@@ -340,6 +320,7 @@ def build_vocabulary(tokens: Sequence[str], vocab_size: int | None = None, min_c
 
 def encode(tokens: Sequence[str], word2Ind: dict) -> np.ndarray:
     """Token ids (int32); a word missing from ``word2Ind`` becomes ``'<unk>'``."""
+    tokens = token_list("encode", tokens)
     unk = word2Ind.get(UNK, -1)
     ids = np.fromiter((word2Ind.get(t, unk) for t in tokens), dtype=np.int32, count=len(tokens))
     if (ids < 0).any():
@@ -356,6 +337,7 @@ def context_windows(ids: np.ndarray, C: int) -> tuple[np.ndarray, np.ndarray]:
     context : (n_windows, 2C) int32 array, the ids of the C words before and after
     center : (n_windows,) int32 array, the id of the centre word
     """
+    C = context_half_size(C)
     view = np.lib.stride_tricks.sliding_window_view(ids, 2 * C + 1)
     context = np.ascontiguousarray(np.delete(view, C, axis=1))
     center = np.ascontiguousarray(view[:, C])

@@ -6,8 +6,8 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ._checks import positive_int, token_list
-from .text import _check_context_half_size, get_windows
+from ._checks import context_half_size, positive_int, token_list, vocabulary_size
+from .text import _windows
 
 
 def _index(word: str, word2Ind: Mapping[str, int]) -> int:
@@ -19,15 +19,6 @@ def _index(word: str, word2Ind: Mapping[str, int]) -> int:
         ) from None
     except TypeError:
         raise TypeError(f"a word must be a str, got {type(word).__name__}: {word!r}") from None
-
-
-def _check_V(V, word2Ind: Mapping[str, int]) -> int:
-    V = positive_int("V", V, "the vocabulary size")
-    if len(word2Ind) > V:
-        raise ValueError(
-            f"V={V} is smaller than the vocabulary: word2Ind has {len(word2Ind)} words"
-        )
-    return int(V)
 
 
 def word_to_one_hot_vector(word: str, word2Ind: Mapping[str, int], V: int) -> np.ndarray:
@@ -46,7 +37,11 @@ def word_to_one_hot_vector(word: str, word2Ind: Mapping[str, int], V: int) -> np
     (V,) float64 array
         1 at ``word2Ind[word]``, 0 elsewhere.
     """
-    V = _check_V(V, word2Ind)
+    return _one_hot(word, word2Ind, vocabulary_size(V, word2Ind))
+
+
+def _one_hot(word: str, word2Ind: Mapping[str, int], V: int) -> np.ndarray:
+    """``word_to_one_hot_vector`` without the check of V, for callers that made it once."""
     one_hot_vector = np.zeros(V)
     one_hot_vector[_index(word, word2Ind)] = 1
     return one_hot_vector
@@ -73,8 +68,12 @@ def context_words_to_vector(
         raise TypeError(f"context_words must be a list of words, got the str {context_words!r}")
     if len(context_words) == 0:
         raise ValueError("context_words is empty: the mean of no one-hot vectors is undefined")
-    vectors = [word_to_one_hot_vector(w, word2Ind, V) for w in context_words]
-    return np.mean(vectors, axis=0)
+    return _context_vector(context_words, word2Ind, vocabulary_size(V, word2Ind))
+
+
+def _context_vector(context_words, word2Ind: Mapping[str, int], V: int) -> np.ndarray:
+    """``context_words_to_vector`` without its checks, for callers that made them once."""
+    return np.mean([_one_hot(w, word2Ind, V) for w in context_words], axis=0)
 
 
 def get_training_example(
@@ -89,11 +88,15 @@ def get_training_example(
     y : (V,) float64 array
         ``word_to_one_hot_vector`` of its centre word.
     """
-    for context_words, center_word in get_windows(words, C):
-        yield (
-            context_words_to_vector(context_words, word2Ind, V),
-            word_to_one_hot_vector(center_word, word2Ind, V),
-        )
+    C = context_half_size(C)
+    words = token_list("get_training_example", words)
+    return _examples(words, C, word2Ind, vocabulary_size(V, word2Ind))
+
+
+def _examples(words: list[str], C: int, word2Ind: Mapping[str, int], V: int):
+    """``get_training_example`` without its checks, for callers that made them once."""
+    for context_words, center_word in _windows(words, C):
+        yield _context_vector(context_words, word2Ind, V), _one_hot(center_word, word2Ind, V)
 
 
 def get_batches(
@@ -125,24 +128,33 @@ def get_batches(
 
     Raises
     ------
+    TypeError
+        If ``data`` is a str (tokenize it first), or V, C or ``batch_size`` is not an integer.
     ValueError
-        If ``batch_size`` < 1, or the data holds fewer than ``batch_size``
-        windows (a batch would have to repeat a window).
+        If V, C or ``batch_size`` < 1, V is smaller than the vocabulary, or the data holds
+        fewer than ``batch_size`` windows (a batch would have to repeat a window).
+
+    The arguments are checked when ``get_batches`` is called, before the first batch.
     """
+    data = token_list("get_batches", data)
     batch_size = positive_int("batch_size", batch_size)
-    C = _check_context_half_size(C)
-    V = _check_V(V, word2Ind)
+    C = context_half_size(C)
+    V = vocabulary_size(V, word2Ind)
     n_windows = max(len(data) - 2 * C, 0)
     if n_windows < batch_size:
         raise ValueError(
             f"the data gives {n_windows} windows with C={C}, fewer than batch_size={batch_size}: "
             "use a smaller batch_size or more data"
         )
-    data = token_list("get_batches", data)
+    return _batches(data, word2Ind, V, C, batch_size)  # the arguments are checked now
+
+
+def _batches(data: list[str], word2Ind: Mapping[str, int], V: int, C: int, batch_size: int):
+    """``get_batches`` without its checks."""
 
     def forever():
         while True:  # restart the generator rather than keep every dense vector in memory
-            yield from get_training_example(data, C, word2Ind, V)
+            yield from _examples(data, C, word2Ind, V)
 
     examples = forever()
     while True:

@@ -90,7 +90,9 @@ def test_compute_pca_property(data):
     _assert_equal_up_to_sign(compute_pca(data, 2), pca.transform(data))
 
 
-@pytest.mark.parametrize("n", [0, 4, 1.5])
-def test_compute_pca_bad_n_components(n):
-    with pytest.raises(ValueError, match="n_components"):
+@pytest.mark.parametrize(
+    "n,error", [(0, ValueError), (4, ValueError), (1.5, TypeError), (True, TypeError)]
+)
+def test_compute_pca_bad_n_components(n, error):
+    with pytest.raises(error, match=f"n_components .*got {n}"):
         compute_pca(np.ones((5, 3)), n)
