@@ -69,6 +69,15 @@ def non_negative_number(name: str, value, meaning: str = "") -> float:
     return number
 
 
+def number_between(name: str, value, low: float, high: float, meaning: str = "") -> float:
+    """``value`` as a float if it is a real number with low < value < high (a TypeError if not a
+    number, else a ValueError), naming ``name``."""
+    number = _real(name, value, meaning)
+    if not low < number < high:
+        raise ValueError(_must(name, meaning, f"between {low} and {high}", value))
+    return number
+
+
 def context_half_size(C) -> int:
     """C, the number of context words on each side of the centre word: an integer >= 1."""
     return integer_at_least("C", C, 1, "the number of context words on each side")

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._checks import number_between, positive_int, seed_value
+
 #: Fewer pairs (or analogy questions) in the vocabulary than this give no score: a Spearman
 #: correlation from a handful of pairs is mostly noise (its standard error is about
 #: 1/sqrt(pairs - 3), 0.24 at 20 pairs), and so is an accuracy over a few questions.
@@ -86,6 +88,7 @@ def _unitvec(v: np.ndarray) -> np.ndarray:
 
 def nearest_neighbors(word: str, vectors, k: int = 10) -> list[tuple[str, float]]:
     """The ``k`` words most similar to ``word`` (cosine), with their similarities; ``word`` itself excluded."""
+    k = positive_int("k", k, "how many neighbours")
     wv = WordVectors.of(vectors)
     return wv.ranked(wv.vector(word), [word], k)
 
@@ -101,6 +104,7 @@ def analogy(a: str, b: str, c: str, vectors, k: int = 1) -> list[tuple[str, floa
 
     Example: ``analogy("man", "king", "woman", vectors)`` hopes for ``queen``.
     """
+    k = positive_int("k", k, "how many answers")
     wv = WordVectors.of(vectors)
     query = _unitvec(wv.vector(b) - wv.vector(a) + wv.vector(c))
     return wv.ranked(query, [a, b, c], k)
@@ -171,8 +175,9 @@ def spearman_interval(
     -------
     (low, high) : tuple of float
     """
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1, got {confidence!r}")
+    confidence = number_between("confidence", confidence, 0, 1)
+    n_resamples = positive_int("n_resamples", n_resamples)
+    seed = seed_value("seed", seed)
     gold, predicted = np.asarray(scores["gold"]), np.asarray(scores["predicted"])
     if len(gold) < 3:
         raise ValueError(f"a Spearman interval needs at least 3 pairs, got {len(gold)}")

@@ -176,3 +176,20 @@ def test_cli_options_are_checked_by_the_same_functions(option, value, message, c
         main(["train", option, value])
     err = capsys.readouterr().err
     assert exit_.value.code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_evaluation_arguments_follow_the_same_split():
+    from cbow_helpers import analogy, nearest_neighbors, spearman_interval
+
+    vectors = (["king", "queen", "man", "woman"], np.eye(4) + 0.1)
+    with pytest.raises(ValueError, match=r"k \(how many neighbours\) must be at least 1, got 0"):
+        nearest_neighbors("king", vectors, k=0)
+    with pytest.raises(TypeError, match=r"k \(how many neighbours\) must be an integer, got 2.5"):
+        nearest_neighbors("king", vectors, k=2.5)
+    with pytest.raises(TypeError, match=r"k \(how many answers\) must be an integer, got '1'"):
+        analogy("man", "king", "woman", vectors, k="1")
+    scores = {"gold": [1.0, 2.0, 3.0, 4.0], "predicted": [1.0, 3.0, 2.0, 4.0]}
+    with pytest.raises(TypeError, match="confidence must be a number, got '0.9'"):
+        spearman_interval(scores, confidence="0.9")
+    with pytest.raises(ValueError, match="confidence must be between 0 and 1, got 90"):
+        spearman_interval(scores, confidence=90)
