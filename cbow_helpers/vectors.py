@@ -24,6 +24,8 @@ def _index(word: str, word2Ind: Mapping[str, int]) -> int:
 def word_to_one_hot_vector(word: str, word2Ind: Mapping[str, int], V: int) -> np.ndarray:
     """The one-hot vector of ``word``.
 
+    Introduced in notebook 03 (one-hot vectors and context averaging); notebook 00 shows a few.
+
     Parameters
     ----------
     word : str
@@ -36,6 +38,11 @@ def word_to_one_hot_vector(word: str, word2Ind: Mapping[str, int], V: int) -> np
     -------
     (V,) float64 array
         1 at ``word2Ind[word]``, 0 elsewhere.
+
+    Examples
+    --------
+    >>> word_to_one_hot_vector("happy", {"am": 0, "happy": 1, "i": 2}, 3)
+    array([0., 1., 0.])
     """
     return _one_hot(word, word2Ind, vocabulary_size(V, word2Ind))
 
@@ -52,6 +59,8 @@ def context_words_to_vector(
 ) -> np.ndarray:
     """The mean of the one-hot vectors of the context words: the input ``x``.
 
+    Introduced in notebook 03 (one-hot vectors and context averaging).
+
     Parameters
     ----------
     context_words : sequence of str
@@ -63,6 +72,11 @@ def context_words_to_vector(
     -------
     (V,) float64 array
         Entry k is the share of the context words that are word k.
+
+    Examples
+    --------
+    >>> context_words_to_vector(["i", "am", "i", "happy"], {"am": 0, "happy": 1, "i": 2}, 3)
+    array([0.25, 0.25, 0.5 ])
     """
     if isinstance(context_words, str):
         raise TypeError(f"context_words must be a list of words, got the str {context_words!r}")
@@ -81,12 +95,22 @@ def get_training_example(
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Yield ``(x, y)`` for each window: the averaged context vector and the one-hot centre word.
 
+    Introduced in notebook 03 (one-hot vectors and context averaging).
+
     Yields
     ------
     x : (V,) float64 array
         ``context_words_to_vector`` of the window's 2C context words.
     y : (V,) float64 array
         ``word_to_one_hot_vector`` of its centre word.
+
+    Examples
+    --------
+    >>> word2Ind = {"am": 0, "happy": 1, "i": 2}
+    >>> for x, y in get_training_example(["i", "am", "happy", "i"], 1, word2Ind, 3):
+    ...     print(x, y)
+    [0.  0.5 0.5] [1. 0. 0.]
+    [0.5 0.  0.5] [0. 1. 0.]
     """
     C = context_half_size(C)
     words = token_list("get_training_example", words)
@@ -103,6 +127,8 @@ def get_batches(
     data: Sequence[str], word2Ind: Mapping[str, int], V: int, C: int, batch_size: int
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Yield dense batches ``(X, Y)`` forever, cycling over the windows of ``data``.
+
+    Introduced in notebook 03 (one-hot vectors and context averaging).
 
     Each batch holds ``batch_size`` *distinct* windows, taken in order: the
     first batch is windows 0 .. m-1, the next m .. 2m-1, and so on, wrapping
@@ -135,6 +161,20 @@ def get_batches(
         fewer than ``batch_size`` windows (a batch would have to repeat a window).
 
     The arguments are checked when ``get_batches`` is called, before the first batch.
+
+    Examples
+    --------
+    >>> words = "i am happy because i am learning".split()
+    >>> word2Ind = {"am": 0, "because": 1, "happy": 2, "i": 3, "learning": 4}
+    >>> X, Y = next(get_batches(words, word2Ind, 5, 2, 3))
+    >>> X.shape, Y.shape
+    ((5, 3), (5, 3))
+    >>> Y  # the centre words happy, because, i
+    array([[0., 0., 0.],
+           [0., 1., 0.],
+           [1., 0., 0.],
+           [0., 0., 1.],
+           [0., 0., 0.]])
     """
     data = token_list("get_batches", data)
     batch_size = positive_int("batch_size", batch_size)
