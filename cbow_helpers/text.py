@@ -270,7 +270,7 @@ def get_windows(words: Sequence[str], C: int) -> Iterator[tuple[list[str], str]]
 
 
 def _windows(words: list[str], C: int) -> Iterator[tuple[list[str], str]]:
-    """``get_windows`` without its checks, for callers that made them."""
+    """The windows, as the generator that ``get_windows`` returns once it has checked its arguments."""
     for i in range(C, len(words) - C):
         yield words[i - C : i] + words[i + 1 : i + C + 1], words[i]
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping, Sequence
 import numpy as np
 
 from ._checks import context_half_size, positive_int, token_list, vocabulary_size
-from .text import _windows
+from .text import get_windows
 
 
 def _index(word: str, word2Ind: Mapping[str, int]) -> int:
@@ -118,8 +118,8 @@ def get_training_example(
 
 
 def _examples(words: list[str], C: int, word2Ind: Mapping[str, int], V: int):
-    """``get_training_example`` without its checks, for callers that made them once."""
-    for context_words, center_word in _windows(words, C):
+    """``get_training_example`` without its checks of V (``get_windows`` checks C, once per pass)."""
+    for context_words, center_word in get_windows(words, C):
         yield _context_vector(context_words, word2Ind, V), _one_hot(center_word, word2Ind, V)
 
 
