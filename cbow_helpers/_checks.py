@@ -7,26 +7,93 @@ import numbers
 
 import numpy as np
 
+# One rule for every check, as in scikit-learn: a value of the wrong type (1.5 or "2" where an
+# integer is expected, a str where a list of tokens is) is a TypeError; a value of the right type
+# but out of range (C=0, a negative V) is a ValueError. Either way the message names the argument,
+# what was expected and the value received. With an empty ``name`` the message starts at "must
+# be ...": the command line (cli.py) puts "argument --dim:" in front of it.
 
-def positive_int(name: str, value, meaning: str = "") -> int:
-    """``value`` as an int if it is a whole number >= 1 (not a bool); otherwise a ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        label = f"{name} ({meaning})" if meaning else name
-        raise ValueError(f"{label} must be a positive integer, got {value!r}")
+
+def _must(name: str, meaning: str, expected: str, got) -> str:
+    """``'C (the context half-size) must be at least 1, got 0'``; without a name, ``'must be ...'``."""
+    label = f"{name} ({meaning}) " if name and meaning else f"{name} " if name else ""
+    return f"{label}must be {expected}, got {got!r}"
+
+
+def integer_at_least(name: str, value, minimum: int, meaning: str = "", why: str = "") -> int:
+    """``value`` as an int if it is a whole number >= ``minimum``.
+
+    A TypeError if it is not an integer (a bool, a float such as 2.0 or 1.5, a str such as
+    ``"2"``); a ValueError if it is below ``minimum`` (``why``, if given, says why in brackets).
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(_must(name, meaning, "an integer", value))
+    if value < minimum:
+        expected = f"at least {minimum}" + (f" ({why})" if why else "")
+        raise ValueError(_must(name, meaning, expected, int(value)))
     return int(value)
 
 
-def positive_number(name: str, value, meaning: str = "") -> float:
-    """``value`` as a float if it is a finite real number > 0; otherwise a ValueError naming ``name``."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not math.isfinite(value)
-        or value <= 0
-    ):
-        label = f"{name} ({meaning})" if meaning else name
-        raise ValueError(f"{label} must be a positive finite number, got {value!r}")
+def positive_int(name: str, value, meaning: str = "") -> int:
+    """``value`` as an int if it is a whole number >= 1 (a TypeError if not an integer, else a
+    ValueError), naming ``name``."""
+    return integer_at_least(name, value, 1, meaning)
+
+
+def seed_value(name: str, value) -> int:
+    """``value`` as an int if it is a whole number >= 0 (numpy's seeds), naming ``name``."""
+    return integer_at_least(name, value, 0, "the random seed")
+
+
+def _real(name: str, value, meaning: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(_must(name, meaning, "a number", value))
     return float(value)
+
+
+def positive_number(name: str, value, meaning: str = "") -> float:
+    """``value`` as a float if it is a finite real number > 0 (a TypeError if not a number, else a
+    ValueError), naming ``name``."""
+    number = _real(name, value, meaning)
+    if not math.isfinite(number) or number <= 0:
+        raise ValueError(_must(name, meaning, "a positive finite number", value))
+    return number
+
+
+def non_negative_number(name: str, value, meaning: str = "") -> float:
+    """``value`` as a float if it is a finite real number >= 0 (a TypeError if not a number, else
+    a ValueError), naming ``name``."""
+    number = _real(name, value, meaning)
+    if not math.isfinite(number) or number < 0:
+        raise ValueError(_must(name, meaning, "a finite number >= 0", value))
+    return number
+
+
+def number_between(name: str, value, low: float, high: float, meaning: str = "") -> float:
+    """``value`` as a float if it is a real number with low < value < high (a TypeError if not a
+    number, else a ValueError), naming ``name``."""
+    number = _real(name, value, meaning)
+    if not low < number < high:
+        raise ValueError(_must(name, meaning, f"between {low} and {high}", value))
+    return number
+
+
+def context_half_size(C) -> int:
+    """C, the number of context words on each side of the centre word: an integer >= 1."""
+    return integer_at_least("C", C, 1, "the number of context words on each side")
+
+
+def vocabulary_size(V, word2Ind) -> int:
+    """V, the vocabulary size: an integer >= 1, and at least the number of words in ``word2Ind``."""
+    V = integer_at_least("V", V, 1, "the vocabulary size")
+    if len(word2Ind) > V:
+        raise ValueError(
+            f"V={V} is smaller than the vocabulary: word2Ind has {len(word2Ind)} words"
+        )
+    return V
+
+
+# ----------------------------------------------------------------------------- tokens
 
 
 def token_list(function: str, tokens) -> list:
@@ -38,13 +105,68 @@ def token_list(function: str, tokens) -> list:
     return list(tokens)
 
 
-def seed_value(name: str, value) -> int:
-    """``value`` as an int if it is a whole number >= 0 (numpy's seeds); otherwise an error naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} (the random seed) must be a non-negative integer, got {value!r}")
-    if value < 0:
-        raise ValueError(f"{name} (the random seed) must be a non-negative integer, got {value!r}")
-    return int(value)
+def _first_non_str(words):
+    return next((w for w in words if not isinstance(w, str)), None)
+
+
+def str_tokens(tokens: list, collect=set):
+    """``collect(tokens)`` (a set of the distinct tokens, or a Counter), if every token is a str.
+
+    Otherwise a TypeError naming the first token that is not (an int, a list, ...). The types are
+    checked on the distinct tokens only, which is much faster on a corpus.
+    """
+    try:
+        distinct = collect(tokens)
+        bad = _first_non_str(distinct)
+    except TypeError:  # an unhashable token, such as a list
+        distinct, bad = None, _first_non_str(tokens)
+    if bad is not None:
+        raise TypeError(
+            f"tokens must be str, got {type(bad).__name__}: {bad!r:.60} (tokenize the text first)"
+        )
+    return distinct
+
+
+# ----------------------------------------------------------------------------- model shapes
+
+
+def batch_columns(batch_size, y: np.ndarray) -> int:
+    """m, the batch size: an integer >= 1 that is the number of columns of ``y``."""
+    batch_size = positive_int("batch_size", batch_size)
+    columns = y.shape[1] if y.ndim == 2 else 1
+    if columns != batch_size:
+        raise ValueError(
+            f"batch_size={batch_size} but the arrays have {columns} columns (examples)"
+        )
+    return batch_size
+
+
+def model_shapes(x, W1, W2, b1, b2):
+    """The input and weights of the CBOW model as float arrays, ``x`` as a (V, m) matrix.
+
+    A ValueError, naming both shapes, unless W1 is (N, V), x (V, m), W2 (V, N), b1 (N, 1) and
+    b2 (V, 1).
+    """
+    x, W1, W2, b1, b2 = (np.asarray(a, dtype=float) for a in (x, W1, W2, b1, b2))
+    if x.ndim == 1:
+        x = x[:, None]
+    if W1.ndim != 2:
+        raise ValueError(f"W1 must be a 2-D (N, V) array, got shape {W1.shape}")
+    N, V = W1.shape
+    expected = {"x": (V, None), "W2": (V, N), "b1": (N, 1), "b2": (V, 1)}
+    for name, arr in (("x", x), ("W2", W2), ("b1", b1), ("b2", b2)):
+        want = expected[name]
+        if (
+            arr.ndim != 2
+            or arr.shape[0] != want[0]
+            or (want[1] is not None and arr.shape[1] != want[1])
+        ):
+            shown = f"({want[0]}, m)" if want[1] is None else str(want)
+            raise ValueError(
+                f"{name} has shape {arr.shape} but W1 has shape {W1.shape} (N={N}, V={V}), "
+                f"so {name} must have shape {shown}"
+            )
+    return x, W1, W2, b1, b2
 
 
 # ----------------------------------------------------------------------------- memory
@@ -52,6 +174,8 @@ def seed_value(name: str, value) -> int:
 
 class NotEnoughMemoryError(ValueError, MemoryError):
     """A request would need more memory than the machine has available (raised before allocating).
+
+    Not in the notebooks: ``train_cbow``, ``train_negative_sampling`` and ``load_vectors`` raise it.
 
     Both a ValueError (the size asked for is too large) and a MemoryError.
     """

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import math
 import os
 import signal
 import sys
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import _checks
 from ._files import PendingFile, _regular_file, output_target
 from .evaluation import WordVectors, evaluate_all, format_scores, nearest_neighbors
 from .io import check_vectors, write_vectors
@@ -52,43 +52,35 @@ class _Terminated(BaseException):
     """SIGTERM or SIGHUP arrived: unwind like Ctrl-C, so that temporary files are removed."""
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
+def _option_type(parse, check):
+    """An argparse ``type``: ``parse`` the text (int or float), then ``check`` the value.
+
+    ``check(name, value)`` is one of ``_checks``' functions, called with no name: argparse puts
+    ``argument --dim:`` in front of its message. Text that does not parse goes to ``check`` as it
+    is, to be refused as the wrong type. argparse prints the message of an ArgumentTypeError as it
+    is; a TypeError or ValueError would only give "invalid _positive_int value: '0'".
+    """
+
+    def convert(text: str):
+        try:
+            value = parse(text)
+        except ValueError:
+            value = text  # "two" where an integer is expected: check says what it expects
+        try:
+            return check("", value)
+        except (TypeError, ValueError) as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return convert
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive finite number, got {text!r}")
-    return value
-
-
-def _vocab_size(text: str) -> int:
-    value = _positive_int(text)
-    if value < 2:
-        raise argparse.ArgumentTypeError(
-            f"expected an integer of at least 2 (a word and <unk>), got {value}"
-        )
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {value}")
-    return value
+_positive_int = _option_type(int, _checks.positive_int)
+_positive_float = _option_type(float, _checks.positive_number)
+_non_negative_float = _option_type(float, _checks.non_negative_number)
+_seed = _option_type(int, lambda name, value: _checks.integer_at_least(name, value, 0))
+_vocab_size = _option_type(
+    int, lambda name, value: _checks.integer_at_least(name, value, 2, why="a word and <unk>")
+)
 
 
 def _output_file(text: str) -> Path:
@@ -113,16 +105,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)\n")
-
-
-def _non_negative_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}") from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text!r}")
-    return value
 
 
 # Each objective's config: its defaults fill the options left unset (they are written once, in

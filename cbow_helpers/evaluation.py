@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._checks import number_between, positive_int, seed_value
 from .io import load_vectors
 
 #: Fewer pairs (or analogy questions) in the vocabulary than this give no score: a Spearman
@@ -130,13 +131,31 @@ def _unitvec(v: np.ndarray) -> np.ndarray:
 
 
 def nearest_neighbors(word: str, vectors, k: int = 10) -> list[tuple[str, float]]:
-    """The ``k`` words most similar to ``word`` (cosine), with their similarities; ``word`` itself excluded."""
+    """The ``k`` words most similar to ``word`` (cosine), with their similarities; ``word`` itself excluded.
+
+    Introduced in notebook 06 (training).
+
+    Examples
+    --------
+    >>> vectors = (["king", "queen", "apple"], np.array([[1.0, 0.0], [0.8, 0.6], [-2.0, 0.0]]))
+    >>> [(w, round(s, 3)) for w, s in nearest_neighbors("king", vectors, k=2)]
+    [('queen', 0.8), ('apple', -1.0)]
+    """
+    k = positive_int("k", k, "how many neighbours")
     wv = _word_vectors(vectors)
     return wv.ranked(wv.vector(word), [word], k)
 
 
 def similarity(w1: str, w2: str, vectors) -> float:
-    """Cosine similarity of two words' vectors."""
+    """Cosine similarity of two words' vectors.
+
+    Introduced in notebook 07 (seeing embeddings: PCA); notebook 00 describes it.
+
+    Examples
+    --------
+    >>> round(similarity("king", "queen", (["king", "queen"], np.array([[3.0, 4.0], [4.0, 3.0]]))), 2)
+    0.96
+    """
     wv = _word_vectors(vectors)
     return float(wv.vector(w1) @ wv.vector(w2))
 
@@ -144,8 +163,16 @@ def similarity(w1: str, w2: str, vectors) -> float:
 def analogy(a: str, b: str, c: str, vectors, k: int = 1) -> list[tuple[str, float]]:
     """``a`` is to ``b`` as ``c`` is to ?: the words nearest to b - a + c (unit vectors), excluding a, b and c.
 
-    Example: ``analogy("man", "king", "woman", vectors)`` hopes for ``queen``.
+    Introduced in notebook 08 (how good are the embeddings).
+
+    Examples
+    --------
+    >>> words = ["man", "king", "woman", "queen", "apple"]
+    >>> vectors = np.array([[1.0, 0, 0], [1, 1, 0], [0, 0, 1], [0, 1, 1], [1, -1, 1]])
+    >>> analogy("man", "king", "woman", (words, vectors))[0][0]
+    'queen'
     """
+    k = positive_int("k", k, "how many answers")
     wv = _word_vectors(vectors)
     query = _unitvec(wv.vector(b) - wv.vector(a) + wv.vector(c))
     return wv.ranked(query, [a, b, c], k)
@@ -166,6 +193,8 @@ def _read_pairs(path):
 
 def evaluate_word_pairs(vectors, path) -> dict:
     """Spearman correlation between cosine similarities and human scores.
+
+    Introduced in notebook 08 (how good are the embeddings).
 
     Pairs with a word outside the vocabulary are left out (words are lowercased).
 
@@ -208,6 +237,8 @@ def spearman_interval(
 ):
     """A bootstrap confidence interval for the Spearman correlation of ``evaluate_word_pairs``.
 
+    Introduced in notebook 08 (how good are the embeddings).
+
     The pairs are resampled with replacement (``scipy.stats.bootstrap``, percentile
     method, seeded): the interval says how much the score depends on *which* pairs
     happen to be in the vocabulary. It does not include the spread between training runs.
@@ -216,8 +247,9 @@ def spearman_interval(
     -------
     (low, high) : tuple of float
     """
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be between 0 and 1, got {confidence!r}")
+    confidence = number_between("confidence", confidence, 0, 1)
+    n_resamples = positive_int("n_resamples", n_resamples)
+    seed = seed_value("seed", seed)
     gold, predicted = np.asarray(scores["gold"]), np.asarray(scores["predicted"])
     if len(gold) < 3:
         raise ValueError(f"a Spearman interval needs at least 3 pairs, got {len(gold)}")
@@ -242,6 +274,8 @@ def spearman_interval(
 
 def evaluate_analogies(vectors, path) -> dict:
     """Accuracy on analogy questions ``a b c d`` (is ``d`` the top answer of ``analogy(a, b, c)``?).
+
+    Not in the notebooks by name: notebook 08 runs it through ``evaluate_all``.
 
     Questions with a word outside the vocabulary are skipped (words are lowercased).
 
@@ -302,7 +336,10 @@ def benchmark_paths() -> dict[str, Path]:
 
 
 def evaluate_all(vectors) -> dict:
-    """WordSim-353 and SimLex-999 (``evaluate_word_pairs``) and the Google analogies (``evaluate_analogies``)."""
+    """WordSim-353 and SimLex-999 (``evaluate_word_pairs``) and the Google analogies (``evaluate_analogies``).
+
+    Introduced in notebook 08 (how good are the embeddings).
+    """
     wv = _word_vectors(vectors)
     paths = benchmark_paths()
     return {
@@ -313,7 +350,10 @@ def evaluate_all(vectors) -> dict:
 
 
 def format_scores(scores: dict, digits: int = 3) -> str:
-    """``evaluate_all``'s result as a short table, scores rounded to ``digits`` decimals."""
+    """``evaluate_all``'s result as a short table, scores rounded to ``digits`` decimals.
+
+    Introduced in notebook 08 (how good are the embeddings).
+    """
     width = digits + 3
 
     def score(value: float, count: int) -> str:

@@ -77,6 +77,8 @@ def write_vectors(path, words: Sequence[str], vectors) -> None:
 def save_vectors(path, words: Sequence[str], vectors) -> None:
     """Save word vectors in the word2vec text format, atomically.
 
+    Not in the notebooks: ``python -m cbow_helpers train`` writes its vectors with it.
+
     The first line is ``count dim``; then one line per word: the word and its
     ``dim`` numbers, separated by single spaces. gensim reads the file with
     ``KeyedVectors.load_word2vec_format(path, binary=False)``, and so does
@@ -100,6 +102,8 @@ def save_vectors(path, words: Sequence[str], vectors) -> None:
 
 def load_vectors(path) -> tuple[list[str], np.ndarray]:
     """Read word vectors in the word2vec text format.
+
+    Not in the notebooks: ``python -m cbow_helpers neighbors`` and ``evaluate`` read with it.
 
     Returns
     -------

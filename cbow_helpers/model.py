@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from ._checks import positive_int, positive_number
+from ._checks import batch_columns, model_shapes, positive_int, positive_number
 from .vectors import get_batches
 
 # ----------------------------------------------------------------------------- activations
@@ -22,6 +22,8 @@ from .vectors import get_batches
 
 def relu(z):
     """Rectified linear unit, element-wise: ``max(0, z)``.
+
+    Introduced in notebook 04 (the CBOW architecture).
 
     Parameters
     ----------
@@ -31,12 +33,20 @@ def relu(z):
     Returns
     -------
     array of the same shape (a new array; ``z`` is not modified).
+
+    Examples
+    --------
+    >>> relu(np.array([[-1.0, 0.5], [2.0, -3.0]]))
+    array([[0. , 0.5],
+           [2. , 0. ]])
     """
     return np.maximum(np.asarray(z, dtype=float), 0.0)
 
 
 def softmax(z):
     """Column-wise softmax, computed stably.
+
+    Introduced in notebook 04 (the CBOW architecture).
 
     Each column's maximum is subtracted before ``exp``: the result is the same
     (the shift cancels in the ratio) but ``exp`` never overflows, so
@@ -51,6 +61,11 @@ def softmax(z):
     -------
     array of the same shape
         Non-negative, each column summing to 1: y_hat.
+
+    Examples
+    --------
+    >>> softmax(np.array([1000.0, 1001.0, 999.0])).round(4)
+    array([0.2447, 0.6652, 0.09  ])
     """
     z = np.asarray(z, dtype=float)
     if z.ndim == 0 or z.shape[0] == 0:
@@ -68,6 +83,8 @@ _TINY = np.finfo(np.float64).tiny
 def cross_entropy_loss(y_hat, y) -> float:
     """Cross-entropy loss of one example: ``J = -sum_k y_k log y_hat_k``.
 
+    Introduced in notebook 04 (the CBOW architecture).
+
     Parameters
     ----------
     y_hat : (V,) or (V, 1) array
@@ -81,15 +98,27 @@ def cross_entropy_loss(y_hat, y) -> float:
         Finite even where a probability is 0 (``y_hat`` is clipped to the
         smallest positive float before the log). Given (V, m) arrays, the sum
         of the m examples' losses.
+
+    Examples
+    --------
+    >>> round(cross_entropy_loss(np.array([0.2, 0.7, 0.1]), np.array([0, 1, 0])), 4)  # -log 0.7
+    0.3567
     """
     y_hat, y = np.asarray(y_hat, dtype=float), np.asarray(y, dtype=float)
     if y_hat.shape != y.shape:
         raise ValueError(f"y_hat and y must have the same shape, got {y_hat.shape} and {y.shape}")
+    return _cross_entropy(y_hat, y)
+
+
+def _cross_entropy(y_hat: np.ndarray, y: np.ndarray) -> float:
+    """``cross_entropy_loss`` of float arrays of one shape, unchecked."""
     return float(-np.sum(y * np.log(np.clip(y_hat, _TINY, 1.0))))
 
 
 def compute_cost(y, yhat, batch_size: int) -> float:
     """Cross-entropy cost of a batch: the mean of the m examples' losses.
+
+    Introduced in notebook 04 (the CBOW architecture).
 
     Parameters
     ----------
@@ -104,19 +133,21 @@ def compute_cost(y, yhat, batch_size: int) -> float:
     -------
     float
         ``-(1/m) sum_i sum_j y_ji log yhat_ji``.
+
+    Examples
+    --------
+    >>> Y = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
+    >>> Y_hat = np.array([[0.5, 0.2], [0.3, 0.7], [0.2, 0.1]])
+    >>> round(compute_cost(Y, Y_hat, 2), 4)  # (-log 0.5 - log 0.7) / 2
+    0.5249
     """
-    m = _check_batch_size(batch_size, np.asarray(y))
+    m = batch_columns(batch_size, np.asarray(y))
     return cross_entropy_loss(yhat, y) / m  # the losses of the m columns, summed, over m
 
 
-def _check_batch_size(batch_size, y) -> int:
-    batch_size = positive_int("batch_size", batch_size)
-    columns = y.shape[1] if y.ndim == 2 else 1
-    if columns != batch_size:
-        raise ValueError(
-            f"batch_size={batch_size} but the arrays have {columns} columns (examples)"
-        )
-    return int(batch_size)
+def _cost(y: np.ndarray, yhat: np.ndarray, m: int) -> float:
+    """``compute_cost`` of float (V, m) arrays, unchecked: for loops that checked once."""
+    return _cross_entropy(yhat, y) / m
 
 
 # ----------------------------------------------------------------------------- the model
@@ -124,6 +155,8 @@ def _check_batch_size(batch_size, y) -> int:
 
 def initialize_model(N: int, V: int, random_seed: int = 1, scale: float = 0.05):
     """Random initial weights, uniform in [-scale, scale).
+
+    Introduced in notebook 04 (the CBOW architecture).
 
     Small weights matter: every column of W1 starts as noise of size ``scale``,
     and a rare word's column receives few updates, so a large start drowns what
@@ -147,6 +180,11 @@ def initialize_model(N: int, V: int, random_seed: int = 1, scale: float = 0.05):
     W2 : (V, N) array, the output weights
     b1 : (N, 1) array, the hidden bias
     b2 : (V, 1) array, the output bias
+
+    Examples
+    --------
+    >>> [w.shape for w in initialize_model(N=3, V=5)]
+    [(3, 5), (5, 3), (3, 1), (5, 1)]
     """
     N, V = positive_int("N", N), positive_int("V", V)
     scale = positive_number("scale", scale)
@@ -158,31 +196,10 @@ def initialize_model(N: int, V: int, random_seed: int = 1, scale: float = 0.05):
     return W1, W2, b1, b2
 
 
-def _check_shapes(x, W1, W2, b1, b2):
-    x, W1, W2, b1, b2 = (np.asarray(a, dtype=float) for a in (x, W1, W2, b1, b2))
-    if x.ndim == 1:
-        x = x[:, None]
-    if W1.ndim != 2:
-        raise ValueError(f"W1 must be a 2-D (N, V) array, got shape {W1.shape}")
-    N, V = W1.shape
-    expected = {"x": (V, None), "W2": (V, N), "b1": (N, 1), "b2": (V, 1)}
-    for name, arr in (("x", x), ("W2", W2), ("b1", b1), ("b2", b2)):
-        want = expected[name]
-        if (
-            arr.ndim != 2
-            or arr.shape[0] != want[0]
-            or (want[1] is not None and arr.shape[1] != want[1])
-        ):
-            shown = f"({want[0]}, m)" if want[1] is None else str(want)
-            raise ValueError(
-                f"{name} has shape {arr.shape} but W1 has shape {W1.shape} (N={N}, V={V}), "
-                f"so {name} must have shape {shown}"
-            )
-    return x, W1, W2, b1, b2
-
-
 def forward_prop(x, W1, W2, b1, b2):
     """Forward pass of the CBOW model.
+
+    Introduced in notebook 04 (the CBOW architecture).
 
     Parameters
     ----------
@@ -200,8 +217,19 @@ def forward_prop(x, W1, W2, b1, b2):
         The logits z2 = W2 h + b2 (apply ``softmax`` to get y_hat).
     h : (N, m) array
         The hidden layer h = ReLU(W1 x + b1).
+
+    Examples
+    --------
+    >>> W1, W2, b1, b2 = initialize_model(N=3, V=5)
+    >>> z, h = forward_prop(np.full((5, 2), 0.2), W1, W2, b1, b2)
+    >>> z.shape, h.shape
+    ((5, 2), (3, 2))
     """
-    x, W1, W2, b1, b2 = _check_shapes(x, W1, W2, b1, b2)
+    return _forward(*model_shapes(x, W1, W2, b1, b2))
+
+
+def _forward(x, W1, W2, b1, b2):
+    """``forward_prop`` of float arrays of the right shapes, unchecked."""
     h = relu(W1 @ x + b1)
     z = W2 @ h + b2
     return z, h
@@ -209,6 +237,8 @@ def forward_prop(x, W1, W2, b1, b2):
 
 def back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size: int):
     """The gradient of ``compute_cost`` with respect to W1, W2, b1, b2.
+
+    Introduced in notebook 05 (forward pass, backward pass, gradient descent).
 
     The true gradient, by the chain rule::
 
@@ -235,17 +265,30 @@ def back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size: int):
     grad_W2 : (V, N) array
     grad_b1 : (N, 1) array
     grad_b2 : (V, 1) array
+
+    Examples
+    --------
+    >>> W1, W2, b1, b2 = initialize_model(N=3, V=5)
+    >>> X, Y = np.full((5, 2), 0.2), np.eye(5)[:, :2]
+    >>> z, h = forward_prop(X, W1, W2, b1, b2)
+    >>> [g.shape for g in back_prop(X, softmax(z), Y, h, W1, W2, b1, b2, 2)]
+    [(3, 5), (5, 3), (3, 1), (5, 1)]
     """
-    x, W1, W2, b1, b2 = _check_shapes(x, W1, W2, b1, b2)
+    x, W1, W2, b1, b2 = model_shapes(x, W1, W2, b1, b2)
     yhat, y, h = (np.asarray(a, dtype=float) for a in (yhat, y, h))
     yhat, y, h = (a[:, None] if a.ndim == 1 else a for a in (yhat, y, h))
     N, V = W1.shape
-    m = _check_batch_size(batch_size, x)
+    m = batch_columns(batch_size, x)
     for name, arr, want in (("yhat", yhat, (V, m)), ("y", y, (V, m)), ("h", h, (N, m))):
         if arr.shape != want:
             raise ValueError(
                 f"{name} has shape {arr.shape} but x has shape {x.shape} and W1 {W1.shape}: expected {want}"
             )
+    return _back_prop(x, yhat, y, h, W2, m)
+
+
+def _back_prop(x, yhat, y, h, W2, m: int):
+    """``back_prop`` of float arrays of the right shapes, unchecked."""
     dz2 = (yhat - y) / m
     grad_W2 = dz2 @ h.T
     grad_b2 = dz2.sum(axis=1, keepdims=True)
@@ -269,6 +312,8 @@ def gradient_descent(
     callback: Callable[[int, float], None] | None = None,
 ):
     """The course's training loop on dense batches (``get_batches``), float64.
+
+    Introduced in notebook 06 (training).
 
     Each iteration: forward pass, cost, ``back_prop``, and the update
     ``W := W - alpha * dJ/dW`` for W1, W2, b1, b2.
@@ -296,18 +341,20 @@ def gradient_descent(
     alpha = positive_number("alpha", alpha, "the learning rate")
     W1, W2, b1, b2 = initialize_model(N, V, random_seed=random_seed)
     costs = []
-    batches = get_batches(data, word2Ind, V, C, batch_size)
+    batches = get_batches(data, word2Ind, V, C, batch_size)  # checks data, V, C and batch_size
+    m = int(batch_size)
+    # Every array's shape is right by construction: the loop calls the unchecked versions.
     for iteration in range(num_iters):
         x, y = next(batches)
-        z, h = forward_prop(x, W1, W2, b1, b2)
+        z, h = _forward(x, W1, W2, b1, b2)
         yhat = softmax(z)
-        cost = compute_cost(y, yhat, batch_size)
+        cost = _cost(y, yhat, m)
         if not np.isfinite(cost):
             raise FloatingPointError(
                 f"the cost became {cost} at iteration {iteration}: try a smaller alpha"
             )
         costs.append(cost)
-        grad_W1, grad_W2, grad_b1, grad_b2 = back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size)
+        grad_W1, grad_W2, grad_b1, grad_b2 = _back_prop(x, yhat, y, h, W2, m)
         W1 = W1 - alpha * grad_W1
         W2 = W2 - alpha * grad_W2
         b1 = b1 - alpha * grad_b1
@@ -321,11 +368,16 @@ def gradient_descent(
 
 
 class GradientCheckError(AssertionError):
-    """Raised by ``check_gradients`` when analytic and numerical gradients disagree."""
+    """Raised by ``check_gradients`` when analytic and numerical gradients disagree.
+
+    Introduced in notebook 05 (forward pass, backward pass, gradient descent).
+    """
 
 
 def numerical_gradient(f: Callable[[], float], param: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     """Central-difference derivative of ``f()`` with respect to every entry of ``param``.
+
+    Introduced in notebook 05 (forward pass, backward pass, gradient descent).
 
     ``param`` is changed in place by +eps and -eps, one entry at a time, and
     restored afterwards: ``(f(p + eps) - f(p - eps)) / (2 eps)``.
@@ -333,6 +385,12 @@ def numerical_gradient(f: Callable[[], float], param: np.ndarray, eps: float = 1
     Returns
     -------
     array of the shape of ``param``
+
+    Examples
+    --------
+    >>> p = np.array([1.0, -2.0])
+    >>> numerical_gradient(lambda: float((p**2).sum()), p).round(6)  # the derivative is 2p
+    array([ 2., -4.])
     """
     grad = np.zeros_like(param, dtype=float)
     for idx in np.ndindex(param.shape):
@@ -348,6 +406,8 @@ def numerical_gradient(f: Callable[[], float], param: np.ndarray, eps: float = 1
 
 def check_gradients(x, y, W1, W2, b1, b2, grads=None, *, eps: float = 1e-6, tol: float = 1e-6):
     """Compare analytic gradients with central differences of ``compute_cost``.
+
+    Introduced in notebook 05 (forward pass, backward pass, gradient descent).
 
     Parameters
     ----------
@@ -374,16 +434,30 @@ def check_gradients(x, y, W1, W2, b1, b2, grads=None, *, eps: float = 1e-6, tol:
     GradientCheckError
         If any tensor's relative error exceeds ``tol``; the message is the
         per-tensor report.
+
+    Examples
+    --------
+    >>> W1, W2, b1, b2 = initialize_model(N=3, V=5)
+    >>> X, Y = np.full((5, 2), 0.2), np.eye(5)[:, :2]
+    >>> print(format_gradient_report(check_gradients(X, Y, W1, W2, b1, b2), floor=1e-6))
+    tensor  max abs diff  rel error
+    W1           < 1e-06    < 1e-06
+    W2           < 1e-06    < 1e-06
+    b1           < 1e-06    < 1e-06
+    b2           < 1e-06    < 1e-06
     """
-    x, W1, W2, b1, b2 = _check_shapes(x, W1, W2, b1, b2)
+    x, W1, W2, b1, b2 = model_shapes(x, W1, W2, b1, b2)
     y = np.asarray(y, dtype=float)
     y = y[:, None] if y.ndim == 1 else y
     m = x.shape[1]
     params = {"W1": W1.copy(), "W2": W2.copy(), "b1": b1.copy(), "b2": b2.copy()}
 
-    def cost() -> float:
-        z, _ = forward_prop(x, params["W1"], params["W2"], params["b1"], params["b2"])
-        return compute_cost(y, softmax(z), m)
+    if y.shape != x.shape:
+        raise ValueError(f"y has shape {y.shape} but x has shape {x.shape}: both must be (V, m)")
+
+    def cost() -> float:  # called twice per weight: the shapes were checked above, once
+        z, _ = _forward(x, params["W1"], params["W2"], params["b1"], params["b2"])
+        return _cost(y, softmax(z), m)
 
     if grads is None:
         z, h = forward_prop(x, W1, W2, b1, b2)
@@ -427,9 +501,20 @@ def compare_gradients(
 def format_gradient_report(report, floor: float = 1e-7) -> str:
     """A table of a ``check_gradients`` report, one line per tensor.
 
+    Introduced in notebook 05 (forward pass, backward pass, gradient descent).
+
     Numbers below ``floor`` are shown as ``< floor``: at that size they are float64
     rounding noise, whose digits differ from one CPU to another. Larger numbers are
     shown with two significant digits.
+
+    Examples
+    --------
+    >>> report = {"W1": {"max_abs_diff": 0.0852, "rel_error": 0.712},
+    ...           "W2": {"max_abs_diff": 1.4e-10, "rel_error": 3.3e-8}}
+    >>> print(format_gradient_report(report))
+    tensor  max abs diff  rel error
+    W1           8.5e-02    7.1e-01
+    W2           < 1e-07    < 1e-07
     """
 
     def shown(value: float) -> str:

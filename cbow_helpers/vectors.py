@@ -6,8 +6,8 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ._checks import positive_int, token_list
-from .text import _check_context_half_size, get_windows
+from ._checks import context_half_size, positive_int, token_list, vocabulary_size
+from .text import get_windows
 
 
 def _index(word: str, word2Ind: Mapping[str, int]) -> int:
@@ -21,17 +21,10 @@ def _index(word: str, word2Ind: Mapping[str, int]) -> int:
         raise TypeError(f"a word must be a str, got {type(word).__name__}: {word!r}") from None
 
 
-def _check_V(V, word2Ind: Mapping[str, int]) -> int:
-    V = positive_int("V", V, "the vocabulary size")
-    if len(word2Ind) > V:
-        raise ValueError(
-            f"V={V} is smaller than the vocabulary: word2Ind has {len(word2Ind)} words"
-        )
-    return int(V)
-
-
 def word_to_one_hot_vector(word: str, word2Ind: Mapping[str, int], V: int) -> np.ndarray:
     """The one-hot vector of ``word``.
+
+    Introduced in notebook 03 (one-hot vectors and context averaging); notebook 00 shows a few.
 
     Parameters
     ----------
@@ -45,8 +38,17 @@ def word_to_one_hot_vector(word: str, word2Ind: Mapping[str, int], V: int) -> np
     -------
     (V,) float64 array
         1 at ``word2Ind[word]``, 0 elsewhere.
+
+    Examples
+    --------
+    >>> word_to_one_hot_vector("happy", {"am": 0, "happy": 1, "i": 2}, 3)
+    array([0., 1., 0.])
     """
-    V = _check_V(V, word2Ind)
+    return _one_hot(word, word2Ind, vocabulary_size(V, word2Ind))
+
+
+def _one_hot(word: str, word2Ind: Mapping[str, int], V: int) -> np.ndarray:
+    """``word_to_one_hot_vector`` without the check of V, for callers that made it once."""
     one_hot_vector = np.zeros(V)
     one_hot_vector[_index(word, word2Ind)] = 1
     return one_hot_vector
@@ -56,6 +58,8 @@ def context_words_to_vector(
     context_words: Sequence[str], word2Ind: Mapping[str, int], V: int
 ) -> np.ndarray:
     """The mean of the one-hot vectors of the context words: the input ``x``.
+
+    Introduced in notebook 03 (one-hot vectors and context averaging).
 
     Parameters
     ----------
@@ -68,13 +72,22 @@ def context_words_to_vector(
     -------
     (V,) float64 array
         Entry k is the share of the context words that are word k.
+
+    Examples
+    --------
+    >>> context_words_to_vector(["i", "am", "i", "happy"], {"am": 0, "happy": 1, "i": 2}, 3)
+    array([0.25, 0.25, 0.5 ])
     """
     if isinstance(context_words, str):
         raise TypeError(f"context_words must be a list of words, got the str {context_words!r}")
     if len(context_words) == 0:
         raise ValueError("context_words is empty: the mean of no one-hot vectors is undefined")
-    vectors = [word_to_one_hot_vector(w, word2Ind, V) for w in context_words]
-    return np.mean(vectors, axis=0)
+    return _context_vector(context_words, word2Ind, vocabulary_size(V, word2Ind))
+
+
+def _context_vector(context_words, word2Ind: Mapping[str, int], V: int) -> np.ndarray:
+    """``context_words_to_vector`` without its checks, for callers that made them once."""
+    return np.mean([_one_hot(w, word2Ind, V) for w in context_words], axis=0)
 
 
 def get_training_example(
@@ -82,24 +95,40 @@ def get_training_example(
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Yield ``(x, y)`` for each window: the averaged context vector and the one-hot centre word.
 
+    Introduced in notebook 03 (one-hot vectors and context averaging).
+
     Yields
     ------
     x : (V,) float64 array
         ``context_words_to_vector`` of the window's 2C context words.
     y : (V,) float64 array
         ``word_to_one_hot_vector`` of its centre word.
+
+    Examples
+    --------
+    >>> word2Ind = {"am": 0, "happy": 1, "i": 2}
+    >>> for x, y in get_training_example(["i", "am", "happy", "i"], 1, word2Ind, 3):
+    ...     print(x, y)
+    [0.  0.5 0.5] [1. 0. 0.]
+    [0.5 0.  0.5] [0. 1. 0.]
     """
+    C = context_half_size(C)
+    words = token_list("get_training_example", words)
+    return _examples(words, C, word2Ind, vocabulary_size(V, word2Ind))
+
+
+def _examples(words: list[str], C: int, word2Ind: Mapping[str, int], V: int):
+    """``get_training_example`` without its checks of V (``get_windows`` checks C, once per pass)."""
     for context_words, center_word in get_windows(words, C):
-        yield (
-            context_words_to_vector(context_words, word2Ind, V),
-            word_to_one_hot_vector(center_word, word2Ind, V),
-        )
+        yield _context_vector(context_words, word2Ind, V), _one_hot(center_word, word2Ind, V)
 
 
 def get_batches(
     data: Sequence[str], word2Ind: Mapping[str, int], V: int, C: int, batch_size: int
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Yield dense batches ``(X, Y)`` forever, cycling over the windows of ``data``.
+
+    Introduced in notebook 03 (one-hot vectors and context averaging).
 
     Each batch holds ``batch_size`` *distinct* windows, taken in order: the
     first batch is windows 0 .. m-1, the next m .. 2m-1, and so on, wrapping
@@ -125,24 +154,47 @@ def get_batches(
 
     Raises
     ------
+    TypeError
+        If ``data`` is a str (tokenize it first), or V, C or ``batch_size`` is not an integer.
     ValueError
-        If ``batch_size`` < 1, or the data holds fewer than ``batch_size``
-        windows (a batch would have to repeat a window).
+        If V, C or ``batch_size`` < 1, V is smaller than the vocabulary, or the data holds
+        fewer than ``batch_size`` windows (a batch would have to repeat a window).
+
+    The arguments are checked when ``get_batches`` is called, before the first batch.
+
+    Examples
+    --------
+    >>> words = "i am happy because i am learning".split()
+    >>> word2Ind = {"am": 0, "because": 1, "happy": 2, "i": 3, "learning": 4}
+    >>> X, Y = next(get_batches(words, word2Ind, 5, 2, 3))
+    >>> X.shape, Y.shape
+    ((5, 3), (5, 3))
+    >>> Y  # the centre words happy, because, i
+    array([[0., 0., 0.],
+           [0., 1., 0.],
+           [1., 0., 0.],
+           [0., 0., 1.],
+           [0., 0., 0.]])
     """
+    data = token_list("get_batches", data)
     batch_size = positive_int("batch_size", batch_size)
-    C = _check_context_half_size(C)
-    V = _check_V(V, word2Ind)
+    C = context_half_size(C)
+    V = vocabulary_size(V, word2Ind)
     n_windows = max(len(data) - 2 * C, 0)
     if n_windows < batch_size:
         raise ValueError(
             f"the data gives {n_windows} windows with C={C}, fewer than batch_size={batch_size}: "
             "use a smaller batch_size or more data"
         )
-    data = token_list("get_batches", data)
+    return _batches(data, word2Ind, V, C, batch_size)  # the arguments are checked now
+
+
+def _batches(data: list[str], word2Ind: Mapping[str, int], V: int, C: int, batch_size: int):
+    """``get_batches`` without its checks."""
 
     def forever():
         while True:  # restart the generator rather than keep every dense vector in memory
-            yield from get_training_example(data, C, word2Ind, V)
+            yield from _examples(data, C, word2Ind, V)
 
     examples = forever()
     while True:

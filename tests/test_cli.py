@@ -1,11 +1,14 @@
+import contextlib
+import io
 import subprocess
 import sys
+from collections import Counter
 
 import numpy as np
 import pytest
 
-from cbow_helpers import load_vectors, save_vectors
-from cbow_helpers.cli import main
+from cbow_helpers import evaluate_all, load_vectors, nearest_neighbors, save_vectors, tokenize
+from cbow_helpers.cli import SHOWCASE_WORDS, main
 
 STORY = (
     "The king loves the queen. The queen loves the king. The prince and the princess love the night. "
@@ -40,50 +43,91 @@ def corpus(tmp_path):
     return path
 
 
-def test_train_on_a_file_writes_vectors_and_plot(tmp_path, corpus):
-    out, plot = tmp_path / "v.txt", tmp_path / "p.png"
-    code = main(
-        [
-            "train",
-            "--corpus",
-            str(corpus),
-            "--dim",
-            "8",
-            "--epochs",
-            "1",
-            "--batch-size",
-            "16",
-            "--out",
-            str(out),
-            "--plot",
-            str(plot),
-            "--quiet",
-        ]
-    )
-    assert code == 0
-    words, vectors = load_vectors(out)
-    assert "king" in words and vectors.shape == (len(words), 8)
-    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """One ``train`` run on STORY (one epoch, N=8, not quiet): its files, stdout and exit status."""
+    folder = tmp_path_factory.mktemp("trained")
+    corpus = folder / "story.txt"
+    corpus.write_text(STORY, encoding="utf-8")
+    out, plot = folder / "v.txt", folder / "p.png"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main(
+            [
+                "train",
+                "--corpus",
+                str(corpus),
+                "--dim",
+                "8",
+                "--epochs",
+                "1",
+                "--batch-size",
+                "16",
+                "--out",
+                str(out),
+                "--plot",
+                str(plot),
+            ]
+        )
+    return {"code": code, "out": out, "plot": plot, "stdout": stdout.getvalue()}
 
 
-def test_train_prints_neighbours(tmp_path, corpus, capsys):
-    main(
-        [
-            "train",
-            "--corpus",
-            str(corpus),
-            "--dim",
-            "8",
-            "--batch-size",
-            "16",
-            "--out",
-            str(tmp_path / "v.txt"),
-            "--plot",
-            str(tmp_path / "p.png"),
-        ]
-    )
+def test_train_writes_the_vectors_of_the_whole_vocabulary(trained):
+    assert trained["code"] == 0
+    words, vectors = load_vectors(trained["out"])
+    # Every word of the story is seen 30 times or more, above the default min_count of 5: all are
+    # kept, most frequent first, each with one N=8 vector that training moved apart from the others.
+    counts = Counter(tokenize(STORY))
+    assert sorted(words) == sorted(counts) and len(words) == len(set(words))
+    assert [counts[w] for w in words] == sorted(counts.values(), reverse=True)
+    assert vectors.shape == (len(counts), 8) and np.all(np.isfinite(vectors))
+    assert len(np.unique(vectors.round(6), axis=0)) == len(words)
+    assert f"trained V={len(words):,} words, N=8 in" in trained["stdout"]
+    assert f"wrote {trained['out']} and {trained['plot']}" in trained["stdout"]
+
+
+def test_train_draws_a_png_plot(trained):
+    import matplotlib.image
+
+    data = trained["plot"].read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[-12:-4] == b"\x00\x00\x00\x00IEND"
+    image = matplotlib.image.imread(trained["plot"])  # decodes every pixel
+    assert image.shape == (600, 800, 4)  # figsize 8 x 6 inches at 100 dpi
+    rgba = (image * 255).round().astype(np.uint8)
+    colours = np.unique(rgba.reshape(-1, 4).view(np.uint32))
+    assert len(colours) > 20  # not blank: points, labels, axes and legend
+
+
+def test_train_prints_each_showcase_words_neighbours(trained):
+    words, vectors = load_vectors(trained["out"])
+    lines = [line.strip() for line in trained["stdout"].splitlines() if line.startswith("  ")]
+    listed = dict(line.split(": ", 1) for line in lines)
+    # king, love, night, father, eye are in the story ("sword" too); each listed once, in order.
+    assert list(listed) == [w for w in SHOWCASE_WORDS if w in words] and len(listed) >= 5
+    for word, neighbours in listed.items():
+        expected = [w for w, _ in nearest_neighbors(word, (words, vectors), 8)]
+        assert neighbours.split(", ") == expected  # 8 vocabulary words, not the word itself
+        assert word not in expected and set(expected) <= set(words)
+
+
+def test_neighbors_and_evaluate_on_the_trained_vectors(trained, capsys):
+    words, vectors = load_vectors(trained["out"])
+    assert main(["neighbors", str(trained["out"]), "King", "-k", "5"]) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    cosine = unit @ unit[words.index("king")]
+    assert len(rows) == 5
+    assert [w for w, _ in rows] == [words[i] for i in np.argsort(-cosine) if words[i] != "king"][:5]
+    for word, sim in rows:
+        assert sim == f"{cosine[words.index(word)]:.4f}"
+    assert main(["evaluate", str(trained["out"])]) == 0
     out = capsys.readouterr().out
-    assert "king:" in out and "wrote" in out
+    scores = evaluate_all(trained["out"])
+    # Too few benchmark words in a story of 40 words: every score is n/a, the counts are real.
+    for name in ("WordSim-353", "SimLex-999"):
+        assert f"n/a   on {scores[name]['pairs']:>3} of {scores[name]['total']} pairs" in out
+    assert scores["WordSim-353"]["total"] == 353 and scores["SimLex-999"]["total"] == 999
+    assert f"on {scores['Google analogies']['answered']:>3} of 19544 questions" in out
 
 
 def test_neighbors_command(tmp_path):

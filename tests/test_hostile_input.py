@@ -578,7 +578,7 @@ def test_8_unknown_word_tokens_and_tokens_that_are_not_str():
     from cbow_helpers import get_dict
 
     for bad in (["b", 1, "a"], ["b", ["a"]]):
-        with pytest.raises(TypeError, match="str tokens"):
+        with pytest.raises(TypeError, match="tokens must be str"):
             get_dict(bad)
 
 

@@ -2,7 +2,7 @@ import itertools
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -277,8 +277,7 @@ def test_back_prop_matches_numerical_gradient_property(N, V, m, seed):
     X = rng.dirichlet(np.ones(V), size=m).T
     Y = np.eye(V)[:, rng.integers(0, V, m)]
     z1 = W1_ @ X + b1_
-    if np.min(np.abs(z1)) < 1e-4:  # too close to the ReLU kink for central differences
-        return
+    assume(np.min(np.abs(z1)) >= 1e-4)  # at the ReLU kink central differences are meaningless
     check_gradients(X, Y, W1_, W2_, b1_, b2_, tol=1e-5)
 
 

@@ -265,8 +265,8 @@ def test_trainer_drops_rare_words():
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        (dict(N=0), ValueError, "N must be a positive integer"),
-        (dict(negative=2.5), ValueError, "negative"),
+        (dict(N=0), ValueError, "N must be at least 1, got 0"),
+        (dict(negative=2.5), TypeError, "negative must be an integer, got 2.5"),
         (dict(sample=-1), ValueError, "sample"),
         (dict(learning_rate=0), ValueError, "learning_rate"),
         (dict(min_learning_rate=1.0), ValueError, "min_learning_rate"),

@@ -144,11 +144,50 @@ def test_training_lowers_the_loss_and_is_seeded():
         a.embedding_matrix("W3")
 
 
-def test_shuffled_batches_cover_every_window_once_per_epoch():
-    result = train_cbow(TOKENS, N=4, C=2, batch_size=7, epochs=2, learning_rate=0.1, progress=False)
-    n = len(TOKENS) - 4
-    assert len(result.losses) == 2 * -(-n // 7)
-    assert result.config["n_windows"] == n
+def assert_each_window_once(batches, context, center):
+    """The (context, center) rows of ``batches``, together, are the windows, each exactly once."""
+    seen = np.concatenate([np.column_stack([c, y]) for c, y in batches])
+    every = np.column_stack([context, center])
+    assert seen.shape == every.shape, f"{len(seen)} windows seen, the corpus has {len(every)}"
+    order = np.lexsort(seen.T[::-1]), np.lexsort(every.T[::-1])
+    np.testing.assert_array_equal(seen[order[0]], every[order[1]])
+
+
+def test_shuffled_batches_cover_every_window_once_per_epoch(monkeypatch):
+    # Random words, and a seed whose 86 windows are all different: a window seen twice in an
+    # epoch (and another never) changes the multiset of windows, which the check compares.
+    tokens = list(np.random.default_rng(0).choice(list("abcdefgh"), 90))
+    C, m, epochs = 2, 7, 2
+    batches = []
+    step = FastCBOW.step
+
+    def recording_step(self, context, center, *args, **kwargs):
+        batches.append((np.array(context), np.array(center)))
+        return step(self, context, center, *args, **kwargs)
+
+    monkeypatch.setattr(FastCBOW, "step", recording_step)
+    result = train_cbow(
+        tokens, N=4, C=C, batch_size=m, epochs=epochs, learning_rate=0.1, progress=False
+    )
+    context, center = context_windows(encode(tokens, result.word2Ind), C)
+    n = len(center)
+    assert n == len(tokens) - 2 * C == result.config["n_windows"]
+    assert len(set(map(tuple, np.column_stack([context, center])))) == n  # all different
+    per_epoch = -(-n // m)
+    assert len(batches) == len(result.losses) == epochs * per_epoch
+    assert all(len(y) == m for _, y in batches[: per_epoch - 1])  # full batches, then the rest
+    epoch_batches = [batches[e * per_epoch : (e + 1) * per_epoch] for e in range(epochs)]
+    for one_epoch in epoch_batches:
+        assert_each_window_once(one_epoch, context, center)
+    # Shuffled: the two epochs (and the corpus order) give different first batches.
+    firsts = [one_epoch[0][1] for one_epoch in epoch_batches] + [center[:m]]
+    assert len({tuple(f) for f in firsts}) == 3
+    # The check itself catches a repeated window: the first batch again in place of the last.
+    repeated = epoch_batches[0][:-1] + [
+        tuple(a[: len(epoch_batches[0][-1][1])] for a in epoch_batches[0][0])
+    ]
+    with pytest.raises(AssertionError):
+        assert_each_window_once(repeated, context, center)
 
 
 def test_divergence_is_reported():
@@ -171,6 +210,23 @@ def test_divergence_is_reported():
 )
 def test_bad_arguments_name_themselves(kwargs, name):
     with pytest.raises(ValueError, match=name):
+        train_cbow(TOKENS, progress=False, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        ({"C": 1.5}, "C must be an integer, got 1.5"),
+        ({"N": True}, "N must be an integer, got True"),
+        ({"batch_size": "16"}, "batch_size must be an integer, got '16'"),
+        ({"epochs": 2.0}, "epochs must be an integer, got 2.0"),
+        ({"learning_rate": "0.5"}, "learning_rate must be a number, got '0.5'"),
+        ({"seed": 1.0}, "seed .* must be an integer, got 1.0"),
+    ],
+)
+def test_arguments_of_the_wrong_type_are_type_errors(kwargs, message):
+    # scikit-learn's split: a wrong type is a TypeError, a bad value of the right type a ValueError.
+    with pytest.raises(TypeError, match=message):
         train_cbow(TOKENS, progress=False, **kwargs)
 
 
