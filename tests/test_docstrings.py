@@ -11,7 +11,12 @@ import cbow_helpers
 
 NOTEBOOKS = sorted((Path(__file__).parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # The trainers' docstrings are rewritten with the trainers themselves (issue 14, part 1).
-LATER = {"cbow_helpers.trainer", "cbow_helpers.fast_cbow", "cbow_helpers.negative_sampling", "cbow_helpers.plotting"}
+LATER = {
+    "cbow_helpers.trainer",
+    "cbow_helpers.fast_cbow",
+    "cbow_helpers.negative_sampling",
+    "cbow_helpers.plotting",
+}
 DOCUMENTED = [
     name
     for name in cbow_helpers.__all__
