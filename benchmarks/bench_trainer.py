@@ -14,6 +14,11 @@ On the same first 150k Shakespeare tokens, V=5000, N=100, C=2, m=512, it prints:
    doing only its three products, and only its three products and np.exp (one
    BLAS thread per worker, as in the trainer), interleaved.
 
+With ``--against DIR`` (another checkout of this repository, e.g. a ``git worktree`` of
+the commit before a change) it also times that checkout's ``train_cbow`` in turn with
+this one's, on the same tokens, and prints this / that: a before-and-after ratio
+measured in one run.
+
 The measurements are interleaved (roofline, trainer, roofline, ...) and the best of
 the repeats is kept for each, so a burst of load on the machine hurts both alike.
 """
@@ -22,7 +27,10 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import importlib.util
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -63,8 +71,8 @@ def roofline_examples_per_second(seconds: float = 3.0) -> float:
     return steps * M / (time.perf_counter() - start)
 
 
-def trainer_examples_per_second(tokens) -> float:
-    result = train_cbow(
+def trainer_examples_per_second(tokens, train=train_cbow) -> float:
+    result = train(
         tokens, N=N, C=C, vocab_size=V, batch_size=M, epochs=1, learning_rate=1.0, progress=False
     )
     return result.examples_per_second
@@ -147,10 +155,40 @@ def step_budget(tokens, rounds: int = 6, steps: int = 15) -> dict[str, float]:
     return {name: float(np.median(t)) for name, t in times.items()}
 
 
+def other_checkout(path: str):
+    """The ``cbow_helpers`` package of another checkout, imported under another name."""
+    init = Path(path) / "cbow_helpers" / "__init__.py"
+    if not init.is_file():
+        raise SystemExit(f"--against: no cbow_helpers package in {path} (expected {init})")
+    spec = importlib.util.spec_from_file_location(
+        "cbow_helpers_against", init, submodule_search_locations=[str(init.parent)]
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def compare(tokens, other, repeats: int) -> None:
+    """This checkout's train_cbow against the other's, in turn (who goes first alternates)."""
+    runs = {"this": [], "that": []}
+    trainers = {"this": train_cbow, "that": other.train_cbow}
+    for r in range(repeats):
+        for name in ("this", "that") if r % 2 == 0 else ("that", "this"):
+            runs[name].append(trainer_examples_per_second(tokens, trainers[name]))
+    pairs = ", ".join(f"{a / b:.3f}" for a, b in zip(runs["this"], runs["that"]))
+    print(f"this checkout / {other.__file__.rsplit('/cbow_helpers/', 1)[0]}:")
+    print(f"  best {max(runs['this']):,.0f} / {max(runs['that']):,.0f} examples/s")
+    print(f"  = {max(runs['this']) / max(runs['that']):.3f}   (each pair: {pairs})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tokens", type=int, default=150_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--against", metavar="DIR", help="another checkout: time its train_cbow in turn with ours"
+    )
     args = parser.parse_args()
     if args.repeats < 1:
         parser.error(f"--repeats must be at least 1, got {args.repeats}")
@@ -159,6 +197,8 @@ def main() -> None:
         parser.error(
             f"--tokens {args.tokens} gives {len(set(tokens)):,} distinct words; the shapes need V={V} (try 150000)"
         )
+    if args.against:
+        compare(tokens, other_checkout(args.against), 2 * args.repeats)
     roof, ours = [], []
     for _ in range(args.repeats):
         roof.append(roofline_examples_per_second())
