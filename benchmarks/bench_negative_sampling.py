@@ -29,6 +29,7 @@ import time
 
 import numpy as np
 from gensim.models import Word2Vec
+from quality_spread import BENCHMARKS, summarise  # the same scores, printed the same way
 
 from cbow_helpers import (
     evaluate_all,
@@ -38,11 +39,6 @@ from cbow_helpers import (
 )
 
 SETTINGS = dict(N=100, C=5, negative=5, sample=1e-3, min_count=5, epochs=5)
-BENCHMARKS = (
-    ("WordSim-353", "spearman"),
-    ("SimLex-999", "spearman"),
-    ("Google analogies", "accuracy"),
-)
 
 
 def ours(tokens, seed: int = 1, **options):
@@ -119,20 +115,6 @@ def scores_of(vectors) -> dict:
     )
     row["queen"] = any(w == "queen" for w, _ in nearest_neighbors("king", vectors, k=10))
     return row
-
-
-def summarise(label: str, rows: list[dict]) -> None:
-    print(f"\n{label}")
-    for name, _ in BENCHMARKS:
-        values = [r[name] for r in rows]
-        spread = statistics.stdev(values) if len(values) > 1 else float("nan")
-        print(
-            f"  {name:<17} mean {statistics.mean(values):6.3f}  sd {spread:5.3f}  "
-            f"(runs: {', '.join(f'{v:.3f}' for v in values)})"
-        )
-    print(
-        f"  queen among king's 10 nearest neighbours in {sum(r['queen'] for r in rows)} of {len(rows)} runs"
-    )
 
 
 def quality(tokens, seeds: int) -> None:

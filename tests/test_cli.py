@@ -1,30 +1,15 @@
 import contextlib
 import io
-import subprocess
-import sys
 from collections import Counter
 
 import numpy as np
 import pytest
+from cli_runs import STORY, run_cli
 
 from cbow_helpers import evaluate_all, load_vectors, nearest_neighbors, save_vectors, tokenize
 from cbow_helpers.cli import SHOWCASE_WORDS, main
 
-STORY = (
-    "The king loves the queen. The queen loves the king. The prince and the princess love the night. "
-    "My father and my mother love the day. Her eye and his heart, the sword and the crown. "
-) * 30
-
-
-def run(*args):
-    """As a user types it: a new process (kept for the tests of the whole path, which cost ~0.5 s each)."""
-    return subprocess.run(
-        [sys.executable, "-m", "cbow_helpers", *args],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+run = run_cli
 
 
 def cli(capsys, *args):

@@ -12,6 +12,7 @@ import time
 
 import numpy as np
 import pytest
+from cli_runs import STORY, run_cli
 
 from cbow_helpers import (
     UNK,
@@ -31,22 +32,10 @@ from cbow_helpers.cli import main
 from cbow_helpers.evaluation import format_scores
 from cbow_helpers.text import _pieces, _tokenize_piece, _tokenize_pieces, tokenize, tokenize_file
 
-STORY = (
-    "The king loves the queen. The queen loves the king. The prince and the princess love the night. "
-    "My father and my mother love the day. Her eye and his heart, the sword and the crown. "
-) * 30
 TINY = ["--dim", "4", "--batch-size", "32", "--quiet"]
 
 
-def run(*args, **kwargs):
-    return subprocess.run(
-        [sys.executable, "-m", "cbow_helpers", *args],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        **kwargs,
-    )
+run = run_cli
 
 
 def one_line_error(stderr):
