@@ -710,8 +710,8 @@ class NegativeSamplingConfig:
     Not in the notebooks: ``train_negative_sampling``'s defaults, and the command line's, come
     from here.
 
-    The defaults are gensim's ``Word2Vec(sg=0)`` defaults, except ``batch_size`` (gensim has
-    none) and ``workers`` (gensim's is 3); see ``train_negative_sampling`` for every field's
+    The defaults are gensim's ``Word2Vec(sg=0)`` defaults, except ``batch_size`` (gensim
+    updates after every window) and ``workers`` (gensim's is 3); see ``train_negative_sampling`` for every field's
     meaning. ``train_negative_sampling``'s keyword
     arguments take their defaults from here, and so does the command line (``python -m
     cbow_helpers train``, which changes one: its window is C=3; ``train --help`` prints them).
