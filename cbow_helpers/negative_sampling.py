@@ -41,7 +41,6 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import math
-import numbers
 import time
 from collections.abc import Sequence
 
@@ -53,6 +52,7 @@ from tqdm import tqdm
 from ._checks import (
     check_flag,
     check_memory,
+    non_negative_number,
     positive_int,
     positive_number,
     seed_value,
@@ -80,7 +80,15 @@ _TINY = np.finfo(np.float64).tiny  # a window's probability is clipped to this b
 
 
 def sigmoid(z):
-    """The logistic function ``1 / (1 + exp(-z))``, element-wise, without overflow (``scipy.special.expit``)."""
+    """The logistic function ``1 / (1 + exp(-z))``, element-wise, without overflow (``scipy.special.expit``).
+
+    Introduced in notebook 09 (negative sampling).
+
+    >>> print(np.round(sigmoid(np.array([-800.0, -2.0, 0.0, 2.0, 800.0])), 4))
+    [0.     0.1192 0.5    0.8808 1.    ]
+
+    ``1 / (1 + np.exp(800.0))`` would warn of an overflow on the way to its 0.
+    """
     return expit(z)
 
 
@@ -122,6 +130,8 @@ def _check_ns_inputs(W1, W2, context, center, negatives):
 def negative_sampling_loss(W1, W2, context, center, negatives) -> float:
     """The negative-sampling cost J of a batch: the mean over its m windows.
 
+    Introduced in notebook 09 (negative sampling).
+
     Parameters
     ----------
     W1 : (N, V) array, the input weights (column k: word k's input vector)
@@ -135,6 +145,15 @@ def negative_sampling_loss(W1, W2, context, center, negatives) -> float:
     float
         ``mean_j [ -log sigmoid(W2[o_j] . h_j) - sum_k log sigmoid(-W2[n_jk] . h_j) ]``
         with ``h_j`` the mean of W1's columns ``context[j]``.
+
+    Examples
+    --------
+    With all weights 0, each of the K + 1 answers is a coin toss: J = (K + 1) log 2.
+
+    >>> W1, W2 = np.zeros((3, 5)), np.zeros((5, 3))  # N = 3, V = 5
+    >>> J = negative_sampling_loss(W1, W2, [[0, 2]], [1], [[3, 4]])  # one window, K = 2
+    >>> print(round(J, 4), round(3 * math.log(2), 4))
+    2.0794 2.0794
     """
     W1, W2, context, center, negatives = _check_ns_inputs(W1, W2, context, center, negatives)
     h = W1[:, context].mean(axis=2)  # (N, m)
@@ -146,6 +165,8 @@ def negative_sampling_loss(W1, W2, context, center, negatives) -> float:
 
 def negative_sampling_gradients(W1, W2, context, center, negatives):
     """J and its true gradient with respect to W1 and W2.
+
+    Introduced in notebook 09 (negative sampling).
 
     With s = W2[t] . h for a target t (the centre word, label y = 1, or a
     negative, y = 0), dJ/ds = sigmoid(s) - y. By the chain rule, per window::
@@ -182,6 +203,8 @@ def check_negative_sampling_gradients(
 ):
     """Compare ``negative_sampling_gradients`` with central differences of ``negative_sampling_loss``.
 
+    Introduced in notebook 09 (negative sampling).
+
     The same check as ``check_gradients`` for the softmax model (``numerical_gradient``
     for every entry, relative error per tensor). ``grads`` = ``(grad_W1, grad_W2)``
     to check; by default the ones ``negative_sampling_gradients`` computes.
@@ -214,6 +237,8 @@ def check_negative_sampling_gradients(
 def corpus_ids(tokens: Sequence[str], min_count: int = 5):
     """word2vec's vocabulary: words seen at least ``min_count`` times, most frequent first, and the corpus as ids.
 
+    Introduced in notebook 09 (negative sampling).
+
     Rarer words are *dropped* from the corpus (so a window reaches past them), not
     replaced by ``'<unk>'`` as ``build_vocabulary`` does for the softmax model.
 
@@ -222,6 +247,11 @@ def corpus_ids(tokens: Sequence[str], min_count: int = 5):
     word2Ind : dict
     Ind2word : dict
     ids : (n,) int32 array, the kept tokens' ids in corpus order
+
+    Examples
+    --------
+    >>> corpus_ids("the king and the queen and the fool".split(), min_count=2)
+    ({'the': 0, 'and': 1}, {0: 'the', 1: 'and'}, array([0, 1, 0, 1, 0], dtype=int32))
     """
     min_count = positive_int("min_count", min_count)
     tokens = token_list("corpus_ids", tokens)
@@ -249,6 +279,9 @@ def _check_counts(counts) -> np.ndarray:
 def noise_distribution(counts, power: float = 0.75) -> np.ndarray:
     """word2vec's noise distribution: P(k) proportional to ``counts[k] ** power``.
 
+    Introduced in notebook 09 (negative sampling), which computes ``counts**0.75`` by hand;
+    an exercise there calls it with other powers.
+
     ``power`` = 1 is the unigram distribution, 0 the uniform one; 0.75 (word2vec's
     choice) lifts rare words a little, so they are drawn as negatives more often
     than their share of the corpus.
@@ -256,15 +289,19 @@ def noise_distribution(counts, power: float = 0.75) -> np.ndarray:
     Returns
     -------
     (V,) float64 array summing to 1
+
+    Examples
+    --------
+    The rarest of four words makes up 0.6% of the corpus, and 1.9% of the negatives:
+
+    >>> counts = np.array([500, 100, 20, 4])
+    >>> print(np.round(noise_distribution(counts, power=1), 4))
+    [0.8013 0.1603 0.0321 0.0064]
+    >>> print(np.round(noise_distribution(counts), 4))
+    [0.7066 0.2113 0.0632 0.0189]
     """
     counts = _check_counts(counts)
-    if (
-        isinstance(power, bool)
-        or not isinstance(power, numbers.Real)
-        or not math.isfinite(power)
-        or power < 0
-    ):
-        raise ValueError(f"power must be a finite number >= 0, got {power!r}")
+    power = non_negative_number("power", power, "the exponent of the counts")
     weights = counts**power
     return weights / weights.sum()
 
@@ -277,9 +314,18 @@ def unigram_table(counts, power: float = 0.75, size: int = 10_000_000) -> np.nda
     probabilities rounded to whole slots, so every word's share is within
     1/size of P(k) (a word with P(k) < 0.5/size may get no slot).
 
+    Introduced in notebook 09 (negative sampling).
+
     Returns
     -------
     (size,) int32 array of word ids, in increasing order
+
+    Examples
+    --------
+    Word 0 is seen 3 times as often as word 1; with power 0.75 it gets 7 of 10 slots, not 7.5:
+
+    >>> unigram_table([3, 1], size=10)
+    array([0, 0, 0, 0, 0, 0, 0, 1, 1, 1], dtype=int32)
     """
     size = positive_int("size", size, "the number of slots in the table")
     p = noise_distribution(counts, power)
@@ -290,7 +336,10 @@ def unigram_table(counts, power: float = 0.75, size: int = 10_000_000) -> np.nda
 
 
 def sample_negatives(table: np.ndarray, shape, rng: np.random.Generator) -> np.ndarray:
-    """Negative word ids of the given shape, drawn from a ``unigram_table`` with ``rng``."""
+    """Negative word ids of the given shape, drawn from a ``unigram_table`` with ``rng``.
+
+    Introduced in notebook 09 (negative sampling).
+    """
     table = np.asarray(table)
     if table.ndim != 1 or table.size == 0:
         raise ValueError(
@@ -309,18 +358,22 @@ def keep_probabilities(counts, sample: float = 1e-3) -> np.ndarray:
     ``sqrt(sample / f)``, is the same idea; this is the one word2vec's code and
     gensim use.) ``sample`` = 0 turns subsampling off.
 
+    Introduced in notebook 09 (negative sampling).
+
     Returns
     -------
     (V,) float64 array in (0, 1]
+
+    Examples
+    --------
+    With ``sample=0.01``, the word that makes up 80% of the corpus keeps 12% of its
+    occurrences; the rarest words keep all of theirs:
+
+    >>> print(np.round(keep_probabilities(np.array([500, 100, 20, 4]), sample=0.01), 4))
+    [0.1242 0.3122 0.8706 1.    ]
     """
     counts = _check_counts(counts)
-    if (
-        isinstance(sample, bool)
-        or not isinstance(sample, numbers.Real)
-        or not math.isfinite(sample)
-        or sample < 0
-    ):
-        raise ValueError(f"sample must be a finite number >= 0 (0: no subsampling), got {sample!r}")
+    sample = non_negative_number("sample", sample, "the subsampling threshold; 0: no subsampling")
     if sample == 0:
         return np.ones_like(counts)
     threshold = sample * counts.sum()
@@ -328,7 +381,10 @@ def keep_probabilities(counts, sample: float = 1e-3) -> np.ndarray:
 
 
 def subsample(ids: np.ndarray, keep: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """The token ids that survive: each occurrence of word k is kept with probability ``keep[k]``."""
+    """The token ids that survive: each occurrence of word k is kept with probability ``keep[k]``.
+
+    Introduced in notebook 09 (negative sampling).
+    """
     ids = np.asarray(ids)
     return ids[rng.random(len(ids)) < keep[ids]]
 
@@ -339,9 +395,16 @@ def reduced_windows(n: int, C: int, rng: np.random.Generator) -> np.ndarray:
     A context word at distance d is then used with probability (C - d + 1) / C:
     near words weigh more than far ones, at no cost.
 
+    Introduced in notebook 09 (negative sampling).
+
     Returns
     -------
     (n,) int32 array
+
+    Examples
+    --------
+    >>> reduced_windows(5, 2, np.random.default_rng(0))
+    array([1, 1, 1, 2, 2], dtype=int32)
     """
     C = positive_int("C", C, "the largest window half-size")
     return C - rng.integers(0, C, size=n, dtype=np.int32)
@@ -353,11 +416,26 @@ def dynamic_contexts(ids: np.ndarray, C: int, rng: np.random.Generator | None = 
     Position i's context is positions i-b .. i+b except i, cut at the ends of
     the sequence, with b from ``reduced_windows`` (or b = C when ``rng`` is None).
 
+    Introduced in notebook 09 (negative sampling).
+
     Returns
     -------
     indptr : (n + 1,) int32 array; position i's context is ``indices[indptr[i]:indptr[i+1]]``
     indices : (nnz,) int32 array of word ids: each context's left words from far to near,
         then its right words from near to far
+
+    Examples
+    --------
+    >>> ids = np.array([10, 11, 12, 13, 14])
+    >>> indptr, indices = dynamic_contexts(ids, 2)  # full windows, C = 2
+    >>> [indices[indptr[i] : indptr[i + 1]].tolist() for i in range(len(ids))]
+    [[11, 12], [10, 12, 13], [10, 11, 13, 14], [11, 12, 14], [12, 13]]
+
+    With the same ``rng`` as in ``reduced_windows``' example, b = 1, 1, 1, 2, 2:
+
+    >>> indptr, indices = dynamic_contexts(ids, 2, np.random.default_rng(0))
+    >>> [indices[indptr[i] : indptr[i + 1]].tolist() for i in range(len(ids))]
+    [[11], [10, 12], [11, 13], [11, 12, 14], [12, 13]]
     """
     ids = np.asarray(ids, dtype=np.int32)
     C = positive_int("C", C, "the largest window half-size")
@@ -378,7 +456,15 @@ def dynamic_contexts(ids: np.ndarray, C: int, rng: np.random.Generator | None = 
 
 
 def linear_decay(start: float, end: float, progress):
-    """The learning rate after a share ``progress`` (0 .. 1) of training: from ``start`` down to ``end``."""
+    """The learning rate after a share ``progress`` (0 .. 1) of training: from ``start`` down to ``end``.
+
+    Introduced in notebook 09 (negative sampling).
+
+    >>> linear_decay(0.025, 0.0001, 0.5)
+    0.01255
+    >>> print(linear_decay(0.025, 0.0001, np.array([0, 0.5, 1])))
+    [2.500e-02 1.255e-02 1.000e-04]
+    """
     progress = np.asarray(progress, dtype=float)
     if np.any((progress < 0) | (progress > 1)) or not np.all(np.isfinite(progress)):
         raise ValueError(f"progress must lie in [0, 1], got {progress!r}")
@@ -459,6 +545,8 @@ def negative_sampling_step(
     pool=None,
 ) -> float:
     """One SGD step of CBOW with negative sampling on a batch of m windows, in place; returns the batch's J.
+
+    Introduced in notebook 09 (negative sampling).
 
     The windows may have different sizes, so their contexts come in
     compressed-row form (as from ``dynamic_contexts``)::
@@ -586,6 +674,9 @@ def _forward_rows(batch, rows) -> float:
 class NegativeSamplingResult(WordEmbeddings):
     """A CBOW model trained with negative sampling (``train_negative_sampling``).
 
+    Not in the notebooks by name: notebook 09 uses the ``NegativeSamplingResult`` that
+    ``train_negative_sampling`` returns.
+
     It works wherever a ``CBOWResult`` does: ``nearest_neighbors``,
     ``evaluate_all``, ``save_vectors(path, result.words, result.embeddings)``.
 
@@ -616,12 +707,26 @@ UPDATE_RULES = ("word2vec", "gradient")
 class NegativeSamplingConfig:
     """The settings of ``train_negative_sampling``, with their defaults: the one place they are written.
 
-    The defaults are gensim's ``Word2Vec(sg=0)`` defaults, except ``batch_size`` (see
-    ``train_negative_sampling`` for every field's meaning). ``train_negative_sampling``'s keyword
+    Not in the notebooks: ``train_negative_sampling``'s defaults, and the command line's, come
+    from here.
+
+    The defaults are gensim's ``Word2Vec(sg=0)`` defaults, except ``batch_size`` (gensim
+    updates after every window) and ``workers`` (gensim's is 3); see ``train_negative_sampling`` for every field's
+    meaning. ``train_negative_sampling``'s keyword
     arguments take their defaults from here, and so does the command line (``python -m
     cbow_helpers train``, which changes one: its window is C=3; ``train --help`` prints them).
     Each field is checked when the config is made (a wrong type is a TypeError, a bad value a
     ValueError, naming the field).
+
+    Examples
+    --------
+    >>> config = NegativeSamplingConfig(N=50)
+    >>> config.N, config.C, config.negative, config.learning_rate, config.min_learning_rate
+    (50, 5, 5, 0.025, 0.0001)
+    >>> NegativeSamplingConfig(learning_rate=0.01, min_learning_rate=0.05)
+    Traceback (most recent call last):
+    ...
+    ValueError: min_learning_rate must be at most learning_rate=0.01, got 0.05
     """
 
     N: int = 100
@@ -648,14 +753,13 @@ class NegativeSamplingConfig:
         learning_rate = checked["learning_rate"] = positive_number(
             "learning_rate", self.learning_rate
         )
-        min_learning_rate = self.min_learning_rate
-        if (
-            isinstance(min_learning_rate, bool)
-            or not isinstance(min_learning_rate, numbers.Real)
-            or not (0 <= min_learning_rate <= learning_rate)
-        ):
+        min_learning_rate = checked["min_learning_rate"] = non_negative_number(
+            "min_learning_rate", self.min_learning_rate
+        )
+        if min_learning_rate > learning_rate:
             raise ValueError(
-                f"min_learning_rate must be a number in [0, learning_rate={learning_rate}], got {min_learning_rate!r}"
+                f"min_learning_rate must be at most learning_rate={learning_rate}, "
+                f"got {self.min_learning_rate!r}"
             )
         keep_probabilities(np.ones(1), self.sample)  # checks sample
         noise_distribution(np.ones(1), self.power)  # checks power
@@ -700,8 +804,10 @@ def train_negative_sampling(
 ) -> NegativeSamplingResult:
     """Train CBOW with negative sampling on a list of tokens, over the whole vocabulary.
 
+    Introduced in notebook 09 (negative sampling).
+
     word2vec's recipe (the defaults are gensim's ``Word2Vec(sg=0)`` defaults,
-    except ``batch_size``): each epoch subsamples the corpus (``sample``), gives
+    except ``batch_size`` and ``workers``): each epoch subsamples the corpus (``sample``), gives
     each centre word a reduced window of 1 .. C words each side
     (``dynamic_window``), draws ``negative`` noise words per window from the
     unigram ** ``power`` table, and takes SGD steps on batches of
@@ -780,11 +886,19 @@ def train_negative_sampling(
 
     Raises
     ------
+    TypeError
+        For an argument of the wrong type (naming it), or a str instead of a list of tokens.
     ValueError
-        For a bad argument (naming it), or a corpus with no window left after
-        ``min_count``.
+        For an argument with a bad value (naming it), or a corpus with no window, or a
+        single word, left after ``min_count``.
     TrainingDivergedError
-        If the loss becomes NaN or infinite (try a smaller learning rate).
+        If the loss becomes NaN or infinite, if the mean loss of the last 20 batches
+        rises above twice the loss of the first batch, or if an entry of W1 or W2
+        grows larger than 1e4 (checked after each epoch): try a smaller learning rate
+        or batch size.
+    NotEnoughMemoryError
+        (a ValueError and a MemoryError) if training would need more memory than the
+        machine has available; raised before allocating.
     """
     config = NegativeSamplingConfig(
         N=N,

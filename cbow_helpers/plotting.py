@@ -37,6 +37,8 @@ def embeddings_pca(
 ) -> tuple[list[tuple[str, str]], np.ndarray]:
     """The 2-D PCA coordinates of the words of ``groups`` that have a vector.
 
+    Introduced in notebook 07 (seeing embeddings: PCA).
+
     Each vector is scaled to length 1 first (similarity is cosine, and frequent words have
     long vectors), then ``compute_pca(unit_vectors, 2)``: the steps of notebook 7.
 
@@ -56,6 +58,17 @@ def embeddings_pca(
     ------
     ValueError
         If fewer than 2 of the words have a vector, or the vectors have fewer than 2 numbers.
+
+    Examples
+    --------
+    >>> words = ["king", "queen", "man", "woman"]
+    >>> vectors = (words, np.eye(4, 3) + 0.1)  # a (words, matrix) pair: 4 words, N = 3
+    >>> groups = {"royal": ["king", "queen"], "people": ["man", "dog"]}
+    >>> chosen, coords = embeddings_pca(vectors, groups)
+    >>> chosen  # "dog" has no vector: left out
+    [('royal', 'king'), ('royal', 'queen'), ('people', 'man')]
+    >>> coords.shape
+    (3, 2)
     """
     wv = WordVectors.of(vectors)
     chosen = [(g, w) for g, ws in groups.items() for w in ws if w in wv.index]
@@ -79,8 +92,8 @@ def plot_embeddings_pca(
 ):
     """Draw the words of ``groups`` at their ``embeddings_pca`` coordinates, one colour per group.
 
-    Notebook 7 builds the steps and then draws with this; ``python -m cbow_helpers train`` saves
-    its plot with it. Colours: ``GROUP_COLOURS``, in the order of ``groups``.
+    Introduced in notebook 07 (seeing embeddings: PCA), which builds the steps and then draws
+    with this; ``python -m cbow_helpers train`` saves its plot with it. Colours: ``GROUP_COLOURS``, in the order of ``groups``.
 
     Parameters
     ----------

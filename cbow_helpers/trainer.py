@@ -20,6 +20,7 @@ from tqdm import tqdm
 from ._checks import (
     check_flag,
     check_memory,
+    integer_at_least,
     positive_int,
     positive_number,
     seed_value,
@@ -30,17 +31,23 @@ from .model import initialize_model
 from .text import build_vocabulary, context_windows, encode
 
 # Divergence: the mean loss of the last _LOSS_WINDOW batches above _LOSS_FACTOR times the first
-# batch's loss (about log V, a uniform guess), or a weight vector longer than _WEIGHT_LIMIT.
-# On Shakespeare with the defaults (learning_rate=4.0) the mean loss only falls from its start
-# (8.01), the longest row of W2 stays near 8 and W1's largest entry near 6; at
-# learning_rate=400 the mean loss climbs past 400 and the weights past 1e4.
+# batch's loss (about log V, a uniform guess), or a row of [W2 | 1 | b2] longer than (checked every
+# step) or an entry of W1 larger than (checked each epoch) _WEIGHT_LIMIT.
+# Measured on Shakespeare with the defaults (learning_rate=4.0, one epoch): the first batch's
+# loss is 8.00 (log 3000 = 8.01) and the highest mean of 20 batches is 7.05; at the end the
+# longest row of [W2 | 1 | b2] (what the step tracks) is 10.0 and W1's largest entry 7.0, far
+# below the limit. At learning_rate=400 the mean loss passes twice its start at step 1.
 _LOSS_WINDOW = 20
 _LOSS_FACTOR = 2.0
 _WEIGHT_LIMIT = 1e4
 
 
 class TrainingDivergedError(FloatingPointError):
-    """Training diverged: the loss became NaN or infinite, rose far above its start, or the weights exploded."""
+    """Training diverged: the loss became NaN or infinite, rose far above its start, or the weights exploded.
+
+    Not in the notebooks: ``train_cbow`` and ``train_negative_sampling`` raise it, with a
+    message that says what happened, at which step, and what to try.
+    """
 
 
 class WordEmbeddings:
@@ -88,7 +95,10 @@ class WordEmbeddings:
 
 @dataclasses.dataclass
 class CBOWResult(WordEmbeddings):
-    """A trained CBOW model.
+    """A trained CBOW model: what ``train_cbow`` returns.
+
+    Not in the notebooks by name: notebooks 06 to 08 use the ``CBOWResult`` that ``train_cbow``
+    returns (``result.W1``, ``result.losses``, ``result.embeddings``).
 
     Attributes
     ----------
@@ -99,10 +109,11 @@ class CBOWResult(WordEmbeddings):
     word2Ind, Ind2word : dicts between words and indices 0 .. V-1 (most
         frequent word first; ``'<unk>'``, if present, last)
     losses : (steps,) float64 array, the mean cross-entropy of every batch
-    embeddings : (V, N) array, the word vectors: the columns of W1 (see
-        ``embedding_matrix`` for the other two choices)
+    embeddings : (V, N) array, the word vectors: the columns of W1, a read-only
+        view of ``W1.T`` (see ``embedding_matrix`` for a copy and the other two choices)
     examples_per_second : float, training throughput (windows per second)
-    config : dict, the arguments of ``train_cbow``
+    config : dict, the ``CBOWConfig`` of the run (every argument of ``train_cbow`` but
+        ``progress``) and three facts: ``V``, ``n_tokens`` and ``n_windows``
     """
 
     W1: np.ndarray
@@ -169,6 +180,8 @@ def _check_training_memory(n_tokens, n_windows, V, N, C, m, total_steps) -> None
 class CBOWConfig:
     """The settings of ``train_cbow``, with their defaults: the one place they are written.
 
+    Not in the notebooks: ``train_cbow``'s defaults, and the command line's, come from here.
+
     ``train_cbow``'s keyword arguments take their defaults from here, and so does the command
     line (``python -m cbow_helpers train --objective softmax``; ``train --help`` prints them).
     Each field is checked when the config is made (a wrong type is a TypeError, a bad value a
@@ -187,6 +200,20 @@ class CBOWConfig:
     seed : int >= 0, seeds the initial weights and the order of the windows
     shuffle : bool, shuffle the windows each epoch (False: corpus order)
     max_steps : int or None, stop after this many steps (None: train all ``epochs``)
+
+    Examples
+    --------
+    >>> config = CBOWConfig(N=50)
+    >>> config.N, config.C, config.batch_size, config.learning_rate
+    (50, 2, 256, 4.0)
+    >>> CBOWConfig(C=1.5)
+    Traceback (most recent call last):
+    ...
+    TypeError: C must be an integer, got 1.5
+    >>> CBOWConfig(vocab_size=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: vocab_size must be at least 2 (a word and '<unk>'), got 1
     """
 
     N: int = 100
@@ -206,11 +233,9 @@ class CBOWConfig:
             for name in ("N", "C", "batch_size", "epochs", "min_count")
         }
         if self.vocab_size is not None:
-            checked["vocab_size"] = positive_int("vocab_size", self.vocab_size)
-            if checked["vocab_size"] < 2:
-                raise ValueError(
-                    f"vocab_size must be at least 2 (a word and '<unk>'), got {self.vocab_size}"
-                )
+            checked["vocab_size"] = integer_at_least(
+                "vocab_size", self.vocab_size, 2, why="a word and '<unk>'"
+            )
         checked["learning_rate"] = positive_number("learning_rate", self.learning_rate)
         if self.max_steps is not None:
             checked["max_steps"] = positive_int("max_steps", self.max_steps)
@@ -240,10 +265,14 @@ def train_cbow(
 ) -> CBOWResult:
     """Train the course's CBOW model on a list of tokens.
 
+    Introduced in notebook 06 (training).
+
     The model is the one of ``forward_prop`` / ``back_prop`` (averaged context,
     ReLU hidden layer with bias, softmax output with bias, mean cross-entropy),
     computed in float32 without one-hot matrices, trained by plain SGD on
-    mini-batches of distinct windows.
+    mini-batches of distinct windows. Each step is ``FastCBOW.step``, which
+    shares its work between two worker threads (on any machine: a fixed split
+    gives the same numbers everywhere), with BLAS limited to one thread each.
 
     The defaults of the keyword arguments are those of ``CBOWConfig``, which checks them.
 
@@ -282,13 +311,18 @@ def train_cbow(
 
     Raises
     ------
+    TypeError
+        For an argument of the wrong type (naming it), or a str instead of a list of tokens.
     ValueError
-        For a bad argument (naming it) or fewer than 2C+1 tokens.
+        For an argument with a bad value (naming it), fewer than 2C+1 tokens, or
+        fewer than 2 distinct words.
     TrainingDivergedError
         If the loss becomes NaN or infinite, if the mean loss of the last 20
-        batches rises above twice the loss of the first batch, or if a weight
-        vector's length passes 1e4 (try a smaller learning rate). Detection
-        only: a run that does not diverge computes exactly the same numbers.
+        batches rises above twice the loss of the first batch, if a row of W2
+        (with its bias) grows longer than 1e4 (checked every step) or an entry
+        of W1 larger than 1e4 (checked after each epoch): try a smaller learning
+        rate. Detection only: a run that does not diverge computes exactly the
+        same numbers.
     NotEnoughMemoryError
         (a ValueError and a MemoryError) if training would need more memory
         than the machine has available; raised before allocating.
@@ -345,7 +379,8 @@ def train_cbow(
     )
     start = time.perf_counter()
     step = 0
-    # One BLAS thread per worker: the step splits its matrix products over the cores itself.
+    # One BLAS thread per worker: the step splits its matrix products between its two worker
+    # threads itself.
     blas_limit = (
         threadpool_limits(limits=1, user_api="blas")
         if model._workers > 1

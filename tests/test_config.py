@@ -206,6 +206,49 @@ def test_a_bad_field_is_refused_naming_it(config, field, value, error):
         config(**{field: value})
 
 
+@pytest.mark.parametrize("config", [CBOWConfig, NegativeSamplingConfig])
+def test_a_size_of_the_wrong_type_is_a_type_error_and_a_bad_size_a_value_error(config):
+    with pytest.raises(TypeError, match=r"^N must be an integer, got 1\.5$"):
+        config(N=1.5)
+    with pytest.raises(TypeError, match=r"^N must be an integer, got '8'$"):
+        config(N="8")
+    with pytest.raises(ValueError, match=r"^N must be at least 1, got 0$"):
+        config(N=0)
+
+
+def test_vocab_size_is_checked_in_one_place_with_its_reason():
+    with pytest.raises(
+        ValueError, match=r"^vocab_size must be at least 2 \(a word and '<unk>'\), got 1$"
+    ):
+        CBOWConfig(vocab_size=1)
+    with pytest.raises(TypeError, match=r"^vocab_size must be an integer, got 2\.0$"):
+        CBOWConfig(vocab_size=2.0)
+    assert CBOWConfig(vocab_size=2).vocab_size == 2
+    assert CBOWConfig(vocab_size=None).vocab_size is None
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "message"),
+    [
+        ("0.001", TypeError, r"^min_learning_rate must be a number, got '0\.001'$"),
+        (None, TypeError, r"^min_learning_rate must be a number, got None$"),
+        (False, TypeError, r"^min_learning_rate must be a number, got False$"),
+        (-0.001, ValueError, r"^min_learning_rate must be a finite number >= 0, got -0\.001$"),
+        (float("nan"), ValueError, r"^min_learning_rate must be a finite number >= 0, got nan$"),
+        (0.5, ValueError, r"^min_learning_rate must be at most learning_rate=0\.025, got 0\.5$"),
+    ],
+)
+def test_min_learning_rate_is_a_number_from_0_to_the_learning_rate(value, error, message):
+    with pytest.raises(error, match=message):
+        NegativeSamplingConfig(min_learning_rate=value)
+
+
+def test_min_learning_rate_may_be_0_or_the_learning_rate():
+    assert NegativeSamplingConfig(min_learning_rate=0).min_learning_rate == 0.0
+    config = NegativeSamplingConfig(learning_rate=0.01, min_learning_rate=0.01)
+    assert type(config.min_learning_rate) is float and config.min_learning_rate == 0.01
+
+
 def test_train_cbow_checks_its_arguments_through_the_config():
     with pytest.raises(ValueError, match="vocab_size"):
         train_cbow(["a", "b", "c", "d", "e"], vocab_size=1)

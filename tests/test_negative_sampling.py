@@ -105,6 +105,24 @@ def test_noise_table_rejects_bad_counts(counts):
         unigram_table(np.array(counts))
 
 
+@pytest.mark.parametrize(
+    ("function", "argument", "value", "error", "message"),
+    [
+        (keep_probabilities, "sample", "1e-3", TypeError, "sample .* must be a number, got '1e-3'"),
+        (keep_probabilities, "sample", True, TypeError, "sample .* must be a number, got True"),
+        (keep_probabilities, "sample", float("inf"), ValueError, "sample .* >= 0, got inf"),
+        (noise_distribution, "power", None, TypeError, "power .* must be a number, got None"),
+        (noise_distribution, "power", -0.5, ValueError, "power .* >= 0, got -0.5"),
+        (noise_distribution, "power", float("nan"), ValueError, "power .* >= 0, got nan"),
+    ],
+)
+def test_sample_and_power_a_wrong_type_is_a_type_error_a_bad_value_a_value_error(
+    function, argument, value, error, message
+):
+    with pytest.raises(error, match=message):
+        function(np.array([3.0, 1.0]), **{argument: value})
+
+
 def test_keep_probabilities_is_word2vecs_formula():
     counts = np.array([50_000.0, 2_000.0, 10.0])
     total, t = counts.sum(), 1e-3
