@@ -7,7 +7,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cbow_helpers import get_dict, get_windows, load_shakespeare, tokenize, tokenize_shakespeare
+from cbow_helpers import (
+    UNK,
+    build_vocabulary,
+    context_windows,
+    encode,
+    get_dict,
+    get_windows,
+    load_shakespeare,
+    tokenize,
+    tokenize_shakespeare,
+)
 
 EMOJI_SENTENCE = 'Who ❤️ "word embeddings" in 2020? I do!!!'
 
@@ -154,3 +164,30 @@ def test_shakespeare_token_cache(tmp_path, monkeypatch):
         assert json.loads(cache.read_text(encoding="utf-8")) == tokens
     finally:
         tokenize_shakespeare.cache_clear()
+
+
+@pytest.mark.parametrize("C", [1, 2, 3])
+def test_the_trainers_windows_are_get_windows_in_word_ids(C):
+    """context_windows(encode(...)) holds get_windows' windows, word for word, as ids."""
+    tokens = tokenize(
+        "I am happy because I am learning, and you are happy because you are learning!"
+    )
+    word2Ind, Ind2word = build_vocabulary(tokens)
+    context, center = context_windows(encode(tokens, word2Ind), C)
+    as_words = [
+        ([Ind2word[int(i)] for i in row], Ind2word[int(c)]) for row, c in zip(context, center)
+    ]
+    assert as_words == list(get_windows(tokens, C))
+
+
+def test_the_two_vocabularies_hold_the_same_words_in_their_own_order():
+    """get_dict numbers the words alphabetically (the notes); build_vocabulary by frequency, so that a
+    cap keeps the most frequent words, with every other word in '<unk>' at the end."""
+    tokens = tokenize("the king and the queen . the prince and a rare word .")
+    alphabetical, _ = get_dict(tokens)
+    by_frequency, _ = build_vocabulary(tokens)
+    assert set(by_frequency) == set(alphabetical)
+    assert list(alphabetical) == sorted(alphabetical)
+    assert list(by_frequency)[:3] == ["the", ".", "and"]  # 3, 2, 2 occurrences; ties alphabetical
+    capped, _ = build_vocabulary(tokens, vocab_size=4)
+    assert list(capped) == ["the", ".", "and", UNK]
