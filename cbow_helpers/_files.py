@@ -101,6 +101,16 @@ def remove_stale_temp_files(target) -> list[Path]:
     return removed
 
 
+# The PendingFiles neither committed nor discarded yet: what a run stopped by a signal must remove.
+_PENDING: set[PendingFile] = set()
+
+
+def discard_pending_files() -> None:
+    """Discard every PendingFile of this process that is neither committed nor discarded."""
+    for pending in list(_PENDING):
+        pending.discard()
+
+
 class PendingFile:
     """A temporary file beside ``path``, created now, renamed onto ``path`` by ``commit``.
 
@@ -133,12 +143,14 @@ class PendingFile:
             raise
         os.close(fd)
         self.tmp: Path | None = Path(tmp)
+        _PENDING.add(self)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual permissions
 
     def commit(self) -> None:
         """Rename the temporary file onto the target."""
         os.replace(self.tmp, self.target)
         self.tmp = None
+        _PENDING.discard(self)
 
     def discard(self) -> None:
         """Remove the temporary file (and the folders made for it); the target is left as it was."""
@@ -146,6 +158,7 @@ class PendingFile:
             with contextlib.suppress(OSError):
                 os.unlink(self.tmp)
             self.tmp = None
+        _PENDING.discard(self)
         self._remove_dirs()
 
     def _remove_dirs(self) -> None:

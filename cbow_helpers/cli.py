@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from . import _checks
-from ._files import PendingFile, _regular_file, output_target
+from ._files import PendingFile, _regular_file, discard_pending_files, output_target
 from .evaluation import WordVectors, evaluate_all, format_scores, nearest_neighbors
 from .io import check_vectors, write_vectors
 from .negative_sampling import NegativeSamplingConfig, train_negative_sampling
@@ -428,10 +428,49 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+# How long a run stopped by a signal may take to unwind before it is ended without unwinding.
+_UNWIND_SECONDS = 10.0
+
+
 def _on_signal(signum, frame):
     for sig in (signal.SIGTERM, signal.SIGHUP):  # a second signal must not cut the clean-up short
         signal.signal(sig, signal.SIG_IGN)
+    # The exception unwinds like Ctrl-C. Python runs this handler wherever the main thread is: in
+    # a finalizer (``__del__``), which swallows exceptions, ``_catch_signals``' hook ends the run at
+    # once; after a bare ``except:`` in a library, this watchdog ends it. Both remove the
+    # temporary files first.
+    watchdog = threading.Timer(_UNWIND_SECONDS, _end_now, args=(signum,))
+    watchdog.daemon = True
+    watchdog.start()
     raise _Terminated(signum)
+
+
+def _end_now(signum: int) -> None:
+    discard_pending_files()
+    print(f"terminated by {signal.Signals(signum).name}", file=sys.stderr, flush=True)
+    os._exit(128 + signum)
+
+
+def _catch_signals():
+    """SIGTERM and SIGHUP unwind like Ctrl-C; returns the function that puts things back."""
+    if not (hasattr(signal, "SIGHUP") and _in_main_thread()):
+        return lambda: None
+    previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    previous_hook = sys.unraisablehook
+
+    def unraisable(info):
+        if isinstance(info.exc_value, _Terminated):  # raised in a finalizer, which swallowed it
+            _end_now(info.exc_value.args[0])
+        previous_hook(info)
+
+    sys.unraisablehook = unraisable
+
+    def restore():
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        sys.unraisablehook = previous_hook
+
+    return restore
 
 
 def main(argv=None) -> int:
@@ -439,9 +478,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     # SIGTERM (kill, a job scheduler) and SIGHUP (a closed terminal) unwind like Ctrl-C,
     # so that no temporary file is left behind.
-    previous = {}
-    if hasattr(signal, "SIGHUP") and _in_main_thread():
-        previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    restore_signals = _catch_signals()
     try:
         return {"train": cmd_train, "neighbors": cmd_neighbors, "evaluate": cmd_evaluate}[
             args.command
@@ -462,8 +499,7 @@ def main(argv=None) -> int:
         print(f"terminated by {signal.Signals(err.args[0]).name}", file=sys.stderr)
         return 128 + err.args[0]
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        restore_signals()
 
 
 def _in_main_thread() -> bool:

@@ -495,6 +495,47 @@ def test_7_sigterm_cleans_up_like_ctrl_c(tmp_path, story, old_outputs):
     assert_untouched(old_outputs, tmp_path)
 
 
+# Python runs a signal handler wherever the main thread is. In a finalizer (``__del__``: seen here
+# in the regex module's, while nltk loaded) the exception it raises is swallowed, and so it is by a
+# library's bare ``except:``. The run must end all the same, with the same status and message.
+SWALLOWED = {
+    "in a finalizer": """
+class Finalizer:
+    def __del__(self):
+        cli._on_signal(signal.SIGTERM, None)
+
+Finalizer()  # collected at once: the handler runs in its __del__
+""",
+    "by a bare except": """
+try:
+    cli._on_signal(signal.SIGTERM, None)
+except BaseException:
+    pass
+""",
+}
+
+
+@pytest.mark.parametrize("where", SWALLOWED)
+def test_7_sigterm_ends_the_run_even_if_the_exception_is_swallowed(tmp_path, where):
+    script = f"""
+import signal, time
+from cbow_helpers import cli
+from cbow_helpers._files import PendingFile
+cli._UNWIND_SECONDS = 0.5
+cli._catch_signals()
+pending = PendingFile({str(tmp_path / "v.txt")!r})
+{SWALLOWED[where]}
+time.sleep(30)
+print("still running")
+"""
+    proc = subprocess.run(
+        [sys.executable, "-c", script], check=False, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 128 + signal.SIGTERM, proc.stderr
+    assert proc.stderr == "terminated by SIGTERM\n"
+    assert os.listdir(tmp_path) == []
+
+
 def test_7_the_next_run_removes_what_a_killed_run_left(tmp_path, story, old_outputs):
     out, plot = old_outputs
     proc = _start_training(tmp_path, story, out, plot)
