@@ -2,9 +2,9 @@
 
 Both steps store the model with examples as *rows*, the transpose of the notes' columns:
 a batch's hidden layer is ``h`` (m, N), its logits ``z2`` (m, V), and the input weights are
-kept as ``W1T`` (V, N), so that the 2C context words of an example are 2C contiguous rows.
+kept as ``W1T`` (V, N), so that each of an example's 2C context words is one contiguous row.
 
-``reference_step`` is the step written plainly, in about 25 lines: gather and average, a
+``reference_step`` is the step written plainly, in about 20 lines: gather and average, a
 stable softmax, three matrix products and ``np.add.at``. Read it first.
 
 ``FastCBOW.step`` computes the same numbers (tested against ``reference_step``) with five
@@ -219,8 +219,8 @@ class FastCBOW:
     def _hidden_layer(self, rows: slice, context, buf: _StepBuffers) -> None:
         """z1 = W1 x + b1 (the mean of 2C rows of W1T, a gather), and h1 = [ReLU(z1) | 0 | 1]."""
         z1 = buf.z1[rows]
-        np.add.reduce(self.W1T[context[rows]], axis=1, out=z1)  # the sum and division of
-        z1 /= context.shape[1]  # np.mean, at half its cost for these small arrays
+        np.add.reduce(self.W1T[context[rows]], axis=1, out=z1)  # np.mean's sum, then its
+        z1 /= context.shape[1]  # division, with less overhead for these small arrays
         z1 += self.b1
         np.maximum(z1, 0.0, out=buf.h1[rows, : self.N])
 
