@@ -78,6 +78,13 @@ def number_between(name: str, value, low: float, high: float, meaning: str = "")
     return number
 
 
+def check_flag(name: str, value) -> bool:
+    """``value`` as a bool if it is True or False (numpy's too); otherwise a TypeError naming ``name``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
 def context_half_size(C) -> int:
     """C, the number of context words on each side of the centre word: an integer >= 1."""
     return integer_at_least("C", C, 1, "the number of context words on each side")
@@ -234,10 +241,3 @@ def check_memory(needed: float, what: str, advice: str) -> None:
             f"{what} would need about {format_bytes(needed)} of memory, more than the "
             f"{format_bytes(available)} available; {advice}"
         )
-
-
-def check_flag(name: str, value) -> bool:
-    """``value`` as a bool if it is True or False (numpy's too); otherwise a TypeError naming ``name``."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)

@@ -9,7 +9,6 @@ import signal
 import sys
 import threading
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +18,7 @@ from ._files import PendingFile, _regular_file, discard_pending_files, output_ta
 from .evaluation import WordVectors, evaluate_all, format_scores, nearest_neighbors
 from .io import check_vectors, write_vectors
 from .negative_sampling import NegativeSamplingConfig, train_negative_sampling
-from .plotting import plot_embeddings_pca
+from .plotting import missing_glyphs_quiet, plot_embeddings_pca
 from .text import UNK, tokenize_file, tokenize_shakespeare
 from .trainer import CBOWConfig, TrainingDivergedError, train_cbow
 
@@ -280,12 +279,9 @@ def plot_pca(
     except ValueError as err:  # too few words or dimensions
         raise CLIError(str(err)) from None
     try:
-        with warnings.catch_warnings():
-            # A word in a script the font lacks (emoji, Chinese) is drawn as boxes: no need to say so.
-            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
-            # svg.hashsalt: the same plot gives the same SVG.
-            with matplotlib.rc_context({"svg.hashsalt": "cbow_helpers"}):
-                fig.savefig(path, format=format, dpi=100, metadata=PLOT_FORMATS[format])
+        # svg.hashsalt: the same plot gives the same SVG.
+        with missing_glyphs_quiet(), matplotlib.rc_context({"svg.hashsalt": "cbow_helpers"}):
+            fig.savefig(path, format=format, dpi=100, metadata=PLOT_FORMATS[format])
     finally:
         plt.close(fig)
 

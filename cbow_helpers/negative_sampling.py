@@ -707,14 +707,13 @@ UPDATE_RULES = ("word2vec", "gradient")
 class NegativeSamplingConfig:
     """The settings of ``train_negative_sampling``, with their defaults: the one place they are written.
 
-    Not in the notebooks: ``train_negative_sampling``'s defaults, and the command line's, come
-    from here.
+    Not in the notebooks: ``train_negative_sampling``'s keyword arguments take their defaults
+    from here, and so does the command line (``python -m cbow_helpers train``, which changes one:
+    its window is C=3; ``train --help`` prints them).
 
     The defaults are gensim's ``Word2Vec(sg=0)`` defaults, except ``batch_size`` (gensim
-    updates after every window) and ``workers`` (gensim's is 3); see ``train_negative_sampling`` for every field's
-    meaning. ``train_negative_sampling``'s keyword
-    arguments take their defaults from here, and so does the command line (``python -m
-    cbow_helpers train``, which changes one: its window is C=3; ``train --help`` prints them).
+    updates after every window) and ``workers`` (gensim's is 3); see ``train_negative_sampling``
+    for every field's meaning.
     Each field is checked when the config is made (a wrong type is a TypeError, a bad value a
     ValueError, naming the field).
 

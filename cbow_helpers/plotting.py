@@ -6,6 +6,7 @@ matplotlib is imported inside ``plot_embeddings_pca``, on first use: ``import cb
 
 from __future__ import annotations
 
+import contextlib
 import warnings
 
 import numpy as np
@@ -30,6 +31,17 @@ PALETTE = {
 GROUP_COLOURS = tuple(
     PALETTE[name] for name in ("blue", "orange", "green", "pink", "vermilion", "sky")
 )
+
+
+@contextlib.contextmanager
+def missing_glyphs_quiet():
+    """Silence matplotlib's warning for a word in a script its font lacks (emoji, Chinese).
+
+    Such a word is drawn as boxes, at drawing time: ``tight_layout`` and ``savefig`` both draw.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        yield
 
 
 def embeddings_pca(
@@ -131,8 +143,6 @@ def plot_embeddings_pca(
     if len(groups) > 1:
         ax.legend(loc="best", fontsize=9)
     if new_figure:
-        with warnings.catch_warnings():
-            # A word in a script the font lacks (emoji, Chinese) is drawn as boxes: no need to say so.
-            warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        with missing_glyphs_quiet():
             ax.figure.tight_layout()
     return ax.figure

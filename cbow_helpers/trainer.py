@@ -180,10 +180,9 @@ def _check_training_memory(n_tokens, n_windows, V, N, C, m, total_steps) -> None
 class CBOWConfig:
     """The settings of ``train_cbow``, with their defaults: the one place they are written.
 
-    Not in the notebooks: ``train_cbow``'s defaults, and the command line's, come from here.
-
-    ``train_cbow``'s keyword arguments take their defaults from here, and so does the command
-    line (``python -m cbow_helpers train --objective softmax``; ``train --help`` prints them).
+    Not in the notebooks: ``train_cbow``'s keyword arguments take their defaults from here, and so
+    does the command line (``python -m cbow_helpers train --objective softmax``; ``train --help``
+    prints them).
     Each field is checked when the config is made (a wrong type is a TypeError, a bad value a
     ValueError, naming the field); ``train_cbow(tokens, **dataclasses.asdict(config))`` trains
     with a config.

@@ -2,6 +2,7 @@
 command line and the figures."""
 
 import re
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -79,3 +80,21 @@ def test_no_other_file_writes_a_palette_colour():
             text = "".join("".join(cell["source"]) for cell in json.loads(text)["cells"])
         found = {h.upper() for h in re.findall(r"#[0-9A-Fa-f]{6}\b", text)} & hexes
         assert not found, f"{path.relative_to(ROOT)} writes palette colours {sorted(found)}"
+
+
+def test_a_word_the_font_lacks_draws_and_saves_without_a_warning(tmp_path):
+    """An emoji or a Chinese word is drawn as boxes; neither the plot nor the CLI's save warns."""
+    from cbow_helpers.cli import plot_pca
+
+    words = ["king", "queen", "\U0001f600", "\u9f99"]
+    vectors = np.eye(4, 3) + 0.1
+    groups = {"all": words}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plt.close(plot_embeddings_pca((words, vectors), groups))
+        plot_pca(tmp_path / "p.svg", words, vectors, groups)
+    assert (tmp_path / "p.svg").stat().st_size > 0
+    fig = plot_embeddings_pca((words, vectors), groups, ax=plt.subplots()[1])  # no tight_layout
+    with pytest.warns(UserWarning, match="Glyph .* missing from font"):  # what is silenced
+        fig.canvas.draw()
+    plt.close(fig)
