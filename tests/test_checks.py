@@ -144,7 +144,8 @@ def test_the_vocabulary_size_is_checked_once_per_call_not_once_per_vector(monkey
     assert len(calls) == 3
 
 
-def test_gradient_descent_checks_shapes_once_not_every_iteration(monkeypatch):
+def test_gradient_descent_checks_no_shapes_in_its_loop(monkeypatch):
+    """Its weights come from initialize_model: the loop calls the unchecked forward and back pass."""
     word2Ind, _ = get_dict(WORDS)
     calls = []
     shapes, columns = model_module.model_shapes, model_module.batch_columns
