@@ -74,6 +74,15 @@ def _option_type(parse, check):
 
 
 _positive_int = _option_type(int, _checks.positive_int)
+# word2vec's windows and negatives are 2 to 20; far more averages the context away or makes each
+# window (K + 1) times slower for nothing, so the command line stops at this.
+_OPTION_MAX = 50
+_up_to_max = _option_type(
+    int,
+    lambda name, value: _checks.integer_from_to(
+        name, value, 1, _OPTION_MAX, why="word2vec uses 2 to 20"
+    ),
+)
 _positive_float = _option_type(float, _checks.positive_number)
 _non_negative_float = _option_type(float, _checks.non_negative_number)
 _seed = _option_type(int, lambda name, value: _checks.integer_at_least(name, value, 0))
@@ -177,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     training_options = {
         "dim": (_positive_int, "embedding size N"),
-        "window": (_positive_int, "context half-size C"),
+        "window": (_up_to_max, f"context half-size C, 1 to {_OPTION_MAX}"),
         "vocab_size": (_vocab_size, "softmax only: largest vocabulary, counting <unk>"),
         "min_count": (
             _positive_int,
@@ -186,7 +195,10 @@ def build_parser() -> argparse.ArgumentParser:
         "batch_size": (_positive_int, "windows per step m"),
         "epochs": (_positive_int, "passes over the corpus"),
         "learning_rate": (_positive_float, "SGD step size alpha"),
-        "negative": (_positive_int, "negative sampling only: negatives per window K"),
+        "negative": (
+            _up_to_max,
+            f"negative sampling only: negatives per window K, 1 to {_OPTION_MAX}",
+        ),
         "sample": (
             _non_negative_float,
             "negative sampling only: subsampling threshold, 0 for none",
