@@ -358,13 +358,9 @@ def _speed(result) -> str:
     return f"{result.examples_per_second:,.0f} windows/s"
 
 
-def cmd_train(args) -> int:
-    say = (lambda *a: None) if args.quiet else print
-    config = _apply_objective_defaults(args)
-    t0 = time.perf_counter()
-    outputs = _check_outputs(args)
-    # Temporary files beside the outputs, made now: a folder that cannot be written fails here,
-    # not after training. Nothing is renamed onto an output until every output is complete.
+def _reserve(outputs) -> list[PendingFile]:
+    """A temporary file beside each output, made now: a folder that cannot be written fails
+    here, not after training."""
     pending: list[PendingFile] = []
     try:
         for flag, path in outputs:
@@ -372,6 +368,54 @@ def cmd_train(args) -> int:
                 pending.append(PendingFile(path))
             except OSError as err:
                 raise CLIError(f"{flag}: cannot write {path}: {err.strerror or err}") from None
+    except BaseException:
+        for file in pending:
+            file.discard()
+        raise
+    return pending
+
+
+def _save_plot(args, pending: PendingFile, words, vectors) -> bool:
+    """Draw the plot into ``pending``; on any failure (too few words, a full disk, ...) say so,
+    discard it and return False: the vectors are the work, and are kept."""
+    groups, note = plot_words(words)
+    try:
+        plot_pca(pending.tmp, words, vectors, groups, format=args.plot.suffix.lower().lstrip("."))
+        drawn = True
+    except Exception as err:  # noqa: BLE001 - whatever stops the plot, the vectors stay
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else err
+        note = f"no plot written to --plot {args.plot}: {_one_line(reason)}"
+        pending.discard()
+        drawn = False
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    return drawn
+
+
+def _write_outputs(args, outputs, pending, words, vectors) -> list[str]:
+    """Write the vectors (and the plot), then rename every file onto its output; returns what was written."""
+    try:
+        write_vectors(pending[0].tmp, words, vectors)
+    except OSError as err:
+        raise CLIError(f"--out {args.out}: cannot write it: {err.strerror or err}") from None
+    if not args.no_plot and not _save_plot(args, pending[1], words, vectors):
+        outputs, pending = outputs[:1], pending[:1]
+    for (flag, path), file in zip(outputs, pending):
+        try:
+            file.commit()
+        except OSError as err:
+            raise CLIError(f"{flag} {path}: cannot replace it: {err.strerror or err}") from None
+    return [str(path) for _, path in outputs]
+
+
+def cmd_train(args) -> int:
+    say = (lambda *a: None) if args.quiet else print
+    config = _apply_objective_defaults(args)
+    t0 = time.perf_counter()
+    outputs = _check_outputs(args)
+    # Nothing is renamed onto an output until every output is complete.
+    pending = _reserve(outputs)
+    try:
         tokens = _read_corpus(args.corpus, progress=not args.quiet)
         if len(tokens) < 2 * args.window + 1:
             raise CLIError(
@@ -382,27 +426,7 @@ def cmd_train(args) -> int:
         result = _train(config, tokens, progress=not args.quiet)
         del tokens
         words, vectors = check_vectors(result.words, result.embeddings)
-        write_vectors(pending[0].tmp, words, vectors)
-        written = [str(args.out)]
-        if not args.no_plot:
-            groups, note = plot_words(words)
-            try:
-                plot_pca(
-                    pending[1].tmp,
-                    words,
-                    vectors,
-                    groups,
-                    format=args.plot.suffix.lower().lstrip("."),
-                )
-                written.append(str(args.plot))
-            except CLIError as err:
-                # The vectors are the work: they are kept; the plot is left as it was.
-                note = f"no plot written to {args.plot}: {err}"
-                pending.pop().discard()
-            if note:
-                print(f"note: {note}", file=sys.stderr)
-        for file in pending:
-            file.commit()
+        written = _write_outputs(args, outputs, pending, words, vectors)
     except BaseException:
         for file in pending:
             file.discard()
