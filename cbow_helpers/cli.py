@@ -409,21 +409,21 @@ def _write_outputs(args, outputs, pending, words, vectors) -> list[str]:
 
 
 def cmd_train(args) -> int:
-    say = (lambda *a: None) if args.quiet else print
+    say = (lambda *a: None) if args.quiet else _out
     config = _apply_objective_defaults(args)
     t0 = time.perf_counter()
     outputs = _check_outputs(args)
     # Nothing is renamed onto an output until every output is complete.
     pending = _reserve(outputs)
     try:
-        tokens = _read_corpus(args.corpus, progress=not args.quiet)
+        tokens = _read_corpus(args.corpus, progress=args.progress)
         if len(tokens) < 2 * args.window + 1:
             raise CLIError(
                 f"the corpus has {len(tokens)} tokens, too few for one window of 2C+1 = {2 * args.window + 1} words "
                 "(use a larger corpus or a smaller --window)"
             )
         say(f"corpus: {len(tokens):,} tokens ({time.perf_counter() - t0:.1f} s to load)")
-        result = _train(config, tokens, progress=not args.quiet)
+        result = _train(config, tokens, progress=args.progress)
         del tokens
         words, vectors = check_vectors(result.words, result.embeddings)
         written = _write_outputs(args, outputs, pending, words, vectors)
@@ -450,13 +450,13 @@ def _vectors_file(path: Path) -> Path:
 
 def cmd_neighbors(args) -> int:
     for word, sim in nearest_neighbors(args.word.lower(), _vectors_file(args.vectors), args.k):
-        print(f"{word}\t{sim:.4f}")
+        _out(f"{word}\t{sim:.4f}")
     return 0
 
 
 def cmd_evaluate(args) -> int:
-    print(format_scores(evaluate_all(_vectors_file(args.vectors))))
-    print("(pairs and questions with a word outside the vocabulary are left out; see the coverage)")
+    _out(format_scores(evaluate_all(_vectors_file(args.vectors))))
+    _out("(pairs and questions with a word outside the vocabulary are left out; see the coverage)")
     return 0
 
 
@@ -505,9 +505,67 @@ def _catch_signals():
     return restore
 
 
+def _out(text: str) -> None:
+    """Print a line to stdout. A reader that has gone (``| head -1``) stops the printing, not
+    the work: the rest of the output goes nowhere and the command goes on to save its files."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        _stdout_gone()
+
+
+def _stdout_gone() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # the buffered rest, and Python's final flush, too
+    os.close(devnull)
+
+
+def _writable(fd: int) -> bool:
+    """Whether ``fd`` is open for writing (a closed fd 2 may hold a file opened for reading since:
+    a shell script that started Python, such as pyenv's shim, reads itself from the lowest fd)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        return True
+    try:
+        return fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE != os.O_RDONLY
+    except OSError:
+        return False
+
+
+def _streams_that_cannot_fail() -> bool:
+    """Make stdout and stderr print what their encoding cannot show as escapes (``\\xe9``), not
+    fail. A closed stdout or stderr (``>&-``, ``2>&-``) becomes os.devnull, so that no file this
+    run opens takes its place. Returns whether stderr can show a progress bar."""
+    stderr_open = True
+    for fd in (1, 2):
+        if not _writable(fd):  # closed: the next file opened would get this number
+            stderr_open = stderr_open and fd != 2
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            if devnull != fd:
+                os.dup2(devnull, fd)
+                os.close(devnull)
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the process's life
+        stderr_open = False
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    return stderr_open
+
+
 def main(argv=None) -> int:
+    stderr_open = _streams_that_cannot_fail()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit:  # --help into a closed pipe ends quietly too
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _stdout_gone()
+        raise
+    args.progress = stderr_open and not getattr(args, "quiet", True)
     # SIGTERM (kill, a job scheduler) and SIGHUP (a closed terminal) unwind like Ctrl-C,
     # so that no temporary file is left behind.
     restore_signals = _catch_signals()
