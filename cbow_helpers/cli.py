@@ -449,8 +449,18 @@ def _vectors_file(path: Path) -> Path:
 
 
 def cmd_neighbors(args) -> int:
-    for word, sim in nearest_neighbors(args.word.lower(), _vectors_file(args.vectors), args.k):
-        _out(f"{word}\t{sim:.4f}")
+    wv = WordVectors.of(_vectors_file(args.vectors))
+    word = args.word  # as typed, else its lowercase form (the course's tokens are lowercase)
+    if word not in wv.index and word.lower() in wv.index:
+        word = word.lower()
+    if word not in wv.index:
+        also = f" (nor is {word.lower()!r})" if word.lower() != word else ""
+        raise CLIError(
+            f"{word!r} is not in the vocabulary of {args.vectors}{also}: "
+            f"it holds {len(wv.words):,} words"
+        )
+    for neighbour, sim in nearest_neighbors(word, wv, args.k):
+        _out(f"{neighbour}\t{sim:.4f}")
     return 0
 
 
