@@ -308,6 +308,8 @@ def _check_outputs(args) -> list[tuple[str, Path]]:
             target = output_target(path)
         except ValueError as err:
             raise CLIError(f"{flag}: {err}") from None
+        except OSError as err:  # a name longer than the folder allows, a folder we cannot enter
+            raise CLIError(f"{flag}: cannot write {path}: {err.strerror or err}") from None
         if target == corpus:
             raise CLIError(f"{flag} {path} is the corpus file: writing it would destroy the corpus")
         if target in seen:
@@ -517,17 +519,52 @@ def _catch_signals():
 
 def _out(text: str) -> None:
     """Print a line to stdout. A reader that has gone (``| head -1``) stops the printing, not
-    the work: the rest of the output goes nowhere and the command goes on to save its files."""
+    the work: the rest of the output goes nowhere and the command goes on to save its files.
+    Another failure (``> /dev/full``) does the same after a note, and the exit status is 1."""
+    global _STDOUT_FAILED
     try:
         print(text, flush=True)
-    except BrokenPipeError:
+    except OSError as err:
         _stdout_gone()
+        if not isinstance(err, BrokenPipeError):
+            _STDOUT_FAILED = True
+            print(f"note: cannot write to stdout: {err.strerror or err}", file=sys.stderr)
+
+
+# Whether writing to stdout failed other than by a closed pipe (the exit status is then 1).
+_STDOUT_FAILED = False
 
 
 def _stdout_gone() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())  # the buffered rest, and Python's final flush, too
     os.close(devnull)
+
+
+class _Tolerant:
+    """A text stream whose first write error ends its output instead of the run (stderr on a
+    full disk or a closed pipe: the progress bar and the notes stop, the work goes on)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._failed = False
+
+    def write(self, text: str) -> int:
+        self._call("write", text)
+        return len(text)
+
+    def flush(self) -> None:
+        self._call("flush")
+
+    def _call(self, name: str, *args) -> None:
+        if not self._failed:
+            try:
+                getattr(self._stream, name)(*args)
+            except OSError:
+                self._failed = True
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 def _writable(fd: int) -> bool:
@@ -565,7 +602,18 @@ def _streams_that_cannot_fail() -> bool:
 
 
 def main(argv=None) -> int:
+    global _STDOUT_FAILED
+    _STDOUT_FAILED = False
     stderr_open = _streams_that_cannot_fail()
+    stderr, sys.stderr = sys.stderr, _Tolerant(sys.stderr)
+    try:
+        code = _main(argv, stderr_open)
+    finally:
+        sys.stderr = stderr
+    return 1 if _STDOUT_FAILED and code == 0 else code
+
+
+def _main(argv, stderr_open: bool) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

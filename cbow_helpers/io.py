@@ -15,6 +15,7 @@ import numpy as np
 
 from ._checks import check_memory
 from ._files import _regular_file, atomic_path
+from .text import wide_encoding
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 # A gzip file starts with these two bytes, and holds at most this many bytes of text per byte.
@@ -138,6 +139,13 @@ def load_vectors(path) -> tuple[list[str], np.ndarray]:
             gzipped = raw.read(2) == _GZIP_MAGIC  # a .gz text file is read as gensim reads it
             raw.seek(0)
             f = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw
+            wide = wide_encoding(f.read(4096))
+            if wide:
+                raise ValueError(
+                    f"{path} looks like {wide} text, not UTF-8: convert it first, for instance "
+                    f"with iconv -f {wide} -t UTF-8 {path} > vectors-utf8.txt"
+                )
+            f.seek(0)
             return _parse_vectors(path, f, size * _GZIP_MAX_RATIO if gzipped else size)
         except (OSError, EOFError) as err:  # a failing disk, /proc/self/mem, a damaged .gz
             if isinstance(err, OSError) and err.filename:

@@ -166,7 +166,7 @@ _BOMS = {
 }
 
 
-def _wide_encoding(start: bytes) -> str | None:
+def wide_encoding(start: bytes) -> str | None:
     """UTF-16 or UTF-32 (with its byte order) if the first bytes of a file look like it, else None.
 
     A byte-order mark says so; without one, text in UTF-16 has a zero byte in every other place
@@ -191,8 +191,12 @@ def _wide_encoding(start: bytes) -> str | None:
 
 
 def _check_text_block(path: Path, block: bytes, offset: int) -> None:
-    """ValueError if a block of a corpus file is UTF-16/32 (the first) or holds a NUL byte."""
-    wide = _wide_encoding(block[:4096]) if offset == 0 else None
+    """ValueError if a block of a corpus file is gzipped or UTF-16/32 (the first), or holds a NUL byte."""
+    if offset == 0 and block.startswith(b"\x1f\x8b"):
+        raise ValueError(
+            f"{path} is gzip-compressed, not text: decompress it first (gunzip -k {path})"
+        )
+    wide = wide_encoding(block[:4096]) if offset == 0 else None
     if wide:
         raise ValueError(
             f"{path} looks like {wide} text, not UTF-8: convert it first, for instance with "

@@ -1,6 +1,7 @@
 """Corpus files that are not what they seem: UTF-16/32, NUL bytes, unreadable files, a cache
 folder that cannot be one."""
 
+import gzip
 import os
 from pathlib import Path
 
@@ -72,3 +73,18 @@ def test_a_cache_folder_that_is_a_file_costs_only_the_cache(tmp_path, monkeypatc
     finally:
         tokenize_shakespeare.cache_clear()
     assert not_a_folder.read_text(encoding="utf-8") == "I am a file"
+
+
+def test_a_gzipped_corpus_is_named(tmp_path):
+    corpus = tmp_path / "story.txt.gz"
+    corpus.write_bytes(gzip.compress(TEXT.encode()))
+    with pytest.raises(ValueError, match=r"is gzip-compressed, not text: decompress it first"):
+        tokenize_file(corpus)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_a_utf16_vectors_file_is_named(tmp_path, encoding):
+    path = tmp_path / "v.txt"
+    path.write_bytes("2 2\nab 1 0\ncd 0 1\n".encode(encoding))
+    with pytest.raises(ValueError, match="looks like UTF-16LE text, not UTF-8"):
+        load_vectors(path)

@@ -96,12 +96,31 @@ def _stderr_read_only():
     os.dup2(os.open(os.devnull, os.O_RDONLY), 2)  # what a shell script's own file leaves there
 
 
-@pytest.mark.parametrize("how", [_close_stderr, _stderr_read_only], ids=["closed", "read-only"])
-def test_a_closed_stderr_turns_the_progress_bar_off(folder, how):
+def _stderr_full():
+    os.dup2(os.open("/dev/full", os.O_WRONLY), 2)  # every write fails: no space left
+
+
+@pytest.mark.parametrize(
+    "how", [_close_stderr, _stderr_read_only, _stderr_full], ids=["closed", "read-only", "full"]
+)
+def test_a_stderr_that_cannot_be_written_turns_the_progress_bar_off(folder, how):
+    if how is _stderr_full and not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
     out = folder / f"stderr-{how.__name__}.txt"
     proc = command(
         folder, *TRAIN, "--out", out.name, stdout=subprocess.PIPE, stderr=None, preexec_fn=how
     )
     stdout, _ = proc.communicate(timeout=120)
     assert proc.returncode == 0 and b"wrote" in stdout
+    assert "king" in load_vectors(out)[0]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+def test_a_stdout_that_cannot_be_written_keeps_the_work_and_fails_with_a_note(folder):
+    out = folder / "stdout-full.txt"
+    with open("/dev/full", "w") as full:
+        proc = command(folder, *TRAIN, "--out", out.name, stdout=full)
+        _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 1
+    assert b"note: cannot write to stdout: No space left on device" in stderr
     assert "king" in load_vectors(out)[0]
