@@ -1088,7 +1088,7 @@ def _check_memory(
 # A batch meets one word at most this many times among its context words, and as many times among
 # its targets (centre words and negatives): a word met more often would get the sum of all those
 # updates in one step, computed from the same old weights, where word2vec takes them one after the
-# other. Without subsampling (sample=0) '.' is about 12% of Shakespeare's tokens and a batch of
+# other. Without subsampling (sample=0) '.' is about 16% of Shakespeare's tokens and a batch of
 # 1,024 windows met it some 1,000 times among its contexts: the summed step diverged. Subsampling
 # at the default 1e-3 keeps every word under this limit on Shakespeare, so such batches are whole.
 MAX_REPEATS_PER_BATCH = 400
