@@ -177,6 +177,51 @@ class PendingFile:
         self._made_dirs = []
 
 
+def _check_outputs(outputs, protected) -> None:
+    """ValueError naming the flag if an output cannot be written, is ``protected`` (the corpus),
+    or names the same file as an earlier one."""
+    protected = None if protected is None else Path(os.path.realpath(protected))
+    seen: dict[Path, str] = {}
+    for flag, path in outputs:
+        try:
+            target = output_target(path)
+        except ValueError as err:
+            raise ValueError(f"{flag}: {err}") from None
+        except OSError as err:  # a name longer than the folder allows, a folder we cannot enter
+            raise ValueError(f"{flag}: cannot write {path}: {err.strerror or err}") from None
+        if target == protected:
+            raise ValueError(
+                f"{flag} {path} is the corpus file: writing it would destroy the corpus"
+            )
+        if target in seen:
+            raise ValueError(
+                f"{seen[target]} and {flag} name the same file ({path}): give them different names"
+            )
+        seen[target] = flag
+
+
+def reserve_outputs(outputs, protected=None) -> list[PendingFile]:
+    """A PendingFile for each ``(flag, path)`` of ``outputs``, made before any long work.
+
+    Raises ValueError, naming the flag and the path, if one cannot be written (see
+    ``output_target``; a folder without write permission), if one is the file ``protected``
+    (the corpus, which writing would destroy), or if two name the same file.
+    """
+    _check_outputs(outputs, protected)
+    pending: list[PendingFile] = []
+    try:
+        for flag, path in outputs:
+            try:
+                pending.append(PendingFile(path))
+            except OSError as err:
+                raise ValueError(f"{flag}: cannot write {path}: {err.strerror or err}") from None
+    except BaseException:
+        for file in pending:
+            file.discard()
+        raise
+    return pending
+
+
 def _temp_name(target: Path, suffix: str) -> dict:
     """``mkstemp``'s prefix, suffix and folder for a temporary file beside ``target``.
 

@@ -7,14 +7,22 @@ import dataclasses
 import os
 import signal
 import sys
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
 
 from . import _checks
-from ._files import PendingFile, _regular_file, discard_pending_files, output_target
+from ._files import PendingFile, _regular_file, reserve_outputs
+from ._process import (
+    Terminated,
+    catch_signals,
+    flush_stdout,
+    prepare_streams,
+    print_out,
+    stdout_failed,
+    tolerant_stderr,
+)
 from .evaluation import WordVectors, evaluate_all, format_scores, nearest_neighbors
 from .io import check_vectors, write_vectors
 from .negative_sampling import NegativeSamplingConfig, train_negative_sampling
@@ -45,10 +53,6 @@ PLOT_FREQUENT_WORDS = 30
 
 class CLIError(Exception):
     """A problem the user can fix; printed as one line, exit status 1."""
-
-
-class _Terminated(BaseException):
-    """SIGTERM or SIGHUP arrived: unwind like Ctrl-C, so that temporary files are removed."""
 
 
 def _option_type(parse, check):
@@ -298,26 +302,9 @@ def plot_pca(
         plt.close(fig)
 
 
-def _check_outputs(args) -> list[tuple[str, Path]]:
-    """The outputs as (flag, path), checked before any work: one line naming the flag if one cannot be written."""
-    outputs = [("--out", args.out)] + ([] if args.no_plot else [("--plot", args.plot)])
-    corpus = None if args.corpus == "shakespeare" else Path(os.path.realpath(args.corpus))
-    seen: dict[Path, str] = {}
-    for flag, path in outputs:
-        try:
-            target = output_target(path)
-        except ValueError as err:
-            raise CLIError(f"{flag}: {err}") from None
-        except OSError as err:  # a name longer than the folder allows, a folder we cannot enter
-            raise CLIError(f"{flag}: cannot write {path}: {err.strerror or err}") from None
-        if target == corpus:
-            raise CLIError(f"{flag} {path} is the corpus file: writing it would destroy the corpus")
-        if target in seen:
-            raise CLIError(
-                f"{seen[target]} and {flag} name the same file ({path}): give them different names"
-            )
-        seen[target] = flag
-    return outputs
+def _outputs(args) -> list[tuple[str, Path]]:
+    """The outputs as (flag, path)."""
+    return [("--out", args.out)] + ([] if args.no_plot else [("--plot", args.plot)])
 
 
 def _apply_objective_defaults(args):
@@ -360,23 +347,6 @@ def _speed(result) -> str:
     return f"{result.examples_per_second:,.0f} windows/s"
 
 
-def _reserve(outputs) -> list[PendingFile]:
-    """A temporary file beside each output, made now: a folder that cannot be written fails
-    here, not after training."""
-    pending: list[PendingFile] = []
-    try:
-        for flag, path in outputs:
-            try:
-                pending.append(PendingFile(path))
-            except OSError as err:
-                raise CLIError(f"{flag}: cannot write {path}: {err.strerror or err}") from None
-    except BaseException:
-        for file in pending:
-            file.discard()
-        raise
-    return pending
-
-
 def _save_plot(args, pending: PendingFile, words, vectors) -> bool:
     """Draw the plot into ``pending``; on any failure (too few words, a full disk, ...) say so,
     discard it and return False: the vectors are the work, and are kept."""
@@ -411,12 +381,14 @@ def _write_outputs(args, outputs, pending, words, vectors) -> list[str]:
 
 
 def cmd_train(args) -> int:
-    say = (lambda *a: None) if args.quiet else _out
+    say = (lambda *a: None) if args.quiet else print_out
     config = _apply_objective_defaults(args)
     t0 = time.perf_counter()
-    outputs = _check_outputs(args)
-    # Nothing is renamed onto an output until every output is complete.
-    pending = _reserve(outputs)
+    outputs = _outputs(args)
+    # Checked, and a temporary file made beside each, before any work; nothing is renamed onto an
+    # output until every output is complete.
+    corpus = None if args.corpus == "shakespeare" else args.corpus
+    pending = reserve_outputs(outputs, corpus)
     try:
         tokens = _read_corpus(args.corpus, progress=args.progress)
         if len(tokens) < 2 * args.window + 1:
@@ -462,155 +434,24 @@ def cmd_neighbors(args) -> int:
             f"it holds {len(wv.words):,} words"
         )
     for neighbour, sim in nearest_neighbors(word, wv, args.k):
-        _out(f"{neighbour}\t{sim:.4f}")
+        print_out(f"{neighbour}\t{sim:.4f}")
     return 0
 
 
 def cmd_evaluate(args) -> int:
-    _out(format_scores(evaluate_all(_vectors_file(args.vectors))))
-    _out("(pairs and questions with a word outside the vocabulary are left out; see the coverage)")
+    print_out(format_scores(evaluate_all(_vectors_file(args.vectors))))
+    print_out(
+        "(pairs and questions with a word outside the vocabulary are left out; see the coverage)"
+    )
     return 0
 
 
-# How long a run stopped by a signal may take to unwind before it is ended without unwinding.
-_UNWIND_SECONDS = 10.0
-
-
-def _on_signal(signum, frame):
-    for sig in (signal.SIGTERM, signal.SIGHUP):  # a second signal must not cut the clean-up short
-        signal.signal(sig, signal.SIG_IGN)
-    # The exception unwinds like Ctrl-C. Python runs this handler wherever the main thread is: in
-    # a finalizer (``__del__``), which swallows exceptions, ``_catch_signals``' hook ends the run at
-    # once; after a bare ``except:`` in a library, this watchdog ends it. Both remove the
-    # temporary files first.
-    watchdog = threading.Timer(_UNWIND_SECONDS, _end_now, args=(signum,))
-    watchdog.daemon = True
-    watchdog.start()
-    raise _Terminated(signum)
-
-
-def _end_now(signum: int) -> None:
-    discard_pending_files()
-    print(f"terminated by {signal.Signals(signum).name}", file=sys.stderr, flush=True)
-    os._exit(128 + signum)
-
-
-def _catch_signals():
-    """SIGTERM and SIGHUP unwind like Ctrl-C; returns the function that puts things back."""
-    if not (hasattr(signal, "SIGHUP") and _in_main_thread()):
-        return lambda: None
-    previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGTERM, signal.SIGHUP)}
-    previous_hook = sys.unraisablehook
-
-    def unraisable(info):
-        if isinstance(info.exc_value, _Terminated):  # raised in a finalizer, which swallowed it
-            _end_now(info.exc_value.args[0])
-        previous_hook(info)
-
-    sys.unraisablehook = unraisable
-
-    def restore():
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        sys.unraisablehook = previous_hook
-
-    return restore
-
-
-def _out(text: str) -> None:
-    """Print a line to stdout. A reader that has gone (``| head -1``) stops the printing, not
-    the work: the rest of the output goes nowhere and the command goes on to save its files.
-    Another failure (``> /dev/full``) does the same after a note, and the exit status is 1."""
-    global _STDOUT_FAILED
-    try:
-        print(text, flush=True)
-    except OSError as err:
-        _stdout_gone()
-        if not isinstance(err, BrokenPipeError):
-            _STDOUT_FAILED = True
-            print(f"note: cannot write to stdout: {err.strerror or err}", file=sys.stderr)
-
-
-# Whether writing to stdout failed other than by a closed pipe (the exit status is then 1).
-_STDOUT_FAILED = False
-
-
-def _stdout_gone() -> None:
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())  # the buffered rest, and Python's final flush, too
-    os.close(devnull)
-
-
-class _Tolerant:
-    """A text stream whose first write error ends its output instead of the run (stderr on a
-    full disk or a closed pipe: the progress bar and the notes stop, the work goes on)."""
-
-    def __init__(self, stream):
-        self._stream = stream
-        self._failed = False
-
-    def write(self, text: str) -> int:
-        self._call("write", text)
-        return len(text)
-
-    def flush(self) -> None:
-        self._call("flush")
-
-    def _call(self, name: str, *args) -> None:
-        if not self._failed:
-            try:
-                getattr(self._stream, name)(*args)
-            except OSError:
-                self._failed = True
-
-    def __getattr__(self, name):
-        return getattr(self._stream, name)
-
-
-def _writable(fd: int) -> bool:
-    """Whether ``fd`` is open for writing (a closed fd 2 may hold a file opened for reading since:
-    a shell script that started Python, such as pyenv's shim, reads itself from the lowest fd)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        return True
-    try:
-        return fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE != os.O_RDONLY
-    except OSError:
-        return False
-
-
-def _streams_that_cannot_fail() -> bool:
-    """Make stdout and stderr print what their encoding cannot show as escapes (``\\xe9``), not
-    fail. A closed stdout or stderr (``>&-``, ``2>&-``) becomes os.devnull, so that no file this
-    run opens takes its place. Returns whether stderr can show a progress bar."""
-    stderr_open = True
-    for fd in (1, 2):
-        if not _writable(fd):  # closed: the next file opened would get this number
-            stderr_open = stderr_open and fd != 2
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            if devnull != fd:
-                os.dup2(devnull, fd)
-                os.close(devnull)
-    if sys.stderr is None:
-        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the process's life
-        stderr_open = False
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="backslashreplace")
-    return stderr_open
-
-
 def main(argv=None) -> int:
-    global _STDOUT_FAILED
-    _STDOUT_FAILED = False
-    stderr_open = _streams_that_cannot_fail()
-    stderr, sys.stderr = sys.stderr, _Tolerant(sys.stderr)
-    try:
+    stdout_failed(reset=True)
+    stderr_open = prepare_streams()
+    with tolerant_stderr():
         code = _main(argv, stderr_open)
-    finally:
-        sys.stderr = stderr
-    return 1 if _STDOUT_FAILED and code == 0 else code
+    return 1 if stdout_failed() and code == 0 else code
 
 
 def _main(argv, stderr_open: bool) -> int:
@@ -618,15 +459,12 @@ def _main(argv, stderr_open: bool) -> int:
     try:
         args = parser.parse_args(argv)
     except SystemExit:  # --help into a closed pipe ends quietly too
-        try:
-            sys.stdout.flush()
-        except BrokenPipeError:
-            _stdout_gone()
+        flush_stdout()
         raise
     args.progress = stderr_open and not getattr(args, "quiet", True)
     # SIGTERM (kill, a job scheduler) and SIGHUP (a closed terminal) unwind like Ctrl-C,
     # so that no temporary file is left behind.
-    restore_signals = _catch_signals()
+    restore_signals = catch_signals()
     try:
         return {"train": cmd_train, "neighbors": cmd_neighbors, "evaluate": cmd_evaluate}[
             args.command
@@ -643,15 +481,11 @@ def _main(argv, stderr_open: bool) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except _Terminated as err:
+    except Terminated as err:
         print(f"terminated by {signal.Signals(err.args[0]).name}", file=sys.stderr)
         return 128 + err.args[0]
     finally:
         restore_signals()
-
-
-def _in_main_thread() -> bool:
-    return threading.current_thread() is threading.main_thread()
 
 
 def _one_line(message) -> str:
