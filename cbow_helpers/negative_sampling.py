@@ -892,7 +892,9 @@ def train_negative_sampling(
         For an argument of the wrong type (naming it), or a str instead of a list of tokens.
     ValueError
         For an argument with a bad value (naming it), or a corpus with no window, or a
-        single word, left after ``min_count``.
+        single word, left after ``min_count``, or a ``sample`` so small that subsampling
+        keeps fewer than 2 tokens (checked on the expected count before training, and on
+        each epoch's draw).
     TrainingDivergedError
         If the loss becomes NaN or infinite, if the mean loss of the last 20 batches
         rises above twice the loss of the first batch, or if an entry of W1 or W2
