@@ -34,6 +34,15 @@ def integer_at_least(name: str, value, minimum: int, meaning: str = "", why: str
     return int(value)
 
 
+def integer_from_to(name: str, value, low: int, high: int, why: str = "") -> int:
+    """``value`` as an int if it is a whole number from ``low`` to ``high`` (``why``: why the bounds)."""
+    value = integer_at_least(name, value, low)
+    if value > high:
+        expected = f"an integer from {low} to {high}" + (f" ({why})" if why else "")
+        raise ValueError(_must(name, "", expected, value))
+    return value
+
+
 def positive_int(name: str, value, meaning: str = "") -> int:
     """``value`` as an int if it is a whole number >= 1 (a TypeError if not an integer, else a
     ValueError), naming ``name``."""

@@ -4,10 +4,15 @@ No reader ever sees a half-written file. The rules for the target:
 
 * a symbolic link is followed: the file it points to gets the new content (as
   the shell's ``>`` does) and the link stays;
-* a directory, a device (``/dev/null``), a FIFO or a socket is refused;
-* temporary files are named ``.NAME.cbow-tmp-PID-XXXX``: a run killed before it
-  could clean up (SIGKILL, a power cut) leaves one behind, and the next write of
-  the same file removes those whose process is gone.
+* a directory, a device (``/dev/null``), a FIFO or a socket is refused, and so is a
+  file without write permission (the shell's ``>`` refuses it too);
+* the new file keeps the mode and owner of the file it replaces; a new file gets the
+  permissions the umask allows;
+* temporary files are named ``.NAME.cbow-tmp-PID-XXXX`` (``.cbow-tmp-PID-XXXX`` when a
+  long NAME would make that longer than the folder allows): a run killed before it
+  could clean up (SIGKILL, a power cut) leaves one behind, and the next write in the
+  same folder removes those whose process is gone;
+* an OS error while writing names the target, never the temporary file.
 
 ``io.py`` (word vectors in the word2vec text format), ``reference.py``, ``text.py``'s token
 cache and the command line write their files through these functions.
@@ -25,6 +30,8 @@ from pathlib import Path
 
 _TEMP_MARK = ".cbow-tmp-"
 _TEMP_PID = re.compile(r"(\d+)-")
+# The longest suffix (``.png``) a temporary file keeps when its name must be short.
+_SHORT_SUFFIX = 16
 
 
 def _file_kind(mode: int) -> str:
@@ -57,10 +64,15 @@ def output_target(path) -> Path:
         mode = os.stat(target).st_mode
     except (FileNotFoundError, NotADirectoryError):
         mode = None
+    via = f" (a link to {target})" if target != Path(os.path.abspath(path)) else ""
     if mode is not None and not stat.S_ISREG(mode):
-        via = f" (a link to {target})" if target != Path(os.path.abspath(path)) else ""
         raise ValueError(
             f"{path}{via} is {_file_kind(mode)}, not a regular file: refusing to replace it"
+        )
+    if mode is not None and (not mode & 0o222 or not os.access(target, os.W_OK)):
+        raise ValueError(
+            f"{path}{via} is read-only: refusing to replace it (as the shell's > does); "
+            "make it writable (chmod u+w) or choose another name"
         )
     parent = target.parent
     while not parent.exists():
@@ -83,17 +95,18 @@ def _pid_alive(pid: int) -> bool:
 
 
 def remove_stale_temp_files(target) -> list[Path]:
-    """Remove the temporary files of ``target`` left by runs that were killed; returns what was removed.
+    """Remove the temporary files in ``target``'s folder left by runs that were killed; returns them.
 
-    Only files named like this module's temporary files (``.NAME.cbow-tmp-PID-...``)
-    whose process PID no longer exists are removed, so a run still writing is not
-    disturbed.
+    Only files named like this module's temporary files (``.NAME.cbow-tmp-PID-...`` or
+    ``.cbow-tmp-PID-...``) whose process PID no longer exists are removed, so a run still
+    writing is not disturbed.
     """
     target = Path(target)
     removed = []
-    prefix = f".{target.name}{_TEMP_MARK}"
-    for name in glob.glob(os.path.join(glob.escape(str(target.parent)), glob.escape(prefix) + "*")):
-        match = _TEMP_PID.match(os.path.basename(name)[len(prefix) :])
+    mark = _TEMP_MARK[1:]  # the short names have no dot before it
+    for name in glob.glob(os.path.join(glob.escape(str(target.parent)), f".*{mark}*")):
+        base = os.path.basename(name)
+        match = _TEMP_PID.match(base[base.rfind(mark) + len(mark) :])
         if match and not _pid_alive(int(match.group(1))):
             with contextlib.suppress(OSError):
                 os.unlink(name)
@@ -133,18 +146,14 @@ class PendingFile:
                 folder.mkdir()
                 self._made_dirs.append(folder)
             remove_stale_temp_files(self.target)
-            fd, tmp = tempfile.mkstemp(
-                prefix=f".{self.target.name}{_TEMP_MARK}{os.getpid()}-",
-                suffix=suffix or self.target.suffix,
-                dir=self.target.parent,
-            )
+            fd, tmp = tempfile.mkstemp(**_temp_name(self.target, suffix or self.target.suffix))
         except BaseException:
             self._remove_dirs()
             raise
         os.close(fd)
         self.tmp: Path | None = Path(tmp)
         _PENDING.add(self)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual permissions
+        _keep_owner_and_mode(self.target, self.tmp)
 
     def commit(self) -> None:
         """Rename the temporary file onto the target."""
@@ -168,6 +177,94 @@ class PendingFile:
         self._made_dirs = []
 
 
+def _check_outputs(outputs, protected) -> None:
+    """ValueError naming the flag if an output cannot be written, is ``protected`` (the corpus),
+    or names the same file as an earlier one."""
+    protected = None if protected is None else Path(os.path.realpath(protected))
+    seen: dict[Path, str] = {}
+    for flag, path in outputs:
+        try:
+            target = output_target(path)
+        except ValueError as err:
+            raise ValueError(f"{flag}: {err}") from None
+        except OSError as err:  # a name longer than the folder allows, a folder we cannot enter
+            raise ValueError(f"{flag}: cannot write {path}: {err.strerror or err}") from None
+        if target == protected:
+            raise ValueError(
+                f"{flag} {path} is the corpus file: writing it would destroy the corpus"
+            )
+        if target in seen:
+            raise ValueError(
+                f"{seen[target]} and {flag} name the same file ({path}): give them different names"
+            )
+        seen[target] = flag
+
+
+def reserve_outputs(outputs, protected=None) -> list[PendingFile]:
+    """A PendingFile for each ``(flag, path)`` of ``outputs``, made before any long work.
+
+    Raises ValueError, naming the flag and the path, if one cannot be written (see
+    ``output_target``; a folder without write permission), if one is the file ``protected``
+    (the corpus, which writing would destroy), or if two name the same file.
+    """
+    _check_outputs(outputs, protected)
+    pending: list[PendingFile] = []
+    try:
+        for flag, path in outputs:
+            try:
+                pending.append(PendingFile(path))
+            except OSError as err:
+                raise ValueError(f"{flag}: cannot write {path}: {err.strerror or err}") from None
+    except BaseException:
+        for file in pending:
+            file.discard()
+        raise
+    return pending
+
+
+def _temp_name(target: Path, suffix: str) -> dict:
+    """``mkstemp``'s prefix, suffix and folder for a temporary file beside ``target``.
+
+    ``.NAME.cbow-tmp-PID-XXXXXXXX.SUFFIX``, or ``.cbow-tmp-PID-XXXXXXXX`` (with the suffix if it
+    is short) when that would be longer than the folder's longest name: wherever the target's
+    name fits, so does the temporary file's.
+    """
+    try:
+        longest = os.pathconf(target.parent, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        longest = 255
+    short = f"{_TEMP_MARK[1:]}{os.getpid()}-"
+    prefix = f".{target.name}.{short}"
+    if len(os.fsencode(prefix + suffix)) + 8 <= longest:  # mkstemp adds 8 random characters
+        return {"prefix": prefix, "suffix": suffix, "dir": target.parent}
+    suffix = suffix if len(os.fsencode(suffix)) <= _SHORT_SUFFIX else ""
+    return {"prefix": "." + short, "suffix": suffix, "dir": target.parent}
+
+
+def _keep_owner_and_mode(target: Path, tmp: Path) -> None:
+    """Give ``tmp`` the owner and mode of the file ``target`` if it exists, else the umask's mode.
+
+    The owner is kept where this process may set it (root, or the owner's own group); else
+    the new file is this user's, with the old file's mode.
+    """
+    try:
+        info = os.stat(target)
+    except OSError:
+        mode = 0o666 & ~_umask()  # mkstemp makes 0600; give a new file the usual permissions
+    else:
+        mode = stat.S_IMODE(info.st_mode)
+        if (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+            with contextlib.suppress(OSError):
+                os.chown(tmp, info.st_uid, info.st_gid)
+    with contextlib.suppress(OSError):  # a file system without modes (FAT) keeps mkstemp's
+        os.chmod(tmp, mode)  # after chown, which clears set-id bits
+
+
+def _naming_target(err: OSError, path) -> OSError:
+    """``err`` with ``path`` as its file name (never the temporary file's)."""
+    return type(err)(err.errno, err.strerror or str(err), str(path))
+
+
 @contextlib.contextmanager
 def atomic_path(path, suffix: str = ""):
     """Yield a temporary path beside ``path``; rename it onto ``path`` only on success.
@@ -180,6 +277,11 @@ def atomic_path(path, suffix: str = ""):
     try:
         yield pending.tmp
         pending.commit()
+    except OSError as err:
+        pending.discard()
+        if err.errno is None:
+            raise
+        raise _naming_target(err, path) from None
     except BaseException:
         pending.discard()
         raise

@@ -7,14 +7,22 @@ import dataclasses
 import os
 import signal
 import sys
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
 
 from . import _checks
-from ._files import PendingFile, _regular_file, discard_pending_files, output_target
+from ._files import PendingFile, _regular_file, reserve_outputs
+from ._process import (
+    Terminated,
+    catch_signals,
+    flush_stdout,
+    prepare_streams,
+    print_out,
+    stdout_failed,
+    tolerant_stderr,
+)
 from .evaluation import WordVectors, evaluate_all, format_scores, nearest_neighbors
 from .io import check_vectors, write_vectors
 from .negative_sampling import NegativeSamplingConfig, train_negative_sampling
@@ -47,10 +55,6 @@ class CLIError(Exception):
     """A problem the user can fix; printed as one line, exit status 1."""
 
 
-class _Terminated(BaseException):
-    """SIGTERM or SIGHUP arrived: unwind like Ctrl-C, so that temporary files are removed."""
-
-
 def _option_type(parse, check):
     """An argparse ``type``: ``parse`` the text (int or float), then ``check`` the value.
 
@@ -74,6 +78,15 @@ def _option_type(parse, check):
 
 
 _positive_int = _option_type(int, _checks.positive_int)
+# word2vec's windows and negatives are 2 to 20; far more averages the context away or makes each
+# window (K + 1) times slower for nothing, so the command line stops at this.
+_OPTION_MAX = 50
+_up_to_max = _option_type(
+    int,
+    lambda name, value: _checks.integer_from_to(
+        name, value, 1, _OPTION_MAX, why="word2vec uses 2 to 20"
+    ),
+)
 _positive_float = _option_type(float, _checks.positive_number)
 _non_negative_float = _option_type(float, _checks.non_negative_number)
 _seed = _option_type(int, lambda name, value: _checks.integer_at_least(name, value, 0))
@@ -177,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     training_options = {
         "dim": (_positive_int, "embedding size N"),
-        "window": (_positive_int, "context half-size C"),
+        "window": (_up_to_max, f"context half-size C, 1 to {_OPTION_MAX}"),
         "vocab_size": (_vocab_size, "softmax only: largest vocabulary, counting <unk>"),
         "min_count": (
             _positive_int,
@@ -186,7 +199,10 @@ def build_parser() -> argparse.ArgumentParser:
         "batch_size": (_positive_int, "windows per step m"),
         "epochs": (_positive_int, "passes over the corpus"),
         "learning_rate": (_positive_float, "SGD step size alpha"),
-        "negative": (_positive_int, "negative sampling only: negatives per window K"),
+        "negative": (
+            _up_to_max,
+            f"negative sampling only: negatives per window K, 1 to {_OPTION_MAX}",
+        ),
         "sample": (
             _non_negative_float,
             "negative sampling only: subsampling threshold, 0 for none",
@@ -286,24 +302,9 @@ def plot_pca(
         plt.close(fig)
 
 
-def _check_outputs(args) -> list[tuple[str, Path]]:
-    """The outputs as (flag, path), checked before any work: one line naming the flag if one cannot be written."""
-    outputs = [("--out", args.out)] + ([] if args.no_plot else [("--plot", args.plot)])
-    corpus = None if args.corpus == "shakespeare" else Path(os.path.realpath(args.corpus))
-    seen: dict[Path, str] = {}
-    for flag, path in outputs:
-        try:
-            target = output_target(path)
-        except ValueError as err:
-            raise CLIError(f"{flag}: {err}") from None
-        if target == corpus:
-            raise CLIError(f"{flag} {path} is the corpus file: writing it would destroy the corpus")
-        if target in seen:
-            raise CLIError(
-                f"{seen[target]} and {flag} name the same file ({path}): give them different names"
-            )
-        seen[target] = flag
-    return outputs
+def _outputs(args) -> list[tuple[str, Path]]:
+    """The outputs as (flag, path)."""
+    return [("--out", args.out)] + ([] if args.no_plot else [("--plot", args.plot)])
 
 
 def _apply_objective_defaults(args):
@@ -346,51 +347,60 @@ def _speed(result) -> str:
     return f"{result.examples_per_second:,.0f} windows/s"
 
 
+def _save_plot(args, pending: PendingFile, words, vectors) -> bool:
+    """Draw the plot into ``pending``; on any failure (too few words, a full disk, ...) say so,
+    discard it and return False: the vectors are the work, and are kept."""
+    groups, note = plot_words(words)
+    try:
+        plot_pca(pending.tmp, words, vectors, groups, format=args.plot.suffix.lower().lstrip("."))
+        drawn = True
+    except Exception as err:  # noqa: BLE001 - whatever stops the plot, the vectors stay
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else err
+        note = f"no plot written to --plot {args.plot}: {_one_line(reason)}"
+        pending.discard()
+        drawn = False
+    if note:
+        print(f"note: {note}", file=sys.stderr)
+    return drawn
+
+
+def _write_outputs(args, outputs, pending, words, vectors) -> list[str]:
+    """Write the vectors (and the plot), then rename every file onto its output; returns what was written."""
+    try:
+        write_vectors(pending[0].tmp, words, vectors)
+    except OSError as err:
+        raise CLIError(f"--out {args.out}: cannot write it: {err.strerror or err}") from None
+    if not args.no_plot and not _save_plot(args, pending[1], words, vectors):
+        outputs, pending = outputs[:1], pending[:1]
+    for (flag, path), file in zip(outputs, pending):
+        try:
+            file.commit()
+        except OSError as err:
+            raise CLIError(f"{flag} {path}: cannot replace it: {err.strerror or err}") from None
+    return [str(path) for _, path in outputs]
+
+
 def cmd_train(args) -> int:
-    say = (lambda *a: None) if args.quiet else print
+    say = (lambda *a: None) if args.quiet else print_out
     config = _apply_objective_defaults(args)
     t0 = time.perf_counter()
-    outputs = _check_outputs(args)
-    # Temporary files beside the outputs, made now: a folder that cannot be written fails here,
-    # not after training. Nothing is renamed onto an output until every output is complete.
-    pending: list[PendingFile] = []
+    outputs = _outputs(args)
+    # Checked, and a temporary file made beside each, before any work; nothing is renamed onto an
+    # output until every output is complete.
+    corpus = None if args.corpus == "shakespeare" else args.corpus
+    pending = reserve_outputs(outputs, corpus)
     try:
-        for flag, path in outputs:
-            try:
-                pending.append(PendingFile(path))
-            except OSError as err:
-                raise CLIError(f"{flag}: cannot write {path}: {err.strerror or err}") from None
-        tokens = _read_corpus(args.corpus, progress=not args.quiet)
+        tokens = _read_corpus(args.corpus, progress=args.progress)
         if len(tokens) < 2 * args.window + 1:
             raise CLIError(
                 f"the corpus has {len(tokens)} tokens, too few for one window of 2C+1 = {2 * args.window + 1} words "
                 "(use a larger corpus or a smaller --window)"
             )
         say(f"corpus: {len(tokens):,} tokens ({time.perf_counter() - t0:.1f} s to load)")
-        result = _train(config, tokens, progress=not args.quiet)
+        result = _train(config, tokens, progress=args.progress)
         del tokens
         words, vectors = check_vectors(result.words, result.embeddings)
-        write_vectors(pending[0].tmp, words, vectors)
-        written = [str(args.out)]
-        if not args.no_plot:
-            groups, note = plot_words(words)
-            try:
-                plot_pca(
-                    pending[1].tmp,
-                    words,
-                    vectors,
-                    groups,
-                    format=args.plot.suffix.lower().lstrip("."),
-                )
-                written.append(str(args.plot))
-            except CLIError as err:
-                # The vectors are the work: they are kept; the plot is left as it was.
-                note = f"no plot written to {args.plot}: {err}"
-                pending.pop().discard()
-            if note:
-                print(f"note: {note}", file=sys.stderr)
-        for file in pending:
-            file.commit()
+        written = _write_outputs(args, outputs, pending, words, vectors)
     except BaseException:
         for file in pending:
             file.discard()
@@ -413,68 +423,48 @@ def _vectors_file(path: Path) -> Path:
 
 
 def cmd_neighbors(args) -> int:
-    for word, sim in nearest_neighbors(args.word.lower(), _vectors_file(args.vectors), args.k):
-        print(f"{word}\t{sim:.4f}")
+    wv = WordVectors.of(_vectors_file(args.vectors))
+    word = args.word  # as typed, else its lowercase form (the course's tokens are lowercase)
+    if word not in wv.index and word.lower() in wv.index:
+        word = word.lower()
+    if word not in wv.index:
+        also = f" (nor is {word.lower()!r})" if word.lower() != word else ""
+        raise CLIError(
+            f"{word!r} is not in the vocabulary of {args.vectors}{also}: "
+            f"it holds {len(wv.words):,} words"
+        )
+    for neighbour, sim in nearest_neighbors(word, wv, args.k):
+        print_out(f"{neighbour}\t{sim:.4f}")
     return 0
 
 
 def cmd_evaluate(args) -> int:
-    print(format_scores(evaluate_all(_vectors_file(args.vectors))))
-    print("(pairs and questions with a word outside the vocabulary are left out; see the coverage)")
+    print_out(format_scores(evaluate_all(_vectors_file(args.vectors))))
+    print_out(
+        "(pairs and questions with a word outside the vocabulary are left out; see the coverage)"
+    )
     return 0
 
 
-# How long a run stopped by a signal may take to unwind before it is ended without unwinding.
-_UNWIND_SECONDS = 10.0
-
-
-def _on_signal(signum, frame):
-    for sig in (signal.SIGTERM, signal.SIGHUP):  # a second signal must not cut the clean-up short
-        signal.signal(sig, signal.SIG_IGN)
-    # The exception unwinds like Ctrl-C. Python runs this handler wherever the main thread is: in
-    # a finalizer (``__del__``), which swallows exceptions, ``_catch_signals``' hook ends the run at
-    # once; after a bare ``except:`` in a library, this watchdog ends it. Both remove the
-    # temporary files first.
-    watchdog = threading.Timer(_UNWIND_SECONDS, _end_now, args=(signum,))
-    watchdog.daemon = True
-    watchdog.start()
-    raise _Terminated(signum)
-
-
-def _end_now(signum: int) -> None:
-    discard_pending_files()
-    print(f"terminated by {signal.Signals(signum).name}", file=sys.stderr, flush=True)
-    os._exit(128 + signum)
-
-
-def _catch_signals():
-    """SIGTERM and SIGHUP unwind like Ctrl-C; returns the function that puts things back."""
-    if not (hasattr(signal, "SIGHUP") and _in_main_thread()):
-        return lambda: None
-    previous = {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGTERM, signal.SIGHUP)}
-    previous_hook = sys.unraisablehook
-
-    def unraisable(info):
-        if isinstance(info.exc_value, _Terminated):  # raised in a finalizer, which swallowed it
-            _end_now(info.exc_value.args[0])
-        previous_hook(info)
-
-    sys.unraisablehook = unraisable
-
-    def restore():
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-        sys.unraisablehook = previous_hook
-
-    return restore
-
-
 def main(argv=None) -> int:
+    stdout_failed(reset=True)
+    stderr_open = prepare_streams()
+    with tolerant_stderr():
+        code = _main(argv, stderr_open)
+    return 1 if stdout_failed() and code == 0 else code
+
+
+def _main(argv, stderr_open: bool) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit:  # --help into a closed pipe ends quietly too
+        flush_stdout()
+        raise
+    args.progress = stderr_open and not getattr(args, "quiet", True)
     # SIGTERM (kill, a job scheduler) and SIGHUP (a closed terminal) unwind like Ctrl-C,
     # so that no temporary file is left behind.
-    restore_signals = _catch_signals()
+    restore_signals = catch_signals()
     try:
         return {"train": cmd_train, "neighbors": cmd_neighbors, "evaluate": cmd_evaluate}[
             args.command
@@ -491,15 +481,11 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except _Terminated as err:
+    except Terminated as err:
         print(f"terminated by {signal.Signals(err.args[0]).name}", file=sys.stderr)
         return 128 + err.args[0]
     finally:
         restore_signals()
-
-
-def _in_main_thread() -> bool:
-    return threading.current_thread() is threading.main_thread()
 
 
 def _one_line(message) -> str:

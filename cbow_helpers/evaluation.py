@@ -92,9 +92,26 @@ class WordVectors:
         try:
             return self.unit[self.index[word]]
         except KeyError:
+            lower = word.lower() if isinstance(word, str) else word
+            hint = f"; {lower!r} is" if lower != word and lower in self.index else ""
             raise KeyError(
-                f"the word {word!r} is not in the vocabulary ({len(self.words)} words)"
+                f"the word {word!r} is not in the vocabulary ({len(self.words)} words){hint}"
             ) from None
+
+    def query(self, word: str) -> np.ndarray:
+        """``vector(word)``, checked for a nearest-neighbour search: ValueError if ``word`` is the
+        only word, or its vector is all zeros (its cosine similarity is undefined)."""
+        vector = self.vector(word)
+        if len(self.words) < 2:
+            raise ValueError(
+                f"the vocabulary has a single word, {word!r}: no other word can be its neighbour"
+            )
+        if not vector.any():
+            raise ValueError(
+                f"the vector of {word!r} is all zeros: its cosine similarity to any word is "
+                "undefined, so it has no nearest neighbours"
+            )
+        return vector
 
     def ranked(self, query: np.ndarray, exclude: Sequence[str], k: int) -> list[tuple[str, float]]:
         sims = self.unit @ query
@@ -140,10 +157,13 @@ def nearest_neighbors(word: str, vectors, k: int = 10) -> list[tuple[str, float]
     >>> vectors = (["king", "queen", "apple"], np.array([[1.0, 0.0], [0.8, 0.6], [-2.0, 0.0]]))
     >>> [(w, round(s, 3)) for w, s in nearest_neighbors("king", vectors, k=2)]
     [('queen', 0.8), ('apple', -1.0)]
+
+    Raises KeyError if ``word`` is not in the vocabulary, and ValueError if it is the only
+    word or its vector is all zeros (no direction, so no cosine similarity).
     """
     k = positive_int("k", k, "how many neighbours")
     wv = _word_vectors(vectors)
-    return wv.ranked(wv.vector(word), [word], k)
+    return wv.ranked(wv.query(word), [word], k)
 
 
 def similarity(w1: str, w2: str, vectors) -> float:

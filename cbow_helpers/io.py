@@ -5,6 +5,7 @@ Files are written atomically (``_files.atomic_path``): a failed save leaves noth
 
 from __future__ import annotations
 
+import gzip
 import math
 import re
 from collections.abc import Sequence
@@ -14,8 +15,12 @@ import numpy as np
 
 from ._checks import check_memory
 from ._files import _regular_file, atomic_path
+from .text import wide_encoding
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
+# A gzip file starts with these two bytes, and holds at most this many bytes of text per byte.
+_GZIP_MAGIC = b"\x1f\x8b"
+_GZIP_MAX_RATIO = 1032
 
 
 def check_vectors(words: Sequence[str], vectors) -> tuple[list[str], np.ndarray]:
@@ -101,7 +106,7 @@ def save_vectors(path, words: Sequence[str], vectors) -> None:
 
 
 def load_vectors(path) -> tuple[list[str], np.ndarray]:
-    """Read word vectors in the word2vec text format.
+    """Read word vectors in the word2vec text format (gzipped or not, as gensim reads them).
 
     Not in the notebooks: ``python -m cbow_helpers neighbors`` and ``evaluate`` read with it.
 
@@ -114,6 +119,8 @@ def load_vectors(path) -> tuple[list[str], np.ndarray]:
     ------
     FileNotFoundError
         If ``path`` does not exist.
+    OSError
+        If reading fails (naming the file).
     ValueError
         If ``path`` is not a regular file; if the header is not ``count dim``
         with both at least 1, or promises more vectors than the file's size can
@@ -127,84 +134,103 @@ def load_vectors(path) -> tuple[list[str], np.ndarray]:
     """
     path = Path(path)
     size = _regular_file(path, "vectors file").st_size
-    with path.open("rb") as f:
-        lines = enumerate(f, start=1)
-
-        def text(lineno: int, raw: bytes) -> str:
-            try:
-                return raw.decode("utf-8")
-            except UnicodeDecodeError:
+    with path.open("rb") as raw:
+        try:
+            gzipped = raw.read(2) == _GZIP_MAGIC  # a .gz text file is read as gensim reads it
+            raw.seek(0)
+            f = gzip.GzipFile(fileobj=raw, mode="rb") if gzipped else raw
+            wide = wide_encoding(f.read(4096))
+            if wide:
                 raise ValueError(
-                    f"{path}: line {lineno} is not UTF-8 text: this reads the word2vec text format, "
-                    "not the binary one (convert a binary file with gensim: "
-                    "KeyedVectors.load_word2vec_format(path, binary=True).save_word2vec_format(out, binary=False))"
-                ) from None
+                    f"{path} looks like {wide} text, not UTF-8: convert it first, for instance "
+                    f"with iconv -f {wide} -t UTF-8 {path} > vectors-utf8.txt"
+                )
+            f.seek(0)
+            return _parse_vectors(path, f, size * _GZIP_MAX_RATIO if gzipped else size)
+        except (OSError, EOFError) as err:  # a failing disk, /proc/self/mem, a damaged .gz
+            if isinstance(err, OSError) and err.filename:
+                raise
+            reason = err.strerror if isinstance(err, OSError) and err.strerror else err
+            raise OSError(f"{path}: cannot read it: {reason}") from None
 
-        _, raw = next(lines, (1, b""))
-        header = text(1, raw.removeprefix(b"\xef\xbb\xbf")).split()
-        if len(header) != 2 or not all(re.fullmatch(r"[0-9]+", h) for h in header):
+
+def _parse_vectors(path: Path, f, size: int) -> tuple[list[str], np.ndarray]:
+    """The words and vectors of the open (binary) file ``f``; ``size``: its most bytes of text."""
+    lines = enumerate(f, start=1)
+
+    def text(lineno: int, raw: bytes) -> str:
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
             raise ValueError(
-                f"{path}: line 1 must be the header 'count dim', got {' '.join(header)[:80]!r}"
-            )
-        count, dim = int(header[0]), int(header[1])
-        if count < 1 or dim < 1:
-            raise ValueError(
-                f"{path}: line 1: the header announces {count} vectors of {dim} numbers; both must be at least 1"
-            )
-        # A vector's line holds at least a word and dim numbers of one digit, each after a space.
-        most = (size - len(raw)) // (2 * dim + 1)
-        if count > most:
-            raise ValueError(
-                f"{path}: line 1: the header announces {count:,} vectors of {dim:,} numbers, but the file's "
-                f"{size:,} bytes can hold at most {most:,}"
-            )
-        check_memory(
-            4.0 * count * dim,
-            f"loading {path} ({count:,} vectors of {dim:,} numbers)",
-            "use a smaller file",
+                f"{path}: line {lineno} is not UTF-8 text: this reads the word2vec text format, "
+                "not the binary one (convert a binary file with gensim: "
+                "KeyedVectors.load_word2vec_format(path, binary=True).save_word2vec_format(out, binary=False))"
+            ) from None
+
+    _, raw = next(lines, (1, b""))
+    header = text(1, raw.removeprefix(b"\xef\xbb\xbf")).split()
+    if len(header) != 2 or not all(re.fullmatch(r"[0-9]+", h) for h in header):
+        raise ValueError(
+            f"{path}: line 1 must be the header 'count dim', got {' '.join(header)[:80]!r}"
         )
-        words: list[str] = []
-        first_line: dict[str, int] = {}
-        vectors = np.empty((count, dim), dtype=np.float32)
-        for lineno, raw in lines:
-            parts = text(lineno, raw).rstrip("\r\n").rstrip(" ").split(" ")
-            if parts == [""]:
-                continue
-            if len(words) == count:
-                raise ValueError(
-                    f"{path}: line {lineno}: more vectors than the {count} the header announces"
-                )
-            if len(parts) != dim + 1:
-                raise ValueError(
-                    f"{path}: line {lineno}: expected a word and {dim} numbers, got {len(parts)} fields"
-                )
-            word = parts[0]
-            if not word:
-                raise ValueError(
-                    f"{path}: line {lineno}: the line starts with a space instead of a word"
-                )
-            if word in first_line:
-                raise ValueError(
-                    f"{path}: line {lineno}: the word {word!r} appears again (first on line {first_line[word]}); "
-                    "each word must have one vector"
-                )
-            row = vectors[len(words)]
-            try:
-                values = [float(v) for v in parts[1:]]
-            except ValueError as err:
-                raise ValueError(f"{path}: line {lineno}: {err}") from None
-            with np.errstate(over="ignore"):
-                row[:] = values
-            if not np.isfinite(row).all():
-                bad = values[int(np.argmin(np.isfinite(row)))]
-                reason = (
-                    "is not a finite number"
-                    if not math.isfinite(bad)
-                    else "is beyond float32's range"
-                )
-                raise ValueError(f"{path}: line {lineno}: the value {bad!r} of {word!r} {reason}")
-            first_line[word] = lineno
-            words.append(word)
+    count, dim = int(header[0]), int(header[1])
+    if count < 1 or dim < 1:
+        raise ValueError(
+            f"{path}: line 1: the header announces {count} vectors of {dim} numbers; both must be at least 1"
+        )
+    # A vector's line holds at least a word and dim numbers of one digit, each after a space.
+    most = (size - len(raw)) // (2 * dim + 1)
+    if count > most:
+        raise ValueError(
+            f"{path}: line 1: the header announces {count:,} vectors of {dim:,} numbers, but the file's "
+            f"{size:,} bytes can hold at most {most:,}"
+        )
+    check_memory(
+        4.0 * count * dim,
+        f"loading {path} ({count:,} vectors of {dim:,} numbers)",
+        "use a smaller file",
+    )
+    words: list[str] = []
+    first_line: dict[str, int] = {}
+    vectors = np.empty((count, dim), dtype=np.float32)
+    for lineno, raw in lines:
+        parts = text(lineno, raw).rstrip("\r\n").rstrip(" ").split(" ")
+        if parts == [""]:
+            continue
+        if len(words) == count:
+            raise ValueError(
+                f"{path}: line {lineno}: more vectors than the {count} the header announces"
+            )
+        if len(parts) != dim + 1:
+            raise ValueError(
+                f"{path}: line {lineno}: expected a word and {dim} numbers, got {len(parts)} fields"
+            )
+        word = parts[0]
+        if not word:
+            raise ValueError(
+                f"{path}: line {lineno}: the line starts with a space instead of a word"
+            )
+        if word in first_line:
+            raise ValueError(
+                f"{path}: line {lineno}: the word {word!r} appears again (first on line {first_line[word]}); "
+                "each word must have one vector"
+            )
+        row = vectors[len(words)]
+        try:
+            values = [float(v) for v in parts[1:]]
+        except ValueError as err:
+            raise ValueError(f"{path}: line {lineno}: {err}") from None
+        with np.errstate(over="ignore"):
+            row[:] = values
+        if not np.isfinite(row).all():
+            bad = values[int(np.argmin(np.isfinite(row)))]
+            reason = (
+                "is not a finite number" if not math.isfinite(bad) else "is beyond float32's range"
+            )
+            raise ValueError(f"{path}: line {lineno}: the value {bad!r} of {word!r} {reason}")
+        first_line[word] = lineno
+        words.append(word)
     if len(words) != count:
         raise ValueError(
             f"{path}: the header announces {count} vectors but the file holds {len(words)}"

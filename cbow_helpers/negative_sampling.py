@@ -832,8 +832,11 @@ def train_negative_sampling(
     reads the weights once and writes all its updates at once (a word met
     twice in a batch gets both updates, summed). A frequent word is met many
     times per batch (``.`` is about 5% of the negatives), and its summed
-    update grows with the batch: on Shakespeare, batches of 1,024 trained as
-    well as gensim, while 4,096 diverged at the default learning rate.
+    update grows with the batch. So a batch ends early when one more window would
+    make it meet a word more than ``MAX_REPEATS_PER_BATCH`` times among its
+    context words or its targets: with the default subsampling no word of
+    Shakespeare comes that close and every batch is whole, while without it
+    (``sample=0``) the batches around ``'.'`` get shorter instead of diverging.
 
     The defaults of the keyword arguments are those of ``NegativeSamplingConfig``, which checks them.
 
@@ -889,7 +892,9 @@ def train_negative_sampling(
         For an argument of the wrong type (naming it), or a str instead of a list of tokens.
     ValueError
         For an argument with a bad value (naming it), or a corpus with no window, or a
-        single word, left after ``min_count``.
+        single word, left after ``min_count``, or a ``sample`` so small that subsampling
+        keeps fewer than 2 tokens (checked on the expected count before training, and on
+        each epoch's draw).
     TrainingDivergedError
         If the loss becomes NaN or infinite, if the mean loss of the last 20 batches
         rises above twice the loss of the first batch, or if an entry of W1 or W2
@@ -939,6 +944,7 @@ def train_negative_sampling(
     _check_memory(len(ids), V, N, C, negative, batch_size, epochs)
     counts = np.bincount(ids, minlength=V).astype(np.float64)
     keep = keep_probabilities(counts, sample)
+    _check_kept(counts @ keep, len(ids), sample, "are expected to survive each epoch's")
     table = unigram_table(counts, power)
 
     rng = np.random.default_rng(seed)
@@ -965,6 +971,7 @@ def train_negative_sampling(
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             for epoch in range(epochs):
                 kept = subsample(ids, keep, rng)
+                _check_kept(len(kept), len(ids), sample, f"survived epoch {epoch + 1}'s")
                 indptr, indices = dynamic_contexts(kept, C, rng if dynamic_window else None)
                 n_context = np.diff(indptr)
                 has_context = n_context > 0
@@ -980,25 +987,23 @@ def train_negative_sampling(
                 targets[:, 1:] = sample_negatives(table, (n, negative), rng)
                 # word2vec skips a negative that happens to be the centre word: its weight is 0.
                 not_center = (targets[:, 1:] != targets[:, :1]).astype(np.float32)
-                batch_starts = range(0, n, batch_size)
-                rates = linear_decay(
-                    learning_rate,
-                    min_learning_rate,
-                    (epoch + np.arange(len(batch_starts)) / len(batch_starts))
-                    * len(tokens)
-                    / total_words,
-                )
-                epoch_loss = np.empty(len(batch_starts))
-                for step, a in enumerate(batch_starts):
-                    b = min(a + batch_size, n)
+                n_batches = -(-n // batch_size)  # the batches of batch_size windows
+                epoch_loss = []
+                a = 0
+                while a < n:
+                    b = _batch_end(a, min(a + batch_size, n), indptr, indices, targets)
+                    step = len(epoch_loss)
+                    # The rate falls with the share of the corpus done: a / (n_batches * batch_size)
+                    # is step / n_batches when every batch is whole.
+                    done = (epoch + a / (n_batches * batch_size)) * len(tokens) / total_words
                     lo, hi = indptr[a], indptr[b]
-                    loss = epoch_loss[step] = negative_sampling_step(
+                    loss = negative_sampling_step(
                         W_in,
                         W_out,
                         indptr[a : b + 1] - lo,
                         indices[lo:hi],
                         targets[a:b],
-                        rates[step],
+                        linear_decay(learning_rate, min_learning_rate, done),
                         mean_weights=mean_w[lo:hi],
                         scatter_weights=scatter_w[lo:hi],
                         keep=not_center[a:b],
@@ -1007,11 +1012,13 @@ def train_negative_sampling(
                         workers=workers,
                         pool=pool,
                     )
+                    epoch_loss.append(loss)
+                    a = b
                     # Divergence, as in train_cbow: a loss that is NaN or infinite, or whose recent mean
                     # rose far above the first batch's (a finite loss can still mean a diverged run).
                     if first_loss is None:
                         first_loss = loss
-                    recent = epoch_loss[max(0, step + 1 - _LOSS_WINDOW) : step + 1].mean()
+                    recent = np.mean(epoch_loss[max(0, step + 1 - _LOSS_WINDOW) :])
                     if not math.isfinite(loss) or recent > _LOSS_FACTOR * first_loss:
                         reason = (
                             f"the loss became {loss}"
@@ -1025,12 +1032,12 @@ def train_negative_sampling(
                         f"of W2 {np.abs(W_out).max():.3g})"
                     )
                     raise divergence_error(
-                        reason, len(batch_starts) - 1, epoch, learning_rate, _DIVERGED_ADVICE
+                        reason, len(epoch_loss) - 1, epoch, learning_rate, _DIVERGED_ADVICE
                     )
                 losses.append(epoch_loss)
                 if progress:
                     bar.set_postfix(
-                        loss=f"{epoch_loss[-max(1, len(epoch_loss) // 20) :].mean():.3f}",
+                        loss=f"{np.mean(epoch_loss[-max(1, len(epoch_loss) // 20) :]):.3f}",
                         refresh=False,
                     )
                     bar.update(1)
@@ -1078,6 +1085,48 @@ def _check_memory(
     }
     largest = max(parts, key=parts.get)
     check_memory(sum(parts.values()), "training", f"the largest part is {largest}")
+
+
+# A batch meets one word at most this many times among its context words, and as many times among
+# its targets (centre words and negatives): a word met more often would get the sum of all those
+# updates in one step, computed from the same old weights, where word2vec takes them one after the
+# other. Without subsampling (sample=0) '.' is about 16% of Shakespeare's tokens and a batch of
+# 1,024 windows met it some 1,000 times among its contexts: the summed step diverged. Subsampling
+# at the default 1e-3 keeps every word under this limit on Shakespeare, so such batches are whole.
+MAX_REPEATS_PER_BATCH = 400
+
+
+def _batch_end(a: int, b: int, indptr, indices, targets) -> int:
+    """Where the batch that starts at window ``a`` ends: ``b``, or earlier, so that no word is met
+    more than ``MAX_REPEATS_PER_BATCH`` times among its context words or among its targets."""
+
+    def fits(end: int) -> bool:
+        context = indices[indptr[a] : indptr[end]]
+        return (
+            np.bincount(context).max(initial=0) <= MAX_REPEATS_PER_BATCH
+            and np.bincount(targets[a:end].reshape(-1)).max(initial=0) <= MAX_REPEATS_PER_BATCH
+        )
+
+    if fits(b):
+        return b
+    short, long = (
+        a + 1,
+        b,
+    )  # the batch [a, short) fits (one window meets a word 2C + K + 1 times at most)
+    while long - short > 1:
+        middle = (short + long) // 2
+        short, long = (middle, long) if fits(middle) else (short, middle)
+    return short
+
+
+def _check_kept(kept: float, total: int, sample: float, when: str) -> None:
+    """A ValueError in the course's words if subsampling leaves fewer than 2 tokens (no window)."""
+    if kept < 2:
+        raise ValueError(
+            f"only {kept:,.3g} of the corpus's {total:,} tokens (after min_count) {when} subsampling "
+            f"with sample={sample:g}: a window needs at least 2 (use a larger sample, 0 for no "
+            "subsampling, or a larger corpus)"
+        )
 
 
 def _drop_empty(kept, indptr, indices, has_context):

@@ -156,6 +156,60 @@ def tokenize(corpus: str) -> list[str]:
     return _tokenize_pieces(_pieces(corpus))
 
 
+# Byte-order marks of the encodings a text file may be in instead of UTF-8 (UTF-32's first: FF FE
+# starts both UTF-32 LE and UTF-16 LE).
+_BOMS = {
+    codecs.BOM_UTF32_LE: "UTF-32LE",
+    codecs.BOM_UTF32_BE: "UTF-32BE",
+    codecs.BOM_UTF16_LE: "UTF-16LE",
+    codecs.BOM_UTF16_BE: "UTF-16BE",
+}
+
+
+def wide_encoding(start: bytes) -> str | None:
+    """UTF-16 or UTF-32 (with its byte order) if the first bytes of a file look like it, else None.
+
+    A byte-order mark says so; without one, text in UTF-16 has a zero byte in every other place
+    (for the letters of English and most European languages), in UTF-32 in three of four.
+    """
+    for bom, name in _BOMS.items():
+        if start.startswith(bom):
+            return name
+    sample = start[: len(start) // 4 * 4]
+    if len(sample) < 8:
+        return None
+    zeros = [sample[i::4].count(0) / (len(sample) // 4) for i in range(4)]
+    for name, pattern in (
+        ("UTF-32LE", (0, 1, 1, 1)),
+        ("UTF-32BE", (1, 1, 1, 0)),
+        ("UTF-16LE", (0, 1, 0, 1)),
+        ("UTF-16BE", (1, 0, 1, 0)),
+    ):
+        if all((z > 0.9) if zero else (z < 0.1) for z, zero in zip(zeros, pattern)):
+            return name
+    return None
+
+
+def _check_text_block(path: Path, block: bytes, offset: int) -> None:
+    """ValueError if a block of a corpus file is gzipped or UTF-16/32 (the first), or holds a NUL byte."""
+    if offset == 0 and block.startswith(b"\x1f\x8b"):
+        raise ValueError(
+            f"{path} is gzip-compressed, not text: decompress it first (gunzip -k {path})"
+        )
+    wide = wide_encoding(block[:4096]) if offset == 0 else None
+    if wide:
+        raise ValueError(
+            f"{path} looks like {wide} text, not UTF-8: convert it first, for instance with "
+            f"iconv -f {wide} -t UTF-8 {path} > corpus-utf8.txt"
+        )
+    zero = block.find(0)
+    if zero >= 0:
+        raise ValueError(
+            f"{path} holds a NUL byte (byte {offset + zero}): it is not a text file "
+            "(a binary file, or text in UTF-16 or UTF-32); give a UTF-8 text file"
+        )
+
+
 def _decoded_pieces(path: Path, bar) -> Iterator[str]:
     """The text of a UTF-8 file, read in blocks and cut into pieces as ``_pieces`` cuts a str."""
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -163,7 +217,11 @@ def _decoded_pieces(path: Path, bar) -> Iterator[str]:
     offset = 0  # bytes read before the current block
     with path.open("rb") as f:
         while True:
-            block = f.read(_BLOCK_BYTES)
+            try:
+                block = f.read(_BLOCK_BYTES)
+            except OSError as err:  # /proc/self/mem, a failing disk: name the file
+                raise type(err)(err.errno, err.strerror, str(path)) from None
+            _check_text_block(path, block, offset)
             try:
                 text = decoder.decode(block, final=not block)
             except UnicodeDecodeError as err:
@@ -214,7 +272,11 @@ def tokenize_file(path, progress: bool = False) -> list[str]:
     FileNotFoundError
         If there is no such file.
     ValueError
-        If it is not a regular file, or not UTF-8 text (naming the first bad byte).
+        If it is not a regular file, or not UTF-8 text: UTF-16 or UTF-32 (with or
+        without a byte-order mark) is named, a NUL byte or a byte that UTF-8 cannot
+        decode is located.
+    OSError
+        If reading fails (naming the file).
     """
     path = Path(path)
     size = _regular_file(path, "corpus file").st_size
@@ -524,8 +586,8 @@ def _shakespeare_tokens(use_cache: bool) -> tuple[str, ...]:
     if use_cache:
         try:
             atomic_write_text(path, json.dumps(tokens, ensure_ascii=False))
-        except OSError:
-            pass  # a read-only home folder only costs the cache
+        except (OSError, ValueError):
+            pass  # a read-only home folder, or a file where the folder should be: no cache
     return tuple(tokens)
 
 

@@ -502,13 +502,13 @@ SWALLOWED = {
     "in a finalizer": """
 class Finalizer:
     def __del__(self):
-        cli._on_signal(signal.SIGTERM, None)
+        _process.on_signal(signal.SIGTERM, None)
 
 Finalizer()  # collected at once: the handler runs in its __del__
 """,
     "by a bare except": """
 try:
-    cli._on_signal(signal.SIGTERM, None)
+    _process.on_signal(signal.SIGTERM, None)
 except BaseException:
     pass
 """,
@@ -519,10 +519,10 @@ except BaseException:
 def test_7_sigterm_ends_the_run_even_if_the_exception_is_swallowed(tmp_path, where):
     script = f"""
 import signal, time
-from cbow_helpers import cli
+from cbow_helpers import _process
 from cbow_helpers._files import PendingFile
-cli._UNWIND_SECONDS = 0.5
-cli._catch_signals()
+_process.UNWIND_SECONDS = 0.5
+_process.catch_signals()
 pending = PendingFile({str(tmp_path / "v.txt")!r})
 {SWALLOWED[where]}
 time.sleep(30)
