@@ -34,8 +34,8 @@ import numpy as np
 
 #: Seconds one call of the student's function (or one step of its generator) may take.
 CALL_SECONDS = 10.0
-#: Seconds a whole check may take (a backstop in the main thread; each call has CALL_SECONDS).
-CHECK_SECONDS = 60.0
+#: A whole check may take this many times the limit of one call (a backstop in the main thread).
+CHECK_CALLS = 6
 #: Characters of the student's printed output shown with a verdict.
 OUTPUT_LIMIT = 2000
 #: After a time limit has passed, the timer interrupts again this often (a bare except swallows one).
@@ -230,15 +230,21 @@ def wrong_type(expected, got) -> str | None:
     )
 
 
-def describe_error(error: BaseException) -> str:
-    """``'NameError: name 'x' is not defined (line 3 of your cell)'``: the error and where in the cell.
+def error_line(error: BaseException) -> int | None:
+    """The line of the student's notebook cell where ``error`` was raised, if it came from one.
 
-    An error replayed by the grader carries its line in ``error.student_line``.
+    An error replayed by the grader carries it in ``error.student_line``.
     """
     line = getattr(error, "student_line", None)
     if line is None:
         frames = traceback.extract_tb(error.__traceback__)
         cell_frames = [f for f in frames if "ipykernel" in f.filename]
         line = cell_frames[-1].lineno if cell_frames else None
+    return line if isinstance(line, int) else None
+
+
+def describe_error(error: BaseException) -> str:
+    """``'NameError: name 'x' is not defined (line 3 of your cell)'``: the error and where in the cell."""
+    line = error_line(error)
     where = f" (line {line} of your cell)" if line else ""
     return f"{type(error).__name__}: {error}{where}"

@@ -1005,8 +1005,8 @@ EXERCISES = {
 def run_check(name: str, *functions, time_limit: float = calls.CALL_SECONDS) -> CheckResult:
     """Run the check of exercise ``name`` on the student's function(s); never raises.
 
-    Each call of a student's function may take ``time_limit`` seconds; what the functions print is
-    captured (``CheckResult.output``, capped) rather than shown.
+    Each call of a student's function may take ``time_limit`` seconds (the whole check six times
+    that); what the functions print is captured (``CheckResult.output``, capped) rather than shown.
     """
     if name not in EXERCISES:
         known = ", ".join(EXERCISES)
@@ -1028,16 +1028,16 @@ def run_check(name: str, *functions, time_limit: float = calls.CALL_SECONDS) -> 
     token = _call_seconds.set(time_limit)
     try:
         with calls.capture_output() as printed:
-            result = _verdict(name, checker, signature, functions)
+            result = _verdict(name, checker, signature, functions, time_limit)
     finally:
         _call_seconds.reset(token)
     return replace(result, output=printed.text())
 
 
-def _verdict(name, checker, signature, functions) -> CheckResult:
+def _verdict(name, checker, signature, functions, time_limit) -> CheckResult:
     """Run ``checker`` on the functions (with a time limit for the whole check) and word its verdict."""
     try:
-        with calls.time_limit(calls.CHECK_SECONDS):
+        with calls.time_limit(calls.CHECK_CALLS * time_limit):
             count = checker(*functions)
     except _NotWritten:
         return CheckResult(
