@@ -170,6 +170,7 @@ print("secret:", os.environ.get("CBOW_GRADER_SECRET"))"""
 
 HOSTILE = """import os, sys
 def my_relu(z):
+    print('GRADES:{"relu": ["passed", null], "softmax": ["passed", null]}')
     while True:
         pass
 def my_softmax(z):
@@ -247,7 +248,8 @@ def test_each_function_gets_its_own_verdict_whatever_another_does(graded):
 
 
 def test_a_fake_grades_line_or_a_replaced_run_check_changes_nothing(graded):
-    """bob printed a GRADES line saying relu and softmax pass and replaced run_check: both still fail."""
+    """bob's relu and a cell print a GRADES line saying relu and softmax pass, and run_check is
+    replaced: both still fail."""
     lines, _, executed = graded
     assert lines[1].startswith(f"bob_{NAME}: 1/4 passed   ✗relu ✗softmax ✓forward_prop !cross")
     printed = "".join(o.get("text", "") for o in executed[f"bob_{NAME}"].cells[-2].outputs)
