@@ -18,6 +18,10 @@ import json
 import sys
 from pathlib import Path
 
+# nbformat validates with jsonschema, whose optional IRI format checker (rfc3987_syntax) builds a
+# grammar when imported: about 3 s per submission, for a format the notebook schema never uses.
+sys.modules.setdefault("rfc3987_syntax", None)
+
 import nbformat
 
 OUTPUT_CHARACTERS = 5000  # per cell, in executed.ipynb
