@@ -75,7 +75,8 @@ def template_for(
 
 
 def read_submission(path: Path) -> nbformat.NotebookNode:
-    """The notebook at ``path``; a ValueError saying why if it is not one (too large, not JSON, ...)."""
+    """The notebook at ``path``; a ValueError saying why if it is not one (too large, not JSON, ...),
+    an OSError if it cannot be read."""
     try:
         size = path.stat().st_size
         if size > MAX_NOTEBOOK_BYTES:
@@ -83,8 +84,8 @@ def read_submission(path: Path) -> nbformat.NotebookNode:
                 f"{size:,} bytes, more than a notebook of exercises ({MAX_NOTEBOOK_BYTES:,})"
             )
         return nbformat.reads(path.read_bytes().decode("utf-8"), as_version=4)
-    except OSError as error:
-        raise ValueError(error.strerror or str(error)) from None
+    except OSError:
+        raise
     except UnicodeDecodeError:
         raise ValueError("not UTF-8 text") from None
     except Exception as error:  # noqa: BLE001 - nbformat's many ways of saying "not a notebook"
@@ -106,6 +107,12 @@ def grade(path: Path, templates: dict, limits: Limits, box: sandbox.Sandbox, kee
     """Grade one submission: {"notebook", "results": {exercise: (status, mistake, message)}, "problem"}."""
     try:
         submission = read_submission(path)
+    except OSError as error:
+        return {
+            "notebook": "",
+            "results": {},
+            "problem": ("unreadable", error.strerror or str(error)),
+        }
     except ValueError as error:
         return {"notebook": "", "results": {}, "problem": ("not a notebook", str(error))}
     try:

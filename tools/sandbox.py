@@ -22,12 +22,16 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import shutil
 import signal
 import subprocess
 import sys
 from pathlib import Path
+
+try:
+    import resource
+except ImportError:  # Windows: no POSIX resource limits (and no fork)
+    resource = None
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKER = Path(__file__).resolve().parent / "grade_worker.py"
@@ -66,6 +70,10 @@ class Sandbox:
     @classmethod
     def choose(cls, mode: str, submission_folders) -> Sandbox:
         """``mode`` "bwrap" (a RuntimeError if it does not work), "none", or "auto"."""
+        if resource is None or not hasattr(os, "fork"):
+            raise RuntimeError(
+                "the grader runs on Linux and macOS only (it needs fork and rlimits)"
+            )
         works = mode != "none" and _bwrap_works()
         if mode == "bwrap" and not works:
             raise RuntimeError(
