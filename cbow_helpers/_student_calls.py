@@ -201,13 +201,16 @@ def capture_output(limit: int = OUTPUT_LIMIT):
 
 
 def fresh_copies(args) -> list:
-    """A deep copy of each argument (a shallow one if it cannot be deep-copied; functions are shared)."""
+    """A deep copy of each argument (a shallow one if it cannot be deep-copied, the argument itself if
+    it cannot be copied at all, such as a generator; functions are shared)."""
     copies = []
     for arg in args:
-        try:
-            copies.append(copy.deepcopy(arg))
-        except Exception:  # noqa: BLE001 - an argument that cannot be deep-copied is copied shallowly
-            copies.append(copy.copy(arg))
+        for copier in (copy.deepcopy, copy.copy, lambda value: value):
+            try:
+                copies.append(copier(arg))
+                break
+            except Exception:  # noqa: BLE001, S112 - try the next, plainer copy
+                continue
     return copies
 
 
