@@ -27,6 +27,7 @@ import tempfile
 from pathlib import Path
 
 import nbformat
+from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_exercises
@@ -267,10 +268,11 @@ def main(argv=None, keep=None) -> int:
         for path, text in make_exercises.expected_files().items()
     }
     rows = []
-    for path in args.submissions:
-        graded = grade(path, templates, Limits(args), box, keep)
-        print(_line(path, graded), flush=True)
-        rows += _rows(path, graded)
+    with threadpool_limits(1, "blas"):  # as in the sandbox: the checks' inputs agree to the bit
+        for path in args.submissions:
+            graded = grade(path, templates, Limits(args), box, keep)
+            print(_line(path, graded), flush=True)
+            rows += _rows(path, graded)
     if args.csv is not None:
         write_csv(args.csv, rows)
     return 0
