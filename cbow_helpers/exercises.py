@@ -11,19 +11,24 @@ truth). ``check`` prints one short verdict and never raises:
   then a hint, which names the mistake when it is one of the classic ones
   (``MISTAKES`` lists them).
 
-``run_check`` returns the same verdict as a ``CheckResult``, for tests.
+``run_check`` returns the same verdict as a ``CheckResult``, for tests and the grader.
+
+The student's function runs with a time limit per case, on its own deep copies of the inputs, with
+its printed output captured and capped; ``sys.exit()``, Ctrl-C and an endless loop become verdicts
+(``_student_calls`` says how, and what happens on Windows).
 """
 
 from __future__ import annotations
 
+import contextvars
 import itertools
-import traceback
 import warnings
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from . import _student_calls as calls
 from . import model, pca, text, vectors
 
 __all__ = ["EXERCISES", "MISTAKES", "CheckResult", "check", "run_check"]
@@ -34,11 +39,13 @@ class _NotWritten(Exception):
 
 
 class _Failed(Exception):
-    """A case failed; ``args[0]`` is the message, ``mistake`` the key of a classic mistake or None."""
+    """A case failed; ``args[0]`` is the message, ``mistake`` the key of a classic mistake or None,
+    ``hint`` a hint that replaces the generic one (for what is not a mistake in the maths)."""
 
-    def __init__(self, message: str, mistake: str | None = None):
+    def __init__(self, message: str, mistake: str | None = None, hint: str | None = None):
         super().__init__(message)
         self.mistake = mistake
+        self.hint = hint
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,7 @@ class CheckResult:
     status: str
     message: str
     mistake: str | None = None
+    output: str = ""  # what the student's code printed during the check, capped
 
     @property
     def passed(self) -> bool:
@@ -154,6 +162,9 @@ def _differs(expected, got, rtol=1e-6, atol=1e-9) -> str | None:
     if isinstance(expected, np.ndarray):
         if got is None:
             return "expected an array, got None"
+        wrong_type = calls.wrong_type(expected, got)
+        if wrong_type is not None:
+            return wrong_type
         try:
             got_array = np.asarray(got, dtype=float)
         except (TypeError, ValueError):
@@ -205,50 +216,70 @@ def _same(a, b) -> bool:
 # ----------------------------------------------------------------------------- calling the student
 
 
+#: Seconds one call of the student's function may take (run_check's ``time_limit``).
+_call_seconds = contextvars.ContextVar("call_seconds", default=calls.CALL_SECONDS)
+
+
 def _call(function: Callable, *args, **kwargs):
-    """Call the student's function; a blank becomes _NotWritten, an error a _Failed naming its line."""
+    """Call the student's function with a time limit; a blank becomes _NotWritten, anything it does
+    wrong (an error, an endless loop, sys.exit, Ctrl-C) a _Failed. A generator it returns is guarded:
+    each step has the same time limit."""
+    seconds = _call_seconds.get()
     try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            result = function(*args, **kwargs)
+            result = calls.call_limited(function, args, kwargs, seconds)
     except (_NotWritten, _Failed):
         raise
     except NotImplementedError:
         raise _NotWritten() from None
-    except Exception as error:  # noqa: BLE001 - the student's error is reported, not raised
-        frames = [
-            f
-            for f in traceback.extract_tb(error.__traceback__)
-            if not f.filename.endswith("exercises.py")
-        ]
-        where = (
-            f" (line {frames[-1].lineno} of your cell)"
-            if frames and "ipykernel" in frames[-1].filename
-            else ""
-        )
-        raise _Failed(f"your function raised {type(error).__name__}: {error}{where}") from None
+    except calls.TimedOut as error:
+        raise _Failed(f"your function {error}", hint=_HINTS["timeout"]) from None
+    except SystemExit:
+        raise _Failed(_EXIT_MESSAGE, hint=_HINTS["exit"]) from None
+    except KeyboardInterrupt:
+        raise _Failed(_INTERRUPT_MESSAGE, hint=_HINTS["interrupt"]) from None
+    except BaseException as error:  # noqa: BLE001 - the student's error is reported, not raised
+        raise _Failed(f"your function raised {calls.describe_error(error)}") from None
     if result is None:
         raise _NotWritten()
+    if isinstance(result, Iterator):
+        return calls.Guarded(result, seconds)
     return result
 
 
+_EXIT_MESSAGE = "your function called sys.exit() (or exit(), quit())"
+_INTERRUPT_MESSAGE = "interrupted while your function ran (Ctrl-C, or the kernel's stop button)"
+_HINTS = {
+    "timeout": "look for a loop that never ends: a while loop whose condition stays true, "
+    "or an index that never moves.",
+    "exit": "a function hands back its result with return; remove the call that ends the program.",
+    "interrupt": "run the check again; if it seems to hang, look for a loop that never ends.",
+}
+
+
 def _copies(args):
-    return [
-        a.copy() if isinstance(a, np.ndarray) else (list(a) if isinstance(a, list) else a)
-        for a in args
-    ]
+    return calls.fresh_copies(args)
 
 
 def _run(function, args, reference, case, compare=None, mistakes=()):
-    """Run one case: the student's function and the reference on copies of ``args``.
+    """Run one case: the student's function and the reference, each on its own deep copy of ``args``.
 
     ``mistakes`` is a list of ``(key, wrong_result_or_callable)``: when the student's
     result differs from the reference's and equals a wrong one, that mistake is named.
     Returns the student's result.
     """
     compare = compare or _differs
-    got = _call(function, *_copies(args))
+    try:
+        got = _call(function, *_copies(args))
+    except _Failed as failure:
+        if str(failure).startswith("case "):
+            raise
+        raise _Failed(f'case "{case}": {failure}', failure.mistake, failure.hint) from None
     expected = reference(*_copies(args))
+    wrong_type = calls.wrong_type(expected, got)
+    if wrong_type is not None:
+        raise _Failed(f'case "{case}": {wrong_type}')
     difference = compare(expected, got)
     if difference is not None:
         for key, wrong in mistakes:
@@ -971,8 +1002,12 @@ EXERCISES = {
 }
 
 
-def run_check(name: str, *functions) -> CheckResult:
-    """Run the check of exercise ``name`` on the student's function(s); never raises."""
+def run_check(name: str, *functions, time_limit: float = calls.CALL_SECONDS) -> CheckResult:
+    """Run the check of exercise ``name`` on the student's function(s); never raises.
+
+    Each call of a student's function may take ``time_limit`` seconds (the whole check six times
+    that); what the functions print is captured (``CheckResult.output``, capped) rather than shown.
+    """
     if name not in EXERCISES:
         known = ", ".join(EXERCISES)
         return CheckResult(
@@ -990,8 +1025,20 @@ def run_check(name: str, *functions) -> CheckResult:
             f"✗ {name}: pass your function{'s' if expected_count > 1 else ''} "
             f"({signature}), got {shown}",
         )
+    token = _call_seconds.set(time_limit)
     try:
-        count = checker(*functions)
+        with calls.capture_output() as printed:
+            result = _verdict(name, checker, signature, functions, time_limit)
+    finally:
+        _call_seconds.reset(token)
+    return replace(result, output=printed.text())
+
+
+def _verdict(name, checker, signature, functions, time_limit) -> CheckResult:
+    """Run ``checker`` on the functions (with a time limit for the whole check) and word its verdict."""
+    try:
+        with calls.time_limit(calls.CHECK_CALLS * time_limit):
+            count = checker(*functions)
     except _NotWritten:
         return CheckResult(
             name,
@@ -1003,22 +1050,37 @@ def run_check(name: str, *functions) -> CheckResult:
         hint = (
             MISTAKES[failure.mistake]
             if failure.mistake
-            else (f"compare your {signature} with the cells above it, step by step.")
+            else failure.hint or f"compare your {signature} with the cells above it, step by step."
         )
         label = "Mistake" if failure.mistake else "Hint"
         return CheckResult(
             name, "failed", f"✗ {name}, {failure}\n  {label}: {hint}", failure.mistake
         )
-    except Exception as error:  # noqa: BLE001 - the checker must never show a traceback to a student
+    except calls.TimedOut as error:
+        return _failed(name, f"your code {error}", "timeout")
+    except SystemExit:
+        return _failed(name, _EXIT_MESSAGE, "exit")
+    except KeyboardInterrupt:
+        return _failed(name, _INTERRUPT_MESSAGE, "interrupt")
+    except BaseException as error:  # noqa: BLE001 - the checker must never show a traceback to a student
         return CheckResult(
             name,
             "failed",
-            f"✗ {name}: the check could not run your function ({type(error).__name__}: {error})",
+            f"✗ {name}: the check could not run your function ({calls.describe_error(error)})",
         )
     cases = "the case passes" if count == 1 else f"all {count} cases pass"
     return CheckResult(name, "passed", f"✓ {name}: {cases}.")
 
 
+def _failed(name, message, hint) -> CheckResult:
+    return CheckResult(name, "failed", f"✗ {name}: {message}\n  Hint: {_HINTS[hint]}")
+
+
 def check(name: str, *functions) -> None:
-    """Check the student's function(s) for exercise ``name`` and print the verdict (one or two lines)."""
-    print(run_check(name, *functions).message)
+    """Check the student's function(s) for exercise ``name`` and print the verdict (one or two lines),
+    after what the functions printed (capped). Never raises."""
+    try:
+        result = run_check(name, *functions)
+        print(result.output + result.message)
+    except Exception:  # noqa: BLE001, S110 - a broken sys.stdout, say: nothing to print to, never a traceback
+        pass

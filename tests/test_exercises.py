@@ -3,7 +3,8 @@
 - exercises/ is what ``python tools/make_exercises.py`` makes from the course notebooks;
 - every check passes the course's solution, says "not written yet" for a blank, and names each
   classic mistake (tests/exercise_mistakes.py writes one small wrong implementation per mistake);
-- a student's notebook runs top to bottom with its blanks, one friendly line per check, no traceback.
+- a student's notebook runs top to bottom with its blanks, one friendly line per check, no traceback
+  (tests/test_grading.py runs one in a kernel, and grades it).
 """
 
 import contextlib
@@ -225,111 +226,6 @@ def test_check_prints_one_verdict(capsys):
 
     assert check("relu", lambda z: np.maximum(z, 0)) is None
     assert capsys.readouterr().out == "✓ relu: all 2 cases pass.\n"
-
-
-# ----------------------------------------------------------------------------- a student's notebook, run
-
-
-import grade_exercises
-
-
-def _student_notebook(name="04_cbow_architecture.ipynb"):
-    return nbformat.reads(make_exercises.expected_files()[ROOT / "exercises" / name], as_version=4)
-
-
-def _verdicts(executed):
-    """The output of each exercise cell; no cell may show an error or write to stderr."""
-    verdicts = []
-    for cell in executed.cells:
-        if cell.cell_type != "code" or cell.id == "grading":
-            continue
-        assert not [o for o in cell.outputs if o.output_type == "error"], cell.source
-        assert not [o for o in cell.outputs if o.get("name") == "stderr"], cell.source
-        if cell.id.startswith("ex-"):
-            verdicts.append("".join(o.get("text", "") for o in cell.outputs))
-    return verdicts
-
-
-EXERCISES_04 = ["relu", "softmax", "forward_prop", "cross_entropy_loss"]
-
-
-def test_a_student_notebook_runs_with_blanks_then_passes_with_the_solutions_and_is_graded(
-    tmp_path, capsys, monkeypatch
-):
-    """notebooks/04's exercise version, run top to bottom in one kernel as a student would: with its
-    blanks, no traceback and one friendly "not written yet" per check. Then the course's solutions are
-    pasted in (as cells run afterwards, one without its check line): each check prints ✓, and the
-    grader, which runs every check itself, gives 4/4 and writes a CSV. One kernel: one notebook run."""
-    name = "04_cbow_architecture.ipynb"
-    nb = _student_notebook(name)
-    course = nbformat.read(ROOT / "notebooks" / name, as_version=4)
-    for cell in course.cells:
-        if make_exercises.TAG in cell.metadata.get("tags", []):
-            pasted = nbformat.v4.new_code_cell(
-                cell.source.replace('check("softmax", my_softmax)', ""), id=f"pasted-{cell.id}"
-            )
-            nb.cells.append(pasted)
-    submission = tmp_path / f"alice_{name}"
-    nbformat.write(nb, submission)
-    executed = []
-    grade = grade_exercises.grade
-
-    def grade_and_keep(*args, **kwargs):
-        results, notebook = grade(*args, **kwargs)
-        executed.append(notebook)
-        return results, notebook
-
-    monkeypatch.setattr(grade_exercises, "grade", grade_and_keep)
-    assert grade_exercises.main([str(submission), "--csv", str(tmp_path / "grades.csv")]) == 0
-    verdicts = _verdicts(executed[0])
-    assert len(verdicts) == 4 and all(
-        v.startswith("… ") and v.count("\n") == 1 for v in verdicts
-    ), verdicts
-    pasted = [
-        "".join(o.get("text", "") for o in c.outputs)
-        for c in executed[0].cells
-        if c.id.startswith("pasted-")
-    ]
-    assert pasted == [
-        "✓ relu: all 2 cases pass.\n",
-        "",
-        "✓ forward_prop: all 2 cases pass.\n",
-        "✓ cross_entropy_loss: all 2 cases pass.\n",
-    ]
-    out = capsys.readouterr().out
-    assert out == f"alice_{name}: 4/4 passed   ✓relu ✓softmax ✓forward_prop ✓cross_entropy_loss\n"
-    rows = (tmp_path / "grades.csv").read_text(encoding="utf-8").splitlines()
-    assert rows == ["submission,notebook,exercise,status,mistake"] + [
-        f"alice_{name},{name},{exercise},passed," for exercise in EXERCISES_04
-    ]
-
-
-def test_the_grader_reports_what_a_blank_notebook_lacks(monkeypatch):
-    """Without executing anything: a kernel whose grading cell printed nothing counts every check as missing."""
-    student = _student_notebook()
-
-    class FakeClient:
-        def __init__(self, nb, **kwargs):
-            self.nb = nb
-
-        def execute(self):
-            self.nb.cells[-1].outputs = []
-
-    import nbclient
-
-    monkeypatch.setattr(nbclient, "NotebookClient", FakeClient)
-    results, _ = grade_exercises.grade(student, student)
-    assert results == {exercise: ("missing", None) for exercise in EXERCISES_04}
-
-
-def test_the_grader_finds_the_checks_of_a_template():
-    template = _student_notebook("05_forward_backward.ipynb")
-    assert grade_exercises.checks_of(template) == [
-        ("numerical_gradient", ["my_numerical_gradient"]),
-        ("back_prop", ["my_back_prop"]),
-        ("gradient_check", ["my_back_prop", "my_numerical_gradient"]),
-    ]
-    assert "gradient_check" in grade_exercises.grading_cell(grade_exercises.checks_of(template))
 
 
 # ----------------------------------------------------------------------------- the instructors' answers
