@@ -672,6 +672,53 @@ def _weights(N, V, seed):
     return model.initialize_model(N, V, random_seed=seed, scale=0.5)
 
 
+# forward_prop as students get it wrong (each one a classic mistake)
+
+
+def _fw_no_relu(x, W1, W2, b1, b2):
+    h = W1 @ x + b1
+    return W2 @ h + b2, h
+
+
+def _fw_with_softmax(x, W1, W2, b1, b2):
+    z, h = model.forward_prop(x, W1, W2, b1, b2)
+    return model.softmax(z), h
+
+
+def _fw_no_bias(x, W1, W2, b1, b2):
+    return model.forward_prop(x, W1, W2, 0 * b1, 0 * b2)
+
+
+def _fw_swapped(x, W1, W2, b1, b2):
+    return model.forward_prop(x, W1, W2, b1, b2)[::-1]
+
+
+def _fw_relu_output(x, W1, W2, b1, b2):
+    z, h = model.forward_prop(x, W1, W2, b1, b2)
+    return model.relu(z), h
+
+
+def _fw_returns_z1(x, W1, W2, b1, b2):
+    z, _ = model.forward_prop(x, W1, W2, b1, b2)
+    return z, W1 @ x + b1
+
+
+def _fw_bias_after_relu(x, W1, W2, b1, b2):
+    h = model.relu(W1 @ x) + b1
+    return W2 @ h + b2, h
+
+
+_FORWARD_MISTAKES = [
+    ("forward-swapped", _fw_swapped),
+    ("forward-no-relu", _fw_no_relu),
+    ("forward-softmax", _fw_with_softmax),
+    ("forward-no-bias", _fw_no_bias),
+    ("forward-relu-output", _fw_relu_output),
+    ("forward-returns-z1", _fw_returns_z1),
+    ("forward-bias-after-relu", _fw_bias_after_relu),
+]
+
+
 def _check_forward_prop(function):
     rng = np.random.default_rng(8)
     x1 = np.array([[0.25], [0.25], [0.0], [0.5], [0.0]])
@@ -680,32 +727,6 @@ def _check_forward_prop(function):
         ("one example: N = 3, V = 5", (x1, *_weights(3, 5, 2))),
         ("a batch: N = 4, V = 6, m = 5", (X, *_weights(4, 6, 2))),
     ]
-
-    def no_relu(x, W1, W2, b1, b2):
-        h = W1 @ x + b1
-        return W2 @ h + b2, h
-
-    def with_softmax(x, W1, W2, b1, b2):
-        z, h = model.forward_prop(x, W1, W2, b1, b2)
-        return model.softmax(z), h
-
-    def no_bias(x, W1, W2, b1, b2):
-        return model.forward_prop(x, W1, W2, 0 * b1, 0 * b2)
-
-    def swapped(x, W1, W2, b1, b2):
-        return model.forward_prop(x, W1, W2, b1, b2)[::-1]
-
-    def relu_output(x, W1, W2, b1, b2):
-        z, h = model.forward_prop(x, W1, W2, b1, b2)
-        return model.relu(z), h
-
-    def returns_z1(x, W1, W2, b1, b2):
-        z, _ = model.forward_prop(x, W1, W2, b1, b2)
-        return z, W1 @ x + b1
-
-    def bias_after_relu(x, W1, W2, b1, b2):
-        h = model.relu(W1 @ x) + b1
-        return W2 @ h + b2, h
 
     def compare(expected, got):
         if not (isinstance(got, tuple) and len(got) == 2):
@@ -723,15 +744,7 @@ def _check_forward_prop(function):
             model.forward_prop,
             case,
             compare=compare,
-            mistakes=[
-                ("forward-swapped", swapped),
-                ("forward-no-relu", no_relu),
-                ("forward-softmax", with_softmax),
-                ("forward-no-bias", no_bias),
-                ("forward-relu-output", relu_output),
-                ("forward-returns-z1", returns_z1),
-                ("forward-bias-after-relu", bias_after_relu),
-            ],
+            mistakes=_FORWARD_MISTAKES,
             errors=[("forward-transpose", "matmul: Input operand")],
         )
     return len(cases)
@@ -779,68 +792,76 @@ def _compare_grads(expected, got):
     return None
 
 
+def _bp_not_averaged(x, yhat, y, h, W1, W2, b1, b2, m):
+    return tuple(g * m for g in model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m))
+
+
+def _bp_bias_not_summed(x, yhat, y, h, W1, W2, b1, b2, m):
+    g = model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m)
+    dz2 = (yhat - y) / m
+    return g[0], g[1], (W2.T @ dz2) * (h > 0), dz2
+
+
+def _bp_divided_twice(x, yhat, y, h, W1, W2, b1, b2, m):
+    return tuple(g / m for g in model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m))
+
+
+def _bp_bias_as(reduce):
+    def wrong(x, yhat, y, h, W1, W2, b1, b2, m):
+        dz2 = (yhat - y) / m
+        dz1 = (W2.T @ dz2) * (h > 0)
+        return dz1 @ x.T, dz2 @ h.T, reduce(dz1), reduce(dz2)
+
+    return wrong
+
+
+def _bp_times_h(x, yhat, y, h, W1, W2, b1, b2, m):
+    g = model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m)
+    dz1 = (W2.T @ ((yhat - y) / m)) * h
+    return dz1 @ x.T, g[1], dz1.sum(axis=1, keepdims=True), g[3]
+
+
+def _bp_transposed(which):
+    def wrong(x, yhat, y, h, W1, W2, b1, b2, m):
+        g = list(model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m))
+        g[which] = g[which].T
+        return tuple(g)
+
+    return wrong
+
+
+_BACKPROP_MISTAKES = [
+    ("backprop-relu-on-gradient", _notes_back_prop),
+    ("backprop-relu-on-gradient", _notes_unscaled),
+    ("backprop-no-mask", _no_mask_back_prop),
+    ("backprop-not-averaged", _bp_not_averaged),
+    ("backprop-bias-not-summed", _bp_bias_not_summed),
+    ("backprop-divided-twice", _bp_divided_twice),
+    ("backprop-bias-axis", _bp_bias_as(lambda d: d.sum(axis=0, keepdims=True))),
+    ("backprop-bias-axis", _bp_bias_as(lambda d: d.sum(axis=0))),
+    ("backprop-bias-mean", _bp_bias_as(lambda d: d.mean(axis=1, keepdims=True))),
+    ("backprop-times-h", _bp_times_h),
+    ("backprop-grad-transposed", _bp_transposed(0)),
+    ("backprop-grad-transposed", _bp_transposed(1)),
+]
+
+
 def _check_back_prop(function):
     cases = [
         ("one example: N = 3, V = 5", _backprop_case(3, 5, 1, 2)),
         ("a batch: N = 4, V = 6, m = 5, some hidden units off", _backprop_case(4, 6, 5, 3)),
     ]
 
-    def not_averaged(x, yhat, y, h, W1, W2, b1, b2, m):
-        return tuple(g * m for g in model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m))
-
-    def bias_not_summed(x, yhat, y, h, W1, W2, b1, b2, m):
-        g = model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m)
-        dz2 = (yhat - y) / m
-        return g[0], g[1], (W2.T @ dz2) * (h > 0), dz2
-
-    def divided_twice(x, yhat, y, h, W1, W2, b1, b2, m):
-        return tuple(g / m for g in model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m))
-
-    def bias_as(reduce):
-        def wrong(x, yhat, y, h, W1, W2, b1, b2, m):
-            dz2 = (yhat - y) / m
-            dz1 = (W2.T @ dz2) * (h > 0)
-            return dz1 @ x.T, dz2 @ h.T, reduce(dz1), reduce(dz2)
-
-        return wrong
-
-    def times_h(x, yhat, y, h, W1, W2, b1, b2, m):
-        g = model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m)
-        dz1 = (W2.T @ ((yhat - y) / m)) * h
-        return dz1 @ x.T, g[1], dz1.sum(axis=1, keepdims=True), g[3]
-
-    def transposed(which):
-        def wrong(x, yhat, y, h, W1, W2, b1, b2, m):
-            g = list(model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m))
-            g[which] = g[which].T
-            return tuple(g)
-
-        return wrong
-
     for case, args in cases:
-        got = _run(
+        _run(
             function,
             args,
             model.back_prop,
             case,
             compare=_compare_grads,
-            mistakes=[
-                ("backprop-relu-on-gradient", _notes_back_prop),
-                ("backprop-relu-on-gradient", _notes_unscaled),
-                ("backprop-no-mask", _no_mask_back_prop),
-                ("backprop-not-averaged", not_averaged),
-                ("backprop-bias-not-summed", bias_not_summed),
-                ("backprop-divided-twice", divided_twice),
-                ("backprop-bias-axis", bias_as(lambda d: d.sum(axis=0, keepdims=True))),
-                ("backprop-bias-axis", bias_as(lambda d: d.sum(axis=0))),
-                ("backprop-bias-mean", bias_as(lambda d: d.mean(axis=1, keepdims=True))),
-                ("backprop-times-h", times_h),
-                ("backprop-grad-transposed", transposed(0)),
-                ("backprop-grad-transposed", transposed(1)),
-            ],
+            mistakes=_BACKPROP_MISTAKES,
             errors=[("backprop-missing-transpose", "matmul: Input operand")],
         )
-    del got
     return len(cases)
 
 
@@ -863,9 +884,7 @@ def _check_numerical_gradient(function):
     for case, start, make_f, exact in cases:
         param = start.copy()
         got = _call(function, make_f(param), param)
-        if not np.allclose(
-            param, start, rtol=1e-12, atol=1e-15
-        ):  # 1-ulp drift from += / -= is fine
+        if not np.allclose(param, start, rtol=1e-12, atol=1e-15):  # += / -= may leave 1 ulp
             moved = float(np.max(np.abs(np.asarray(param, dtype=float) - start)))
             raise _Failed(
                 f'case "{case}": param was not put back (entries moved by up to {moved:.1e})',
@@ -874,32 +893,28 @@ def _check_numerical_gradient(function):
         difference = _differs(exact, got, rtol=1e-8, atol=1e-7)
         if difference is None:
             continue
-        eps = 1e-6
-        forward = np.zeros_like(start)
-        work = start.copy()
-        f = make_f(work)
-        base = f()
-        for idx in np.ndindex(work.shape):
-            work[idx] += eps
-            forward[idx] = (f() - base) / eps
-            work[idx] = start[idx]
         got_array = np.asarray(got, dtype=float)
-        if got_array.shape == exact.shape and np.allclose(
-            got_array, 2 * exact, rtol=1e-4, atol=1e-6
-        ):
-            raise _Failed(f'case "{case}": {difference}', "numgrad-factor-two")
-        if got_array.shape == exact.shape and np.allclose(got_array, forward, rtol=0, atol=1e-8):
-            raise _Failed(f'case "{case}": {difference}', "numgrad-forward-difference")
+        key = None
         if got_array.shape == exact.shape:
-            key = _numgrad_mistake(got_array, exact, make_f, start, eps)
-            if key is not None:
-                raise _Failed(f'case "{case}": {difference}', key)
-        raise _Failed(f'case "{case}": {difference}')
+            key = _numgrad_mistake(got_array, exact, make_f, start, 1e-6)
+        raise _Failed(f'case "{case}": {difference}', key)
     return len(cases)
 
 
 def _numgrad_mistake(got, exact, make_f, start, eps) -> str | None:
-    """Name "numgrad-whole-array" or "numgrad-precedence" when ``got`` is what that mistake gives."""
+    """The key of the classic mistake whose gradient ``got`` is (None if none is)."""
+    if np.allclose(got, 2 * exact, rtol=1e-4, atol=1e-6):
+        return "numgrad-factor-two"
+    forward = np.zeros_like(start)
+    work = start.copy()
+    f = make_f(work)
+    base = f()
+    for idx in np.ndindex(work.shape):
+        work[idx] += eps
+        forward[idx] = (f() - base) / eps
+        work[idx] = start[idx]
+    if np.allclose(got, forward, rtol=0, atol=1e-8):
+        return "numgrad-forward-difference"
     work = start.copy()
     f = make_f(work)
     work += eps
@@ -1007,32 +1022,37 @@ def _gradcheck_mistake(got, batch) -> str | None:
     return None
 
 
+def _gd_run(
+    words, word2Ind, alpha_sign=1.0, update_biases=True, same_batch=False, cost_after=False
+):
+    """The check's 6 steps (alpha 0.5, batches of 6), done with one of the classic slips."""
+    V = len(word2Ind)
+    W1, W2, b1, b2 = model.initialize_model(3, V, random_seed=3)
+    batches = vectors.get_batches(words, word2Ind, V, 2, 6)
+    costs = []
+    X, Y = next(batches)
+    for i in range(6):
+        if i and not same_batch:
+            X, Y = next(batches)
+        z, h = model.forward_prop(X, W1, W2, b1, b2)
+        yhat = model.softmax(z)
+        costs.append(model.compute_cost(Y, yhat, 6))
+        g = model.back_prop(X, yhat, Y, h, W1, W2, b1, b2, 6)
+        W1, W2 = W1 - alpha_sign * 0.5 * g[0], W2 - alpha_sign * 0.5 * g[1]
+        if update_biases:
+            b1, b2 = b1 - alpha_sign * 0.5 * g[2], b2 - alpha_sign * 0.5 * g[3]
+        if cost_after:
+            z, _ = model.forward_prop(X, W1, W2, b1, b2)
+            costs[-1] = model.compute_cost(Y, model.softmax(z), 6)
+    return W1, W2, b1, b2, costs
+
+
 def _check_gradient_descent(function):
     words = (_TEXT * 2)[:26]
     word2Ind, _ = text.get_dict(words)
     V = len(word2Ind)
     kwargs = dict(C=2, batch_size=6, random_seed=3)
     args = (words, word2Ind, 3, V, 6, 0.5)
-
-    def run(alpha_sign=1.0, update_biases=True, same_batch=False, cost_after=False):
-        W1, W2, b1, b2 = model.initialize_model(3, V, random_seed=3)
-        batches = vectors.get_batches(words, word2Ind, V, 2, 6)
-        costs = []
-        X, Y = next(batches)
-        for i in range(6):
-            if i and not same_batch:
-                X, Y = next(batches)
-            z, h = model.forward_prop(X, W1, W2, b1, b2)
-            yhat = model.softmax(z)
-            costs.append(model.compute_cost(Y, yhat, 6))
-            g = model.back_prop(X, yhat, Y, h, W1, W2, b1, b2, 6)
-            W1, W2 = W1 - alpha_sign * 0.5 * g[0], W2 - alpha_sign * 0.5 * g[1]
-            if update_biases:
-                b1, b2 = b1 - alpha_sign * 0.5 * g[2], b2 - alpha_sign * 0.5 * g[3]
-            if cost_after:
-                z, _ = model.forward_prop(X, W1, W2, b1, b2)
-                costs[-1] = model.compute_cost(Y, model.softmax(z), 6)
-        return W1, W2, b1, b2, costs
 
     def compare(expected, got):
         if not (isinstance(got, (tuple, list)) and len(got) == 5):
@@ -1054,10 +1074,10 @@ def _check_gradient_descent(function):
         case,
         compare=compare,
         mistakes=[
-            ("gd-ascent", lambda *a: run(alpha_sign=-1.0)),
-            ("gd-biases-not-updated", lambda *a: run(update_biases=False)),
-            ("gd-same-batch", lambda *a: run(same_batch=True)),
-            ("gd-cost-after-step", lambda *a: run(cost_after=True)),
+            ("gd-ascent", lambda w, w2i, *_: _gd_run(w, w2i, alpha_sign=-1.0)),
+            ("gd-biases-not-updated", lambda w, w2i, *_: _gd_run(w, w2i, update_biases=False)),
+            ("gd-same-batch", lambda w, w2i, *_: _gd_run(w, w2i, same_batch=True)),
+            ("gd-cost-after-step", lambda w, w2i, *_: _gd_run(w, w2i, cost_after=True)),
         ],
     )
     return 1
@@ -1139,6 +1159,50 @@ def _pca_compare(expected, got):
     return None if difference is None else f"{difference} (after matching the sign of each column)"
 
 
+def _pca_not_centred(X, n):
+    X = np.asarray(X, dtype=float)
+    _, vecs = np.linalg.eigh(np.cov(X, rowvar=False))
+    return X @ vecs[:, ::-1][:, :n]
+
+
+def _pca_not_centred_covariance(X, n):
+    X = np.asarray(X, dtype=float)
+    _, vecs = np.linalg.eigh(X.T @ X / (len(X) - 1))
+    return (X - X.mean(axis=0)) @ vecs[:, ::-1][:, :n]
+
+
+def _pca_raw_second_moment(X, n):
+    X = np.asarray(X, dtype=float)
+    _, vecs = np.linalg.eigh(X.T @ X / (len(X) - 1))
+    return X @ vecs[:, ::-1][:, :n]
+
+
+def _pca_ascending(X, n):
+    X = np.asarray(X, dtype=float)
+    _, vecs = np.linalg.eigh(np.cov(X, rowvar=False))
+    return (X - X.mean(axis=0)) @ vecs[:, :n]
+
+
+def _pca_ascending_reversed(X, n):
+    return _pca_ascending(X, n)[:, ::-1]
+
+
+def _pca_rows_not_columns(X, n):
+    X = np.asarray(X, dtype=float)
+    values, vecs = np.linalg.eigh(np.cov(X, rowvar=False))
+    return (X - X.mean(axis=0)) @ vecs[np.argsort(values)[::-1][:n]].T
+
+
+_PCA_MISTAKES = [
+    ("pca-not-centred", _pca_not_centred),
+    ("pca-not-centred", _pca_not_centred_covariance),
+    ("pca-not-centred", _pca_raw_second_moment),
+    ("pca-wrong-order", _pca_ascending),
+    ("pca-wrong-order", _pca_ascending_reversed),
+    ("pca-rows-not-columns", _pca_rows_not_columns),
+]
+
+
 def _check_compute_pca(function):
     rng = np.random.default_rng(0)
     direction = np.array([2.0, 1.0, 0.5])
@@ -1153,34 +1217,6 @@ def _check_compute_pca(function):
         ("10 points in 4-D, 3 components", wide, 3),
     ]
 
-    def not_centred(X, n):
-        X = np.asarray(X, dtype=float)
-        _, vecs = np.linalg.eigh(np.cov(X, rowvar=False))
-        return X @ vecs[:, ::-1][:, :n]
-
-    def not_centred_covariance(X, n):
-        X = np.asarray(X, dtype=float)
-        _, vecs = np.linalg.eigh(X.T @ X / (len(X) - 1))
-        return (X - X.mean(axis=0)) @ vecs[:, ::-1][:, :n]
-
-    def raw_second_moment(X, n):
-        X = np.asarray(X, dtype=float)
-        _, vecs = np.linalg.eigh(X.T @ X / (len(X) - 1))
-        return X @ vecs[:, ::-1][:, :n]
-
-    def ascending(X, n):
-        X = np.asarray(X, dtype=float)
-        _, vecs = np.linalg.eigh(np.cov(X, rowvar=False))
-        return (X - X.mean(axis=0)) @ vecs[:, :n]
-
-    def ascending_reversed(X, n):
-        return ascending(X, n)[:, ::-1]
-
-    def rows_not_columns(X, n):
-        X = np.asarray(X, dtype=float)
-        values, vecs = np.linalg.eigh(np.cov(X, rowvar=False))
-        return (X - X.mean(axis=0)) @ vecs[np.argsort(values)[::-1][:n]].T
-
     for case, X, n in cases:
         _run(
             function,
@@ -1188,14 +1224,7 @@ def _check_compute_pca(function):
             pca.compute_pca,
             case,
             compare=_pca_compare,
-            mistakes=[
-                ("pca-not-centred", not_centred),
-                ("pca-not-centred", not_centred_covariance),
-                ("pca-not-centred", raw_second_moment),
-                ("pca-wrong-order", ascending),
-                ("pca-wrong-order", ascending_reversed),
-                ("pca-rows-not-columns", rows_not_columns),
-            ],
+            mistakes=_PCA_MISTAKES,
             errors=[("pca-covariance-shape", "matmul: Input operand")],
         )
         given = X.copy()
