@@ -89,6 +89,8 @@ MISTAKES = {
     "softmax-global-max": "one column came out as nan: you subtracted the maximum of the whole "
     "matrix, so a column whose logits all lie far below it underflows to 0 / 0. Each column needs "
     "its own maximum (notebook 04).",
+    "softmax-modifies-input": "softmax changed the logits it was given (an in-place -= on z): the "
+    "caller's z must stay as it was, so compute the shifted logits into a new array (notebook 04).",
     "softmax-rows": "you normalised along the wrong axis: softmax normalises each column (one "
     "column per example), and a 1-D vector has only axis 0 (notebook 04).",
     "softmax-whole-matrix": "the whole matrix sums to 1 instead of each column: normalise every "
@@ -142,6 +144,9 @@ MISTAKES = {
     "backprop-bias-mean": "a bias gradient is batch_size times too small: it is the sum over the "
     "columns, not their mean (the division by batch_size is already in the gradient of the "
     "logits) (notebook 05).",
+    "backprop-modifies-input": "back_prop changed an array it was given (an in-place -= or /= on "
+    "yhat, say): the caller's yhat, y, h and weights must stay as they were; compute into new "
+    "arrays (notebook 05).",
     "backprop-grad-transposed": "a weight gradient is transposed: grad_W2 has W2's shape (V × N) "
     "and grad_W1 has W1's shape (N × V) (notebook 05).",
     "backprop-missing-transpose": "a matrix product whose shapes do not fit: W2 is V × N, the "

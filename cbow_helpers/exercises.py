@@ -243,6 +243,15 @@ def _which_mistake(mistakes, args, got, compare) -> str | None:
     return None
 
 
+def _leaves_inputs(function, args, case, key) -> None:
+    """Fail with mistake ``key`` if ``function`` changes an array it was given (a caller's data)."""
+    given = _copies(args)
+    _call(function, *given)
+    for before, after in zip(args, given):
+        if isinstance(before, np.ndarray) and not np.array_equal(before, after):
+            raise _Failed(f'case "{case}": your function changed an array it was given', key)
+
+
 def _no_difference(compare, wrong_value, got) -> bool:
     if isinstance(wrong_value, (int, float)) and not isinstance(got, np.ndarray):
         return _same(float(wrong_value), got)
@@ -623,6 +632,7 @@ def _check_softmax(softmax):
             if failure.mistake is None:
                 failure.mistake = _softmax_overflow(softmax, z)
             raise
+        _leaves_inputs(softmax, (z,), case, "softmax-modifies-input")
     return len(cases)
 
 
@@ -862,6 +872,7 @@ def _check_back_prop(function):
             mistakes=_BACKPROP_MISTAKES,
             errors=[("backprop-missing-transpose", "matmul: Input operand")],
         )
+        _leaves_inputs(function, args, case, "backprop-modifies-input")
     return len(cases)
 
 

@@ -421,6 +421,20 @@ def softmax_global_max(z):
     return e / e.sum(axis=0, keepdims=True)
 
 
+def softmax_in_place(z):
+    z -= z.max(axis=0, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def back_prop_in_place(x, yhat, y, h, W1, W2, b1, b2, batch_size):
+    dz2 = yhat
+    dz2 -= y
+    dz2 /= batch_size
+    dz1 = (W2.T @ dz2) * (h > 0)
+    return dz1 @ x.T, dz2 @ h.T, dz1.sum(axis=1, keepdims=True), dz2.sum(axis=1, keepdims=True)
+
+
 def loss_divided_by_m(y_hat, y):
     return float(-np.sum(y * np.log(y_hat)) / y.shape[1])
 
@@ -750,6 +764,8 @@ MUTANTS = [
     ("softmax", "softmax-overflow", (softmax_mean_shift,)),
     ("softmax", "softmax-rows", (softmax_axis_one,)),
     ("softmax", "softmax-global-max", (softmax_global_max,)),
+    ("softmax", "softmax-modifies-input", (softmax_in_place,)),
+    ("back_prop", "backprop-modifies-input", (back_prop_in_place,)),
     ("cross_entropy_loss", "loss-divided-by-m", (loss_divided_by_m,)),
     ("cross_entropy_loss", None, (loss_log10,)),
     ("forward_prop", "forward-transpose", (forward_transposed_w1,)),
