@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextvars
 import itertools
+import re
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -30,6 +31,7 @@ import numpy as np
 
 from . import _student_calls as calls
 from . import model, pca, text, vectors
+from .exercise_hints import MISTAKES, error_hint
 
 __all__ = ["EXERCISES", "MISTAKES", "CheckResult", "check", "run_check"]
 
@@ -61,74 +63,6 @@ class CheckResult:
     @property
     def passed(self) -> bool:
         return self.status == "passed"
-
-
-#: The classic mistakes the checks recognise: key -> the hint a student sees.
-MISTAKES = {
-    "tokenize-not-lowercased": "lowercase every token (step 4 of notebook 01).",
-    "tokenize-keeps-numbers": "keep only words, '.' and emoji: drop numbers (step 4 of notebook 01).",
-    "tokenize-punctuation-kept": "turn every run of , ! ? ; - into one '.' first (step 1 of notebook 01).",
-    "window-includes-centre": "the context holds the C words before and the C words after the centre word, "
-    "not the centre word itself (notebook 02).",
-    "window-off-by-one": "the last window is missing: an off-by-one in the range; the last centre word is "
-    "words[len(words) - C - 1] (notebook 02).",
-    "window-one-side": "the context needs C words on each side of the centre word: 2C words (notebook 02).",
-    "window-swapped": "yield (context_words, center_word) in that order (notebook 02).",
-    "dict-not-sorted": "number the words in sorted (alphabetical) order: enumerate(sorted(set(data))) "
-    "(notebook 03).",
-    "dict-counts-duplicates": "number each distinct word once: the ids must run from 0 to V-1 (notebook 03).",
-    "dict-not-inverse": "Ind2word must be the inverse of word2Ind: Ind2word[word2Ind[w]] == w (notebook 03).",
-    "one-hot-column": "return a flat vector of shape (V,), not a column (V, 1) (notebook 03).",
-    "one-hot-wrong-index": "put the 1 at index word2Ind[word] (notebook 03).",
-    "context-summed": "average the one-hot vectors, don't sum them: divide by the number of context words "
-    "(notebook 03).",
-    "context-unique-words": "a context word that appears twice counts twice: average over all 2C words, "
-    "not over the distinct ones (notebook 03).",
-    "batch-repeats-window": "a batch repeats a window: continue from where the previous batch stopped, so "
-    "every batch holds batch_size distinct windows (notebook 03).",
-    "batch-transposed": "columns are examples: X and Y are V × batch_size (notebook 03).",
-    "batch-drops-window": "a window is skipped: every window must appear before the batches wrap around "
-    "(notebook 03).",
-    "relu-modifies-input": "relu changed its input: return a new array (np.maximum(z, 0) or z.copy() first).",
-    "relu-derivative": "that is ReLU's derivative (1 where z > 0); ReLU itself returns max(0, z).",
-    "softmax-overflow": "softmax overflows (exp(1000) is inf): subtract each column's maximum before np.exp "
-    "(notebook 04).",
-    "softmax-rows": "softmax normalises each column (axis=0): one column per example (notebook 04).",
-    "softmax-whole-matrix": "normalise each column on its own (sum over axis=0, keepdims=True), not the "
-    "whole matrix (notebook 04).",
-    "loss-sign": "the loss is minus the log-probability: -sum(y * log(y_hat)) is positive (notebook 04).",
-    "loss-not-weighted": "multiply by y before summing: only the centre word's probability counts "
-    "(notebook 04).",
-    "loss-averaged": "for one example the loss is a sum over the V rows, not their mean (notebook 04).",
-    "forward-no-relu": "apply ReLU to the hidden layer: h = relu(W1 @ x + b1) (notebook 04).",
-    "forward-softmax": "return the logits z = W2 @ h + b2; softmax is applied after forward_prop "
-    "(notebook 04).",
-    "forward-no-bias": "add the biases: z1 = W1 @ x + b1 and z2 = W2 @ h + b2 (notebook 04).",
-    "forward-swapped": "return (z, h) in that order (notebook 04).",
-    "backprop-relu-on-gradient": "that is the notes' formula, ReLU applied to the gradient: multiply by "
-    "ReLU's derivative instead, (W2.T @ dz2) * (h > 0): notebook 05.",
-    "backprop-no-mask": "the gradient must pass through ReLU: multiply W2.T @ dz2 by ReLU's derivative "
-    "(h > 0): notebook 05.",
-    "backprop-not-averaged": "the cost is the mean over the batch: divide (yhat - y) by batch_size "
-    "(notebook 05).",
-    "backprop-bias-not-summed": "a bias gradient sums over the batch: .sum(axis=1, keepdims=True) gives "
-    "shape (N, 1) or (V, 1) (notebook 05).",
-    "numgrad-forward-difference": "use the central difference (f(p + eps) - f(p - eps)) / (2 eps): "
-    "the one-sided difference is far less accurate (notebook 05).",
-    "numgrad-not-restored": "put every entry of param back after nudging it: the parameters must end "
-    "unchanged (notebook 05).",
-    "numgrad-factor-two": "divide by 2 eps: the two points are 2 eps apart (notebook 05).",
-    "gd-ascent": "the cost rises: step against the gradient, W = W - alpha * grad_W (notebook 05).",
-    "gd-biases-not-updated": "update b1 and b2 too, like W1 and W2 (notebook 06).",
-    "pca-not-centred": "centre the data first: subtract each column's mean before the covariance "
-    "(notebook 07).",
-    "pca-wrong-order": "np.linalg.eigh sorts eigenvalues in ascending order: take the components with "
-    "the largest eigenvalues first (notebook 07).",
-    "pca-modifies-input": "compute_pca changed its input: centre into a new array, "
-    "X_centred = X - X.mean(axis=0) (notebook 07).",
-    "gradcheck-mismatch": "your back_prop and your numerical gradient disagree: check back_prop first "
-    "(the check above it), then numerical_gradient.",
-}
 
 
 # ----------------------------------------------------------------------------- showing values
@@ -240,12 +174,25 @@ def _call(function: Callable, *args, **kwargs):
     except KeyboardInterrupt:
         raise _Failed(_INTERRUPT_MESSAGE, hint=_HINTS["interrupt"]) from None
     except BaseException as error:  # noqa: BLE001 - the student's error is reported, not raised
-        raise _Failed(f"your function raised {calls.describe_error(error)}") from None
+        described = calls.describe_error(error)
+        raise _Failed(f"your function raised {described}", hint=error_hint(described)) from None
     if result is None:
-        raise _NotWritten()
+        if _is_blank(function):
+            raise _NotWritten()
+        raise _Failed("your function returned None", "forgot-return")
     if isinstance(result, Iterator):
         return calls.Guarded(result, seconds)
     return result
+
+
+def _is_blank(function) -> bool:
+    """True for a body of ``...`` or ``pass`` (after a docstring): no names used, no local variables."""
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return True
+    arguments = code.co_argcount + code.co_kwonlyargcount
+    arguments += bool(code.co_flags & 0x04) + bool(code.co_flags & 0x08)  # *args, **kwargs
+    return not code.co_names and code.co_nlocals == arguments
 
 
 _EXIT_MESSAGE = "your function called sys.exit() (or exit(), quit())"
@@ -262,37 +209,53 @@ def _copies(args):
     return calls.fresh_copies(args)
 
 
-def _run(function, args, reference, case, compare=None, mistakes=()):
+def _run(function, args, reference, case, compare=None, mistakes=(), errors=()):
     """Run one case: the student's function and the reference, each on its own deep copy of ``args``.
 
     ``mistakes`` is a list of ``(key, wrong_result_or_callable)``: when the student's
     result differs from the reference's and equals a wrong one, that mistake is named.
-    Returns the student's result.
+    ``errors`` is a list of ``(key, text)``: when the student's function raises an error whose
+    message contains ``text``, that mistake is named. Returns the student's result.
     """
     compare = compare or _differs
     try:
         got = _call(function, *_copies(args))
     except _Failed as failure:
-        if str(failure).startswith("case "):
-            raise
-        raise _Failed(f'case "{case}": {failure}', failure.mistake, failure.hint) from None
+        key = next((k for k, text in errors if text in str(failure)), failure.mistake)
+        message = str(failure) if str(failure).startswith("case ") else f'case "{case}": {failure}'
+        raise _Failed(message, key, failure.hint) from None
     expected = reference(*_copies(args))
-    wrong_type = calls.wrong_type(expected, got)
-    if wrong_type is not None:
-        raise _Failed(f'case "{case}": {wrong_type}')
-    difference = compare(expected, got)
+    difference = calls.wrong_type(expected, got) or compare(expected, got)
     if difference is not None:
-        for key, wrong in mistakes:
-            try:
-                wrong_value = wrong(*_copies(args)) if callable(wrong) else wrong
-                if compare(wrong_value, got) is None:
-                    raise _Failed(f'case "{case}": {difference}', key)
-            except _Failed:
-                raise
-            except Exception:  # noqa: BLE001, S112 - a wrong variant that cannot run on this case does not match
-                continue
-        raise _Failed(f'case "{case}": {difference}')
+        raise _Failed(f'case "{case}": {difference}', _which_mistake(mistakes, args, got, compare))
     return got
+
+
+def _which_mistake(mistakes, args, got, compare) -> str | None:
+    """The key of the first wrong variant whose result on ``args`` equals ``got`` (None if none)."""
+    for key, wrong in mistakes:
+        try:
+            wrong_value = wrong(*_copies(args)) if callable(wrong) else wrong
+            if _no_difference(compare, wrong_value, got):
+                return key
+        except Exception:  # noqa: BLE001, S112 - a wrong variant that cannot run on this case does not match
+            continue
+    return None
+
+
+def _leaves_inputs(function, args, case, key) -> None:
+    """Fail with mistake ``key`` if ``function`` changes an array it was given (a caller's data)."""
+    given = _copies(args)
+    _call(function, *given)
+    for before, after in zip(args, given):
+        if isinstance(before, np.ndarray) and not np.array_equal(before, after):
+            raise _Failed(f'case "{case}": your function changed an array it was given', key)
+
+
+def _no_difference(compare, wrong_value, got) -> bool:
+    if isinstance(wrong_value, (int, float)) and not isinstance(got, np.ndarray):
+        return _same(float(wrong_value), got)
+    return compare(wrong_value, got) is None
 
 
 # ----------------------------------------------------------------------------- the exercises
@@ -317,6 +280,33 @@ _TEXT = [
 ]
 
 
+def _tokenize_steps(corpus, lower=True, numbers=False, merge=True, split=True, emoji_kept=True):
+    """The course's four tokenizer steps, each of which can be left out (the classic mistakes)."""
+    import emoji
+    from nltk.tokenize import word_tokenize
+
+    step1 = re.sub(r"[,!?;-]+", ".", corpus) if merge else corpus
+    tokens = []
+    for token in word_tokenize(step1, preserve_line=True):
+        final = split and len(token) > 1 and token.endswith(".") and token.strip(".")
+        tokens += [token[:-1], "."] if final else [token]
+
+    def keep(t):
+        return (
+            t.isalpha()
+            or t == "."
+            or (numbers and t.isalnum())
+            or (emoji_kept and emoji.is_emoji(t))
+            or (not merge and not t.isalnum() and t in ",!?;-!!!")
+        )
+
+    return [t.lower() if lower else t for t in tokens if keep(t)]
+
+
+def _split_on_spaces(corpus):
+    return [t.lower() for t in re.sub(r"[,!?;-]+", ".", corpus).split()]
+
+
 def _check_tokenize(tokenize):
     cases = [
         'Who ❤️ "word embeddings" in 2020? I do!!!',
@@ -324,21 +314,29 @@ def _check_tokenize(tokenize):
         "In 1599 the Globe opened. Dost thou know it?",
         "",
     ]
+    mistakes = [
+        ("tokenize-not-lowercased", lambda c: _tokenize_steps(c, lower=False)),
+        ("tokenize-keeps-numbers", lambda c: _tokenize_steps(c, numbers=True)),
+        ("tokenize-punctuation-kept", lambda c: _tokenize_steps(c, merge=False)),
+        ("tokenize-period-glued", lambda c: _tokenize_steps(c, split=False)),
+        ("tokenize-drops-emoji", lambda c: _tokenize_steps(c, emoji_kept=False)),
+        ("tokenize-split-on-spaces", _split_on_spaces),
+    ]
     for corpus in cases:
-        expected = text.tokenize(corpus)
         got = _call(tokenize, corpus)
-        difference = _differs(expected, got if not isinstance(got, tuple) else list(got))
+        got = list(got) if isinstance(got, tuple) else got
+        difference = _differs(text.tokenize(corpus), got)
         if difference is None:
             continue
-        case = f"tokenize({corpus!r})"
-        if isinstance(got, list) and all(isinstance(t, str) for t in got):
-            if [t.lower() for t in got] == expected:
-                raise _Failed(f'case "{case}": {difference}', "tokenize-not-lowercased")
-            if [t for t in got if not any(ch.isdigit() for ch in t)] == expected:
-                raise _Failed(f'case "{case}": {difference}', "tokenize-keeps-numbers")
+        key = _which_mistake(mistakes, (corpus,), got, _differs)
+        if key is None and isinstance(got, list) and all(isinstance(t, str) for t in got):
             if any(t in {",", "!", "?", ";", "-", "!!!"} for t in got):
-                raise _Failed(f'case "{case}": {difference}', "tokenize-punctuation-kept")
-        raise _Failed(f'case "{case}": {difference}')
+                key = "tokenize-punctuation-kept"
+            elif any(t != t.lower() for t in got):
+                key = "tokenize-not-lowercased"
+            elif any(len(t) > 1 and t.endswith(".") for t in got):
+                key = "tokenize-period-glued"
+        raise _Failed(f'case "tokenize({corpus!r})": {difference}', key)
     return len(cases)
 
 
@@ -370,11 +368,27 @@ def _check_get_windows(get_windows):
     def swapped(words, C):
         return [(centre, context) for context, centre in reference(words, C)]
 
+    def short_at_edges(words, C):
+        return [
+            (words[max(0, i - C) : i] + words[i + 1 : i + C + 1], words[i])
+            for i in range(len(words))
+        ]
+
+    def context_order(words, C):
+        return [
+            (words[i + 1 : i + C + 1] + words[i - C : i], words[i])
+            for i in range(C, len(words) - C)
+        ]
+
     mistakes = [
         ("window-includes-centre", includes_centre),
         ("window-off-by-one", off_by_one),
         ("window-one-side", one_side),
         ("window-swapped", swapped),
+        ("window-short-at-edges", short_at_edges),
+        ("window-short-at-edges", lambda w, C: short_at_edges(w, C)[C:]),
+        ("window-short-at-edges", lambda w, C: short_at_edges(w, C)[: len(w) - C]),
+        ("window-context-order", context_order),
     ]
     cases = [(_SENTENCE, 2), (_SENTENCE, 1), (_SENTENCE, 3), (_SENTENCE[:4], 2)]
     for words, C in cases:
@@ -417,6 +431,10 @@ def _check_get_dict(get_dict):
                     range(len(word2Ind))
                 ):
                     raise _Failed(f'case "{case}": word2Ind {difference}', "dict-not-sorted")
+                if sorted(word2Ind.values()) == list(range(1, len(word2Ind) + 1)):
+                    key = "dict-starts-at-one"
+                    if word2Ind == {w: i + 1 for w, i in expected_w2i.items()}:
+                        raise _Failed(f'case "{case}": word2Ind {difference}', key)
                 if word2Ind == with_duplicates(data)[0] or max(word2Ind.values()) >= len(word2Ind):
                     raise _Failed(f'case "{case}": word2Ind {difference}', "dict-counts-duplicates")
             raise _Failed(f'case "{case}": word2Ind {difference}')
@@ -447,6 +465,7 @@ def _check_word_to_one_hot_vector(function):
                 ("one-hot-column", column),
                 ("one-hot-wrong-index", shifted),
                 ("one-hot-wrong-index", shifted_back),
+                ("one-hot-returns-index", index),
             ],
         )
     return len(cases)
@@ -462,6 +481,9 @@ def _check_context_words_to_vector(function):
     def unique(context, w2i, V):
         return vectors.context_words_to_vector(sorted(set(context)), w2i, V)
 
+    def stacked(context, w2i, V):
+        return np.array([vectors.word_to_one_hot_vector(w, w2i, V) for w in context])
+
     cases = [["i", "am", "because", "i"], ["am", "happy", "i", "am"], ["happy", "because"]]
     for context in cases:
         _run(
@@ -469,7 +491,13 @@ def _check_context_words_to_vector(function):
             (context, dict(word2Ind), V),
             vectors.context_words_to_vector,
             f"context {context}",
-            mistakes=[("context-summed", summed), ("context-unique-words", unique)],
+            mistakes=[
+                ("context-summed", summed),
+                ("context-unique-words", unique),
+                ("context-divided-by-V", lambda c, w2i, V: summed(c, w2i, V) / V),
+                ("context-not-averaged", stacked),
+                ("context-wrong-axis", lambda c, w2i, V: stacked(c, w2i, V).mean(axis=1)),
+            ],
         )
     return len(cases)
 
@@ -489,7 +517,8 @@ def _check_get_batches(function):
     case = f"10 windows, batch_size = {m}, the first 3 batches"
     if len(got) < 3:
         raise _Failed(
-            f'case "{case}": expected 3 batches (the generator wraps around forever), got {len(got)}'
+            f'case "{case}": expected 3 batches (the generator wraps around forever), got {len(got)}',
+            "batch-stops",
         )
     for b, ((X, Y), (got_X, got_Y)) in enumerate(zip(expected, (pair for pair in got)), start=1):
         for name, want, have in (("X", X, got_X), ("Y", Y, got_Y)):
@@ -546,21 +575,26 @@ def _check_relu(relu):
     rng = np.random.default_rng(5)
     cases = [np.array([[-1.5], [0.0], [2.0]]), rng.normal(size=(3, 4))]
     for z in cases:
-        before = z.copy()
-        got = _call(relu, z)
-        if not np.array_equal(z, before) and _same(model.relu(before), got):
-            raise _Failed(
-                f'case "z of shape {z.shape}": your relu changed z to {_show(z)}',
-                "relu-modifies-input",
-            )
-        z[...] = before
+        case = f"z = {_show(z)}" if z.size <= 4 else f"z of shape {z.shape}"
         _run(
             relu,
             (z,),
             model.relu,
-            f"z = {_show(z)}" if z.size <= 4 else f"z of shape {z.shape}",
-            mistakes=[("relu-derivative", lambda z: (z > 0).astype(float))],
+            case,
+            mistakes=[
+                ("relu-derivative", lambda z: (z > 0).astype(float)),
+                ("relu-max-reduces", lambda z: np.max(z, 0)),
+                ("relu-max-reduces", lambda z: np.max(z, axis=1)),
+            ],
+            errors=[("relu-python-max", "truth value of an array")],
         )
+        given = z.copy()
+        _call(relu, given)
+        if not np.array_equal(given, z):
+            raise _Failed(
+                f'case "{case}": your relu changed the z it was given to {_show(given)}',
+                "relu-modifies-input",
+            )
     return len(cases)
 
 
@@ -570,9 +604,10 @@ def _check_softmax(softmax):
         ("z = [9, 8, 11, 10, 8.5] (the notes')", np.array([9.0, 8.0, 11.0, 10.0, 8.5])),
         ("a batch: 5 logits × 3 examples", rng.normal(size=(5, 3))),
         ("z = [1000, 1001, 999]", np.array([1000.0, 1001.0, 999.0])),
+        ("z = [0, 1500, -20] (a wide spread)", np.array([0.0, 1500.0, -20.0])),
         (
-            "a batch with logits near 1000",
-            np.array([[1000.0, -3.0], [998.0, -1.0], [1001.0, -2.0]]),
+            "a batch of 2 examples, logits near 1000 and near -1000",
+            np.array([[1000.0, -1003.0], [998.0, -1001.0], [1001.0, -1002.0]]),
         ),
     ]
 
@@ -591,18 +626,30 @@ def _check_softmax(softmax):
                 model.softmax,
                 case,
                 mistakes=[("softmax-rows", rows), ("softmax-whole-matrix", whole)],
+                errors=[("softmax-rows", "AxisError")],
             )
         except _Failed as failure:
-            if failure.mistake is None and np.max(z) > 700:
-                got = None
-                try:
-                    got = _call(softmax, z.copy())
-                except (_Failed, _NotWritten):
-                    pass
-                if got is None or not np.all(np.isfinite(np.asarray(got, dtype=float))):
-                    raise _Failed(str(failure), "softmax-overflow") from None
+            if failure.mistake is None:
+                failure.mistake = _softmax_overflow(softmax, z)
             raise
+        _leaves_inputs(softmax, (z,), case, "softmax-modifies-input")
     return len(cases)
+
+
+def _softmax_overflow(softmax, z) -> str | None:
+    """Name "softmax-global-max" or "softmax-overflow" when the student's result is not finite on ``z``."""
+    try:
+        got = np.asarray(_call(softmax, z.copy()), dtype=float)
+    except (_Failed, _NotWritten, TypeError, ValueError):
+        return None
+    if got.shape != z.shape or np.all(np.isfinite(got)):
+        return None
+    if z.ndim == 2:
+        global_shift = np.exp(z - z.max())
+        lost = global_shift.sum(axis=0) == 0  # columns that underflow to 0 / 0
+        if lost.any() and not np.isfinite(got[:, lost]).any() and np.isfinite(got[:, ~lost]).all():
+            return "softmax-global-max"
+    return "softmax-overflow"
 
 
 def _check_cross_entropy_loss(function):
@@ -625,6 +672,7 @@ def _check_cross_entropy_loss(function):
                 ("loss-sign", lambda p, t: -model.cross_entropy_loss(p, t)),
                 ("loss-not-weighted", lambda p, t: float(-np.sum(np.log(p)))),
                 ("loss-averaged", lambda p, t: model.cross_entropy_loss(p, t) / p.shape[0]),
+                ("loss-divided-by-m", lambda p, t: model.cross_entropy_loss(p, t) / p.shape[1]),
             ],
         )
     return len(cases)
@@ -634,28 +682,61 @@ def _weights(N, V, seed):
     return model.initialize_model(N, V, random_seed=seed, scale=0.5)
 
 
+# forward_prop as students get it wrong (each one a classic mistake)
+
+
+def _fw_no_relu(x, W1, W2, b1, b2):
+    h = W1 @ x + b1
+    return W2 @ h + b2, h
+
+
+def _fw_with_softmax(x, W1, W2, b1, b2):
+    z, h = model.forward_prop(x, W1, W2, b1, b2)
+    return model.softmax(z), h
+
+
+def _fw_no_bias(x, W1, W2, b1, b2):
+    return model.forward_prop(x, W1, W2, 0 * b1, 0 * b2)
+
+
+def _fw_swapped(x, W1, W2, b1, b2):
+    return model.forward_prop(x, W1, W2, b1, b2)[::-1]
+
+
+def _fw_relu_output(x, W1, W2, b1, b2):
+    z, h = model.forward_prop(x, W1, W2, b1, b2)
+    return model.relu(z), h
+
+
+def _fw_returns_z1(x, W1, W2, b1, b2):
+    z, _ = model.forward_prop(x, W1, W2, b1, b2)
+    return z, W1 @ x + b1
+
+
+def _fw_bias_after_relu(x, W1, W2, b1, b2):
+    h = model.relu(W1 @ x) + b1
+    return W2 @ h + b2, h
+
+
+_FORWARD_MISTAKES = [
+    ("forward-swapped", _fw_swapped),
+    ("forward-no-relu", _fw_no_relu),
+    ("forward-softmax", _fw_with_softmax),
+    ("forward-no-bias", _fw_no_bias),
+    ("forward-relu-output", _fw_relu_output),
+    ("forward-returns-z1", _fw_returns_z1),
+    ("forward-bias-after-relu", _fw_bias_after_relu),
+]
+
+
 def _check_forward_prop(function):
     rng = np.random.default_rng(8)
     x1 = np.array([[0.25], [0.25], [0.0], [0.5], [0.0]])
-    X = rng.dirichlet(np.ones(6), size=4).T
+    X = rng.dirichlet(np.ones(6), size=5).T
     cases = [
-        ("one example: N = 3, V = 5", (x1, *_weights(3, 5, 1))),
-        ("a batch: N = 4, V = 6, m = 4", (X, *_weights(4, 6, 2))),
+        ("one example: N = 3, V = 5", (x1, *_weights(3, 5, 2))),
+        ("a batch: N = 4, V = 6, m = 5", (X, *_weights(4, 6, 2))),
     ]
-
-    def no_relu(x, W1, W2, b1, b2):
-        h = W1 @ x + b1
-        return W2 @ h + b2, h
-
-    def with_softmax(x, W1, W2, b1, b2):
-        z, h = model.forward_prop(x, W1, W2, b1, b2)
-        return model.softmax(z), h
-
-    def no_bias(x, W1, W2, b1, b2):
-        return model.forward_prop(x, W1, W2, 0 * b1, 0 * b2)
-
-    def swapped(x, W1, W2, b1, b2):
-        return model.forward_prop(x, W1, W2, b1, b2)[::-1]
 
     def compare(expected, got):
         if not (isinstance(got, tuple) and len(got) == 2):
@@ -673,12 +754,8 @@ def _check_forward_prop(function):
             model.forward_prop,
             case,
             compare=compare,
-            mistakes=[
-                ("forward-swapped", swapped),
-                ("forward-no-relu", no_relu),
-                ("forward-softmax", with_softmax),
-                ("forward-no-bias", no_bias),
-            ],
+            mistakes=_FORWARD_MISTAKES,
+            errors=[("forward-transpose", "matmul: Input operand")],
         )
     return len(cases)
 
@@ -725,36 +802,77 @@ def _compare_grads(expected, got):
     return None
 
 
+def _bp_not_averaged(x, yhat, y, h, W1, W2, b1, b2, m):
+    return tuple(g * m for g in model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m))
+
+
+def _bp_bias_not_summed(x, yhat, y, h, W1, W2, b1, b2, m):
+    g = model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m)
+    dz2 = (yhat - y) / m
+    return g[0], g[1], (W2.T @ dz2) * (h > 0), dz2
+
+
+def _bp_divided_twice(x, yhat, y, h, W1, W2, b1, b2, m):
+    return tuple(g / m for g in model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m))
+
+
+def _bp_bias_as(reduce):
+    def wrong(x, yhat, y, h, W1, W2, b1, b2, m):
+        dz2 = (yhat - y) / m
+        dz1 = (W2.T @ dz2) * (h > 0)
+        return dz1 @ x.T, dz2 @ h.T, reduce(dz1), reduce(dz2)
+
+    return wrong
+
+
+def _bp_times_h(x, yhat, y, h, W1, W2, b1, b2, m):
+    g = model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m)
+    dz1 = (W2.T @ ((yhat - y) / m)) * h
+    return dz1 @ x.T, g[1], dz1.sum(axis=1, keepdims=True), g[3]
+
+
+def _bp_transposed(which):
+    def wrong(x, yhat, y, h, W1, W2, b1, b2, m):
+        g = list(model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m))
+        g[which] = g[which].T
+        return tuple(g)
+
+    return wrong
+
+
+_BACKPROP_MISTAKES = [
+    ("backprop-relu-on-gradient", _notes_back_prop),
+    ("backprop-relu-on-gradient", _notes_unscaled),
+    ("backprop-no-mask", _no_mask_back_prop),
+    ("backprop-not-averaged", _bp_not_averaged),
+    ("backprop-bias-not-summed", _bp_bias_not_summed),
+    ("backprop-divided-twice", _bp_divided_twice),
+    ("backprop-bias-axis", _bp_bias_as(lambda d: d.sum(axis=0, keepdims=True))),
+    ("backprop-bias-axis", _bp_bias_as(lambda d: d.sum(axis=0))),
+    ("backprop-bias-mean", _bp_bias_as(lambda d: d.mean(axis=1, keepdims=True))),
+    ("backprop-times-h", _bp_times_h),
+    ("backprop-grad-transposed", _bp_transposed(0)),
+    ("backprop-grad-transposed", _bp_transposed(1)),
+]
+
+
 def _check_back_prop(function):
     cases = [
         ("one example: N = 3, V = 5", _backprop_case(3, 5, 1, 2)),
         ("a batch: N = 4, V = 6, m = 5, some hidden units off", _backprop_case(4, 6, 5, 3)),
     ]
 
-    def not_averaged(x, yhat, y, h, W1, W2, b1, b2, m):
-        return tuple(g * m for g in model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m))
-
-    def bias_not_summed(x, yhat, y, h, W1, W2, b1, b2, m):
-        g = model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m)
-        dz2 = (yhat - y) / m
-        return g[0], g[1], (W2.T @ dz2) * (h > 0), dz2
-
     for case, args in cases:
-        got = _run(
+        _run(
             function,
             args,
             model.back_prop,
             case,
             compare=_compare_grads,
-            mistakes=[
-                ("backprop-relu-on-gradient", _notes_back_prop),
-                ("backprop-relu-on-gradient", _notes_unscaled),
-                ("backprop-no-mask", _no_mask_back_prop),
-                ("backprop-not-averaged", not_averaged),
-                ("backprop-bias-not-summed", bias_not_summed),
-            ],
+            mistakes=_BACKPROP_MISTAKES,
+            errors=[("backprop-missing-transpose", "matmul: Input operand")],
         )
-    del got
+        _leaves_inputs(function, args, case, "backprop-modifies-input")
     return len(cases)
 
 
@@ -777,7 +895,7 @@ def _check_numerical_gradient(function):
     for case, start, make_f, exact in cases:
         param = start.copy()
         got = _call(function, make_f(param), param)
-        if not np.array_equal(param, start):
+        if not np.allclose(param, start, rtol=1e-12, atol=1e-15):  # += / -= may leave 1 ulp
             moved = float(np.max(np.abs(np.asarray(param, dtype=float) - start)))
             raise _Failed(
                 f'case "{case}": param was not put back (entries moved by up to {moved:.1e})',
@@ -786,54 +904,158 @@ def _check_numerical_gradient(function):
         difference = _differs(exact, got, rtol=1e-8, atol=1e-7)
         if difference is None:
             continue
-        eps = 1e-6
-        forward = np.zeros_like(start)
-        work = start.copy()
-        f = make_f(work)
-        base = f()
-        for idx in np.ndindex(work.shape):
-            work[idx] += eps
-            forward[idx] = (f() - base) / eps
-            work[idx] = start[idx]
         got_array = np.asarray(got, dtype=float)
-        if got_array.shape == exact.shape and np.allclose(
-            got_array, 2 * exact, rtol=1e-4, atol=1e-6
-        ):
-            raise _Failed(f'case "{case}": {difference}', "numgrad-factor-two")
-        if got_array.shape == exact.shape and np.allclose(got_array, forward, rtol=0, atol=1e-8):
-            raise _Failed(f'case "{case}": {difference}', "numgrad-forward-difference")
-        raise _Failed(f'case "{case}": {difference}')
+        key = None
+        if got_array.shape == exact.shape:
+            key = _numgrad_mistake(got_array, exact, make_f, start, 1e-6)
+        raise _Failed(f'case "{case}": {difference}', key)
     return len(cases)
 
 
-def _check_gradient_check(back_prop, numerical_gradient):
-    """Guided: the student's back_prop against the student's numerical gradient on a random batch."""
-    x, yhat, y, h, W1, W2, b1, b2, m = _backprop_case(4, 6, 5, 3)
-    params = {"W1": W1.copy(), "W2": W2.copy(), "b1": b1.copy(), "b2": b2.copy()}
+def _numgrad_mistake(got, exact, make_f, start, eps) -> str | None:
+    """The key of the classic mistake whose gradient ``got`` is (None if none is)."""
+    if np.allclose(got, 2 * exact, rtol=1e-4, atol=1e-6):
+        return "numgrad-factor-two"
+    forward = np.zeros_like(start)
+    work = start.copy()
+    f = make_f(work)
+    base = f()
+    for idx in np.ndindex(work.shape):
+        work[idx] += eps
+        forward[idx] = (f() - base) / eps
+        work[idx] = start[idx]
+    if np.allclose(got, forward, rtol=0, atol=1e-8):
+        return "numgrad-forward-difference"
+    work = start.copy()
+    f = make_f(work)
+    work += eps
+    plus = f()
+    work -= 2 * eps
+    whole = (plus - f()) / (2 * eps)
+    if np.allclose(got, whole, rtol=1e-4, atol=1e-6):
+        return "numgrad-whole-array"
+    if np.allclose(got, exact * eps**2, rtol=1e-3, atol=1e-18):
+        return "numgrad-precedence"
+    return None
+
+
+def _relative_errors(back_prop, x, y, W1, W2, b1, b2, summed=False, logits=False):
+    """The course's relative errors of ``back_prop`` (and of the two classic slips in the cost)."""
+    m = x.shape[1]
+    params = {"W1": W1, "W2": W2, "b1": b1, "b2": b2}
 
     def cost():
-        z, _ = model.forward_prop(x, params["W1"], params["W2"], params["b1"], params["b2"])
-        return model.compute_cost(y, model.softmax(z), m)
+        z, _ = model.forward_prop(x, W1, W2, b1, b2)
+        return model.compute_cost(y, model.softmax(z), m) * (m if summed else 1)
 
-    analytic = _call(back_prop, x, yhat, y, h, W1.copy(), W2.copy(), b1.copy(), b2.copy(), m)
-    if not (isinstance(analytic, (tuple, list)) and len(analytic) == 4):
-        raise _Failed(f"your back_prop returned {type(analytic).__name__}, expected 4 gradients")
+    z, h = model.forward_prop(x, W1, W2, b1, b2)
+    yhat = z if logits else model.softmax(z)
+    grads = back_prop(x, yhat, y, h, W1, W2, b1, b2, m)
     errors = {}
-    for (name, param), grad in zip(params.items(), analytic):
-        numeric = np.asarray(_call(numerical_gradient, cost, param), dtype=float)
-        grad = np.asarray(grad, dtype=float)
-        if grad.shape != param.shape or numeric.shape != param.shape:
-            raise _Failed(
-                f"grad_{name}: expected shape {param.shape}, got {grad.shape} from back_prop and "
-                f"{numeric.shape} from numerical_gradient"
-            )
-        scale = max(np.linalg.norm(grad) + np.linalg.norm(numeric), 1e-12)
-        errors[name] = float(np.linalg.norm(grad - numeric) / scale)
-    bad = [name for name, error in errors.items() if not error < 1e-6]
+    for (name, param), a in zip(params.items(), grads):
+        n = model.numerical_gradient(cost, param)
+        errors[name] = float(
+            np.linalg.norm(a - n) / max(np.linalg.norm(a) + np.linalg.norm(n), 1e-12)
+        )
+    return errors
+
+
+def _errors_of(got) -> dict | str:
+    """The student's four relative errors as a dict of floats, or a message saying what is wrong."""
+    names = ("W1", "W2", "b1", "b2")
+    if isinstance(got, (tuple, list)) and len(got) == 4:
+        got = dict(zip(names, got))
+    if not isinstance(got, dict) or sorted(got) != sorted(names):
+        return f'expected a dict {{"W1": ..., "W2": ..., "b1": ..., "b2": ...}}, got {_show(got)}'
+    try:
+        return {name: float(np.asarray(got[name], dtype=float)) for name in names}
+    except (TypeError, ValueError):
+        return f"expected one number per tensor, got {_show(got)}"
+
+
+def _check_gradient_check(relative_errors, back_prop, numerical_gradient):
+    """Guided: the student's relative errors, on the course's functions, then on their own."""
+    x, _, y, _, W1, W2, b1, b2, _ = _backprop_case(4, 6, 5, 3)
+    batch = (x, y, W1, W2, b1, b2)
+    course_nb = model.numerical_gradient
+    cases = [
+        ("the course's back_prop: every error below 1e-6", model.back_prop),
+        ("the notes' back_prop (ReLU on the gradient)", _notes_back_prop),
+    ]
+    for case, grads in cases:
+        got = _errors_of(_call(relative_errors, grads, course_nb, *_copies(batch)))
+        expected = _relative_errors(grads, *_copies(batch))
+        if isinstance(got, str):
+            raise _Failed(f'case "{case}": {got}')
+        shown = ", ".join(f"{k} {got[k]:.1e}" for k in got)
+        if grads is model.back_prop and all(v < 1e-6 for v in got.values()):
+            continue
+        if grads is not model.back_prop and all(
+            np.isclose(got[k], expected[k], rtol=1e-3, atol=1e-9) for k in got
+        ):
+            continue
+        want = ", ".join(f"{k} {v:.1e}" for k, v in expected.items())
+        key = _gradcheck_mistake(got, batch)
+        if key is None and grads is not model.back_prop:
+            key = "gradcheck-formula"  # right on the true gradient, wrong on a wrong one
+        raise _Failed(f'case "{case}": expected {want}, got {shown}', key)
+    if _is_blank(back_prop) or _is_blank(numerical_gradient):
+        raise _Failed(
+            'case "your back_prop and numerical_gradient": one of them is still a blank',
+            hint="your relative errors are right; write my_back_prop and my_numerical_gradient "
+            "above, run their cells, then run this check again.",
+        )
+    mine = _errors_of(_call(relative_errors, back_prop, numerical_gradient, *_copies(batch)))
+    if isinstance(mine, str):
+        raise _Failed(f'case "your back_prop and numerical_gradient": {mine}')
+    bad = {k: v for k, v in mine.items() if not v < 1e-6}
     if bad:
-        shown = ", ".join(f"{name} {errors[name]:.1e}" for name in bad)
-        raise _Failed(f"relative error above 1e-6 for {shown}", "gradcheck-mismatch")
-    return len(params)
+        shown = ", ".join(f"{k} {v:.1e}" for k, v in bad.items())
+        raise _Failed(
+            f'case "your back_prop and numerical_gradient": relative error above 1e-6 for {shown}',
+            "gradcheck-mismatch",
+        )
+    return len(cases) + 1
+
+
+def _gradcheck_mistake(got, batch) -> str | None:
+    """Which classic slip in the relative-error function gives ``got`` on the course's back_prop."""
+    variants = [
+        ("gradcheck-cost-not-averaged", dict(summed=True)),
+        ("gradcheck-yhat-is-logits", dict(logits=True)),
+    ]
+    for key, options in variants:
+        errors = _relative_errors(model.back_prop, *_copies(batch), **options)
+        if all(np.isclose(got[k], errors[k], rtol=1e-3) for k in got):
+            return key
+    if all(np.isclose(v, 1.0, rtol=1e-6) for v in got.values()):
+        return "gradcheck-cost-ignores-param"
+    return None
+
+
+def _gd_run(
+    words, word2Ind, alpha_sign=1.0, update_biases=True, same_batch=False, cost_after=False
+):
+    """The check's 6 steps (alpha 0.5, batches of 6), done with one of the classic slips."""
+    V = len(word2Ind)
+    W1, W2, b1, b2 = model.initialize_model(3, V, random_seed=3)
+    batches = vectors.get_batches(words, word2Ind, V, 2, 6)
+    costs = []
+    X, Y = next(batches)
+    for i in range(6):
+        if i and not same_batch:
+            X, Y = next(batches)
+        z, h = model.forward_prop(X, W1, W2, b1, b2)
+        yhat = model.softmax(z)
+        costs.append(model.compute_cost(Y, yhat, 6))
+        g = model.back_prop(X, yhat, Y, h, W1, W2, b1, b2, 6)
+        W1, W2 = W1 - alpha_sign * 0.5 * g[0], W2 - alpha_sign * 0.5 * g[1]
+        if update_biases:
+            b1, b2 = b1 - alpha_sign * 0.5 * g[2], b2 - alpha_sign * 0.5 * g[3]
+        if cost_after:
+            z, _ = model.forward_prop(X, W1, W2, b1, b2)
+            costs[-1] = model.compute_cost(Y, model.softmax(z), 6)
+    return W1, W2, b1, b2, costs
 
 
 def _check_gradient_descent(function):
@@ -842,21 +1064,6 @@ def _check_gradient_descent(function):
     V = len(word2Ind)
     kwargs = dict(C=2, batch_size=6, random_seed=3)
     args = (words, word2Ind, 3, V, 6, 0.5)
-
-    def run(alpha_sign=1.0, update_biases=True):
-        W1, W2, b1, b2 = model.initialize_model(3, V, random_seed=3)
-        batches = vectors.get_batches(words, word2Ind, V, 2, 6)
-        costs = []
-        for _ in range(6):
-            X, Y = next(batches)
-            z, h = model.forward_prop(X, W1, W2, b1, b2)
-            yhat = model.softmax(z)
-            costs.append(model.compute_cost(Y, yhat, 6))
-            g = model.back_prop(X, yhat, Y, h, W1, W2, b1, b2, 6)
-            W1, W2 = W1 - alpha_sign * 0.5 * g[0], W2 - alpha_sign * 0.5 * g[1]
-            if update_biases:
-                b1, b2 = b1 - alpha_sign * 0.5 * g[2], b2 - alpha_sign * 0.5 * g[3]
-        return W1, W2, b1, b2, costs
 
     def compare(expected, got):
         if not (isinstance(got, (tuple, list)) and len(got) == 5):
@@ -878,11 +1085,74 @@ def _check_gradient_descent(function):
         case,
         compare=compare,
         mistakes=[
-            ("gd-ascent", lambda *a: run(alpha_sign=-1.0)),
-            ("gd-biases-not-updated", lambda *a: run(update_biases=False)),
+            ("gd-ascent", lambda w, w2i, *_: _gd_run(w, w2i, alpha_sign=-1.0)),
+            ("gd-biases-not-updated", lambda w, w2i, *_: _gd_run(w, w2i, update_biases=False)),
+            ("gd-same-batch", lambda w, w2i, *_: _gd_run(w, w2i, same_batch=True)),
+            ("gd-cost-after-step", lambda w, w2i, *_: _gd_run(w, w2i, cost_after=True)),
         ],
     )
     return 1
+
+
+def _capstone_corpus() -> list[str]:
+    """1,440 tokens of short made-up sentences (seeded): a small corpus with some structure."""
+    rng = np.random.default_rng(12)
+    subjects = ["the king", "the queen", "my lord", "the prince", "a lady", "the duke"]
+    verbs = ["loves", "fears", "sees", "calls", "hates", "serves"]
+    objects = ["the sword", "the crown", "his father", "her mother", "the night", "the day"]
+    sentences = [
+        f"{rng.choice(subjects)} {rng.choice(verbs)} {rng.choice(objects)} ." for _ in range(240)
+    ]
+    return " ".join(sentences).split()
+
+
+def _check_capstone(train):
+    """The student's own model on a small corpus: their loss curve against the course's."""
+    tokens = _capstone_corpus()
+    settings = dict(N=8, num_iters=60, alpha=1.0, batch_size=32)
+    case = f"{len(tokens)} tokens, N = 8, 60 iterations, alpha = 1.0, batch_size = 32"
+    got = _call(train, list(tokens), **settings)
+    word2Ind, Ind2word = text.get_dict(tokens)
+    V = len(word2Ind)
+    *_, costs = model.gradient_descent(
+        tokens, word2Ind, 8, V, 60, alpha=1.0, C=2, batch_size=32, random_seed=1
+    )
+    if not (isinstance(got, (tuple, list)) and len(got) == 3):
+        raise _Failed(f'case "{case}": expected (words, W1, costs), got {_show(got)}')
+    words, W1, got_costs = got
+    if list(words) != [Ind2word[k] for k in range(V)]:
+        raise _Failed(
+            f'case "{case}": words: {_differs([Ind2word[k] for k in range(V)], list(words))}'
+        )
+    difference = _differs(np.zeros((8, V)), np.asarray(W1, dtype=float) * 0)
+    if difference is not None:
+        raise _Failed(f'case "{case}": W1: {difference}')
+    got_costs = np.asarray(got_costs, dtype=float).ravel()
+    if got_costs.shape != (60,):
+        raise _Failed(f'case "{case}": expected 60 costs, got {got_costs.size}')
+    smooth = np.ones(10) / 10
+    curve, course = np.convolve(got_costs, smooth, "valid"), np.convolve(costs, smooth, "valid")
+    gap = float(np.max(np.abs(curve - course)))
+    if not gap < 0.01:
+        raise _Failed(
+            f'case "{case}": your first cost {got_costs[0]:.4f} (the course\'s {costs[0]:.4f}); your '
+            f"loss curve (mean of 10 steps) is up to {gap:.3f} away from the course's, last 10 "
+            f"steps: yours {curve[-1]:.4f}, the course's {course[-1]:.4f}",
+            _capstone_mistake(tokens, word2Ind, got_costs),
+        )
+    return 1
+
+
+def _capstone_mistake(tokens, word2Ind, got_costs) -> str:
+    """Name "capstone-settings" if a setting left at my_gradient_descent's default explains the curve."""
+    V = len(word2Ind)
+    for options in (dict(alpha=0.03, batch_size=32), dict(alpha=1.0, batch_size=128)):
+        *_, costs = model.gradient_descent(
+            tokens, word2Ind, 8, V, 60, C=2, random_seed=1, **options
+        )
+        if np.allclose(got_costs, costs, rtol=1e-6):
+            return "capstone-settings"
+    return "capstone-own-functions"
 
 
 def _pca_compare(expected, got):
@@ -900,6 +1170,50 @@ def _pca_compare(expected, got):
     return None if difference is None else f"{difference} (after matching the sign of each column)"
 
 
+def _pca_not_centred(X, n):
+    X = np.asarray(X, dtype=float)
+    _, vecs = np.linalg.eigh(np.cov(X, rowvar=False))
+    return X @ vecs[:, ::-1][:, :n]
+
+
+def _pca_not_centred_covariance(X, n):
+    X = np.asarray(X, dtype=float)
+    _, vecs = np.linalg.eigh(X.T @ X / (len(X) - 1))
+    return (X - X.mean(axis=0)) @ vecs[:, ::-1][:, :n]
+
+
+def _pca_raw_second_moment(X, n):
+    X = np.asarray(X, dtype=float)
+    _, vecs = np.linalg.eigh(X.T @ X / (len(X) - 1))
+    return X @ vecs[:, ::-1][:, :n]
+
+
+def _pca_ascending(X, n):
+    X = np.asarray(X, dtype=float)
+    _, vecs = np.linalg.eigh(np.cov(X, rowvar=False))
+    return (X - X.mean(axis=0)) @ vecs[:, :n]
+
+
+def _pca_ascending_reversed(X, n):
+    return _pca_ascending(X, n)[:, ::-1]
+
+
+def _pca_rows_not_columns(X, n):
+    X = np.asarray(X, dtype=float)
+    values, vecs = np.linalg.eigh(np.cov(X, rowvar=False))
+    return (X - X.mean(axis=0)) @ vecs[np.argsort(values)[::-1][:n]].T
+
+
+_PCA_MISTAKES = [
+    ("pca-not-centred", _pca_not_centred),
+    ("pca-not-centred", _pca_not_centred_covariance),
+    ("pca-not-centred", _pca_raw_second_moment),
+    ("pca-wrong-order", _pca_ascending),
+    ("pca-wrong-order", _pca_ascending_reversed),
+    ("pca-rows-not-columns", _pca_rows_not_columns),
+]
+
+
 def _check_compute_pca(function):
     rng = np.random.default_rng(0)
     direction = np.array([2.0, 1.0, 0.5])
@@ -914,51 +1228,22 @@ def _check_compute_pca(function):
         ("10 points in 4-D, 3 components", wide, 3),
     ]
 
-    def not_centred(X, n):
-        X = np.asarray(X, dtype=float)
-        _, vecs = np.linalg.eigh(np.cov(X, rowvar=False))
-        return X @ vecs[:, ::-1][:, :n]
-
-    def not_centred_covariance(X, n):
-        X = np.asarray(X, dtype=float)
-        _, vecs = np.linalg.eigh(X.T @ X / (len(X) - 1))
-        return (X - X.mean(axis=0)) @ vecs[:, ::-1][:, :n]
-
-    def raw_second_moment(X, n):
-        X = np.asarray(X, dtype=float)
-        _, vecs = np.linalg.eigh(X.T @ X / (len(X) - 1))
-        return X @ vecs[:, ::-1][:, :n]
-
-    def ascending(X, n):
-        X = np.asarray(X, dtype=float)
-        _, vecs = np.linalg.eigh(np.cov(X, rowvar=False))
-        return (X - X.mean(axis=0)) @ vecs[:, :n]
-
-    def ascending_reversed(X, n):
-        return ascending(X, n)[:, ::-1]
-
     for case, X, n in cases:
-        before = X.copy()
-        got = _call(function, X, n)
-        if not np.array_equal(X, before):
-            raise _Failed(
-                f'case "{case}": your compute_pca changed its input data', "pca-modifies-input"
-            )
         _run(
             function,
             (X, n),
             pca.compute_pca,
             case,
             compare=_pca_compare,
-            mistakes=[
-                ("pca-not-centred", not_centred),
-                ("pca-not-centred", not_centred_covariance),
-                ("pca-not-centred", raw_second_moment),
-                ("pca-wrong-order", ascending),
-                ("pca-wrong-order", ascending_reversed),
-            ],
+            mistakes=_PCA_MISTAKES,
+            errors=[("pca-covariance-shape", "matmul: Input operand")],
         )
-        del got
+        given = X.copy()
+        _call(function, given, n)
+        if not np.array_equal(given, X):
+            raise _Failed(
+                f'case "{case}": your compute_pca changed its input data', "pca-modifies-input"
+            )
     return len(cases)
 
 
@@ -992,12 +1277,17 @@ EXERCISES = {
         "05",
     ),
     "back_prop": (_check_back_prop, "back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size)", "05"),
-    "gradient_check": (_check_gradient_check, "your back_prop and your numerical_gradient", "05"),
+    "gradient_check": (
+        _check_gradient_check,
+        "relative_errors(back_prop, numerical_gradient, x, y, W1, W2, b1, b2)",
+        "05",
+    ),
     "gradient_descent": (
         _check_gradient_descent,
         "gradient_descent(data, word2Ind, N, V, num_iters, alpha)",
         "06",
     ),
+    "capstone": (_check_capstone, "train(tokens, N, num_iters, alpha, batch_size)", "06"),
     "compute_pca": (_check_compute_pca, "compute_pca(data, n_components)", "07"),
 }
 
@@ -1050,7 +1340,9 @@ def _verdict(name, checker, signature, functions, time_limit) -> CheckResult:
         hint = (
             MISTAKES[failure.mistake]
             if failure.mistake
-            else failure.hint or f"compare your {signature} with the cells above it, step by step."
+            else failure.hint
+            or f"run your {signature} on the case above and print what it computes, step by step: "
+            "where does it first part from the notebook's explanation?"
         )
         label = "Mistake" if failure.mistake else "Hint"
         return CheckResult(

@@ -1,7 +1,9 @@
-"""Small wrong implementations, one per classic mistake the exercise checks name (see test_exercises.py).
+"""Wrong answers a student could plausibly write, for every exercise (see test_exercises.py).
 
-Each entry: (exercise, mistake key, the wrong function(s)). Kept apart from the tests so that the
-student-facing checks and these mutants are easy to read side by side.
+MUTANTS: (exercise, the mistake key its hint must name, or None where no hint names it yet, the
+wrong function(s)). Every one must fail its check; at least 80% must get a hint naming their
+mistake. RIGHT: answers written differently from the course's that must pass. Kept apart from
+the tests so that the student-facing checks and these wrong answers are easy to read side by side.
 """
 
 import re
@@ -10,7 +12,7 @@ import emoji
 import numpy as np
 from nltk.tokenize import word_tokenize
 
-from cbow_helpers import get_windows, model
+from cbow_helpers import get_dict, get_windows, model
 
 
 def _steps(
@@ -319,6 +321,385 @@ def _true_back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size):
     return model.back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size)
 
 
+# ----------------------------------------------------------------------------- more wrong answers
+
+
+def tokenize_period_glued(corpus):
+    text = re.sub(r"[,!?;-]+", ".", corpus)
+    tokens = word_tokenize(text, preserve_line=True)
+    return [t.lower() for t in tokens if t.isalpha() or t == "." or emoji.is_emoji(t)]
+
+
+def tokenize_drops_emoji(corpus):
+    return _steps(corpus, keep=lambda t: t.isalpha() or t == ".")
+
+
+def tokenize_split_on_spaces(corpus):
+    return [t.lower() for t in re.sub(r"[,!?;-]+", ".", corpus).split()]
+
+
+def tokenize_no_plus(corpus):
+    """Each punctuation mark becomes its own '.': '!!!' gives '...' (no hint names this yet)."""
+    text = re.sub(r"[,!?;-]", ".", corpus)
+    return _steps(text, merge=False, keep=lambda t: t.isalpha() or t == "." or emoji.is_emoji(t))
+
+
+def windows_short_at_edges(words, C):
+    for i in range(len(words)):
+        yield words[max(0, i - C) : i] + words[i + 1 : i + C + 1], words[i]
+
+
+def windows_context_order(words, C):
+    for i in range(C, len(words) - C):
+        yield words[i + 1 : i + C + 1] + words[i - C : i], words[i]
+
+
+def windows_step_two(words, C):
+    """Skips every other centre word (no hint names this yet)."""
+    for i in range(C, len(words) - C, 2):
+        yield words[i - C : i] + words[i + 1 : i + C + 1], words[i]
+
+
+def dict_starts_at_one(data):
+    word2Ind = {w: i for i, w in enumerate(sorted(set(data)), start=1)}
+    return word2Ind, {i: w for w, i in word2Ind.items()}
+
+
+def one_hot_returns_index(word, word2Ind, V):
+    return word2Ind[word]
+
+
+def context_divided_by_v(context_words, word2Ind, V):
+    return np.sum([_one_hot(w, word2Ind, V) for w in context_words], axis=0) / V
+
+
+def context_not_averaged(context_words, word2Ind, V):
+    return np.array([_one_hot(w, word2Ind, V) for w in context_words])
+
+
+def context_wrong_axis(context_words, word2Ind, V):
+    return np.mean([_one_hot(w, word2Ind, V) for w in context_words], axis=1)
+
+
+def batches_stop(data, word2Ind, V, C, batch_size):
+    examples = _examples(data, word2Ind, V, C)
+    for start in range(0, len(examples) - batch_size + 1, batch_size):
+        chunk = examples[start : start + batch_size]
+        yield np.stack([x for x, _ in chunk], axis=1), np.stack([y for _, y in chunk], axis=1)
+
+
+def relu_np_max(z):
+    return np.max(z, 0)
+
+
+def relu_python_max(z):
+    return max(0, z)
+
+
+def relu_abs(z):
+    """Absolute value (no hint names this yet)."""
+    return np.abs(z)
+
+
+def softmax_min_shift(z):
+    e = np.exp(z - z.min(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def softmax_mean_shift(z):
+    e = np.exp(z - z.mean(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def softmax_axis_one(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def softmax_global_max(z):
+    e = np.exp(z - np.max(z))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def softmax_in_place(z):
+    z -= z.max(axis=0, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def back_prop_in_place(x, yhat, y, h, W1, W2, b1, b2, batch_size):
+    dz2 = yhat
+    dz2 -= y
+    dz2 /= batch_size
+    dz1 = (W2.T @ dz2) * (h > 0)
+    return dz1 @ x.T, dz2 @ h.T, dz1.sum(axis=1, keepdims=True), dz2.sum(axis=1, keepdims=True)
+
+
+def loss_divided_by_m(y_hat, y):
+    return float(-np.sum(y * np.log(y_hat)) / y.shape[1])
+
+
+def loss_log10(y_hat, y):
+    """log base 10 (no hint names this yet)."""
+    return float(-np.sum(y * np.log10(y_hat)))
+
+
+def forward_transposed_w1(x, W1, W2, b1, b2):
+    h = np.maximum(W1.T @ x + b1, 0)
+    return W2 @ h + b2, h
+
+
+def forward_relu_output(x, W1, W2, b1, b2):
+    h = np.maximum(W1 @ x + b1, 0)
+    return np.maximum(W2 @ h + b2, 0), h
+
+
+def forward_returns_z1(x, W1, W2, b1, b2):
+    z1 = W1 @ x + b1
+    return W2 @ np.maximum(z1, 0) + b2, z1
+
+
+def forward_bias_after_relu(x, W1, W2, b1, b2):
+    h = np.maximum(W1 @ x, 0) + b1
+    return W2 @ h + b2, h
+
+
+def forward_sigmoid(x, W1, W2, b1, b2):
+    """A sigmoid hidden layer (no hint names this yet)."""
+    h = 1 / (1 + np.exp(-(W1 @ x + b1)))
+    return W2 @ h + b2, h
+
+
+def numgrad_no_return(f, param, eps=1e-6):
+    grad = np.zeros_like(param, dtype=float)
+    for idx in np.ndindex(param.shape):
+        old = param[idx]
+        param[idx] = old + eps
+        plus = f()
+        param[idx] = old - eps
+        minus = f()
+        param[idx] = old
+        grad[idx] = (plus - minus) / (2 * eps)
+
+
+def numgrad_whole_array(f, param, eps=1e-6):
+    grad = np.zeros_like(param, dtype=float)
+    for idx in np.ndindex(param.shape):
+        param += eps
+        plus = f()
+        param -= 2 * eps
+        minus = f()
+        param += eps
+        grad[idx] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def numgrad_precedence(f, param, eps=1e-6):
+    grad = np.zeros_like(param, dtype=float)
+    for idx in np.ndindex(param.shape):
+        old = param[idx]
+        param[idx] = old + eps
+        plus = f()
+        param[idx] = old - eps
+        minus = f()
+        param[idx] = old
+        grad[idx] = (plus - minus) / 2 * eps
+    return grad
+
+
+def numgrad_restored_by_arithmetic(f, param, eps=1e-6):
+    """Right: restores with += eps; -= 2 * eps; += eps (the entry may move by one rounding step)."""
+    grad = np.zeros_like(param, dtype=float)
+    for idx in np.ndindex(param.shape):
+        param[idx] += eps
+        plus = f()
+        param[idx] -= 2 * eps
+        minus = f()
+        param[idx] += eps
+        grad[idx] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def numgrad_large_eps(f, param, eps=1e-6):
+    """A fixed step of 0.1 (no hint names this yet)."""
+    return model.numerical_gradient(f, param, 0.1)
+
+
+def _backward(dz1_of, bias=lambda d: d.sum(axis=1, keepdims=True), scale=1.0, w2=None):
+    def back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size):
+        dz2 = (yhat - y) / batch_size * scale
+        dz1 = dz1_of(W2, dz2, h)
+        grad_W2 = dz2 @ h.T if w2 is None else w2(dz2, h)
+        return dz1 @ x.T * scale, grad_W2 * scale, bias(dz1) * scale, bias(dz2) * scale
+
+    return back_prop
+
+
+def _mask(W2, dz2, h):
+    """The true gradient of the hidden layer, for the variants below."""
+    return (W2.T @ dz2) * (h > 0)
+
+
+back_prop_missing_transpose = _backward(lambda W2, dz2, h: (W2 @ dz2) * (h > 0))
+back_prop_grad_w2_transposed = _backward(_mask, w2=lambda dz2, h: h @ dz2.T)
+back_prop_bias_axis0 = _backward(_mask, bias=lambda d: d.sum(axis=0, keepdims=True))
+back_prop_bias_mean = _backward(_mask, bias=lambda d: d.mean(axis=1, keepdims=True))
+back_prop_times_h = _backward(lambda W2, dz2, h: (W2.T @ dz2) * h)
+back_prop_mask_ge = _backward(lambda W2, dz2, h: (W2.T @ dz2) * (h >= 0))
+back_prop_sign = _backward(lambda W2, dz2, h: -(W2.T @ dz2) * (h > 0))
+
+
+def back_prop_divided_by_m_twice(x, yhat, y, h, W1, W2, b1, b2, batch_size):
+    dz2 = (yhat - y) / batch_size
+    dz1 = (W2.T @ dz2) * (h > 0)
+    m = batch_size
+    return (
+        dz1 @ x.T / m,
+        dz2 @ h.T / m,
+        dz1.sum(axis=1, keepdims=True) / m,
+        dz2.sum(1, keepdims=True) / m,
+    )
+
+
+def back_prop_x_not_transposed(x, yhat, y, h, W1, W2, b1, b2, batch_size):
+    dz2 = (yhat - y) / batch_size
+    dz1 = (W2.T @ dz2) * (h > 0)
+    return dz1 @ x, dz2 @ h.T, dz1.sum(axis=1, keepdims=True), dz2.sum(axis=1, keepdims=True)
+
+
+def relative_errors(
+    back_prop,
+    numerical_gradient,
+    x,
+    y,
+    W1,
+    W2,
+    b1,
+    b2,
+    *,
+    summed=False,
+    norm=None,
+    logits=False,
+    copy_params=False,
+    relative=True,
+):
+    """The guided gradient check, right by default; each keyword is one classic slip."""
+    m = x.shape[1]
+    params = [W1, W2, b1, b2]
+    read = [p.copy() for p in params] if copy_params else params
+    norm = norm or np.linalg.norm
+
+    def cost():
+        z, _ = model.forward_prop(x, *read[:2], *read[2:])
+        cost = model.compute_cost(y, model.softmax(z), m)
+        return cost * m if summed else cost
+
+    z, h = model.forward_prop(x, W1, W2, b1, b2)
+    grads = back_prop(x, z if logits else model.softmax(z), y, h, W1, W2, b1, b2, m)
+    errors = {}
+    for name, param, a in zip(("W1", "W2", "b1", "b2"), params, grads):
+        n = numerical_gradient(cost, param)
+        errors[name] = norm(a - n) / ((norm(a) + norm(n)) if relative else 1.0)
+    return errors
+
+
+def _errors(**slip):
+    return lambda *args: relative_errors(*args, **slip)
+
+
+def gd_same_batch(data, word2Ind, N, V, num_iters, alpha=0.03, C=2, batch_size=128, random_seed=1):
+    W1, W2, b1, b2 = model.initialize_model(N, V, random_seed=random_seed)
+    x, y = next(model.get_batches(data, word2Ind, V, C, batch_size))
+    costs = []
+    for _ in range(num_iters):
+        z, h = model.forward_prop(x, W1, W2, b1, b2)
+        yhat = model.softmax(z)
+        costs.append(model.compute_cost(y, yhat, batch_size))
+        g = model.back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size)
+        W1, W2, b1, b2 = (w - alpha * d for w, d in zip((W1, W2, b1, b2), g))
+    return W1, W2, b1, b2, costs
+
+
+def gd_cost_after_step(
+    data, word2Ind, N, V, num_iters, alpha=0.03, C=2, batch_size=128, random_seed=1
+):
+    W1, W2, b1, b2 = model.initialize_model(N, V, random_seed=random_seed)
+    batches = model.get_batches(data, word2Ind, V, C, batch_size)
+    costs = []
+    for _ in range(num_iters):
+        x, y = next(batches)
+        z, h = model.forward_prop(x, W1, W2, b1, b2)
+        g = model.back_prop(x, model.softmax(z), y, h, W1, W2, b1, b2, batch_size)
+        W1, W2, b1, b2 = (w - alpha * d for w, d in zip((W1, W2, b1, b2), g))
+        z, _ = model.forward_prop(x, W1, W2, b1, b2)
+        costs.append(model.compute_cost(y, model.softmax(z), batch_size))
+    return W1, W2, b1, b2, costs
+
+
+def gd_no_return(data, word2Ind, N, V, num_iters, alpha=0.03, C=2, batch_size=128, random_seed=1):
+    model.gradient_descent(
+        data, word2Ind, N, V, num_iters, alpha, C=C, batch_size=batch_size, random_seed=random_seed
+    )
+
+
+def gd_alpha_per_batch(
+    data, word2Ind, N, V, num_iters, alpha=0.03, C=2, batch_size=128, random_seed=1
+):
+    """Divides alpha by the batch size once more (no hint names this yet)."""
+    return model.gradient_descent(
+        data,
+        word2Ind,
+        N,
+        V,
+        num_iters,
+        alpha / batch_size,
+        C=C,
+        batch_size=batch_size,
+        random_seed=random_seed,
+    )
+
+
+def pca_rows_not_columns(data, n_components=2):
+    centred = data - data.mean(axis=0)
+    values, vectors = np.linalg.eigh(centred.T @ centred / (len(data) - 1))
+    return centred @ vectors[np.argsort(values)[::-1][:n_components]].T
+
+
+def pca_covariance_of_rows(data, n_components=2):
+    centred = data - data.mean(axis=0)
+    values, vectors = np.linalg.eigh(centred @ centred.T / (len(data) - 1))
+    return centred @ vectors[:, np.argsort(values)[::-1][:n_components]]
+
+
+def pca_normalised(data, n_components=2):
+    """Divides each column by its standard deviation first (no hint names this yet)."""
+    scaled = (data - data.mean(axis=0)) / data.std(axis=0)
+    values, vectors = np.linalg.eigh(np.cov(scaled, rowvar=False))
+    return scaled @ vectors[:, np.argsort(values)[::-1][:n_components]]
+
+
+def _train(alpha=None, batch_size=None, forward=model.forward_prop, backward=model.back_prop):
+    def train(tokens, N, num_iters, alpha_given, batch_size_given, C=2):
+        word2Ind, Ind2word = get_dict(tokens)
+        W1, W2, b1, b2 = model.initialize_model(N, len(word2Ind), random_seed=1)
+        batches = model.get_batches(
+            tokens, word2Ind, len(word2Ind), C, batch_size or batch_size_given
+        )
+        costs, m = [], batch_size or batch_size_given
+        for _ in range(num_iters):
+            x, y = next(batches)
+            z, h = forward(x, W1, W2, b1, b2)
+            yhat = model.softmax(z)
+            costs.append(model.compute_cost(y, yhat, m))
+            g = backward(x, yhat, y, h, W1, W2, b1, b2, m)
+            W1, W2, b1, b2 = (w - (alpha or alpha_given) * d for w, d in zip((W1, W2, b1, b2), g))
+        return [Ind2word[k] for k in range(len(Ind2word))], W1, costs
+
+    return lambda tokens, N, num_iters, alpha, batch_size, C=2: train(
+        tokens, N, num_iters, alpha, batch_size, C
+    )
+
+
 MUTANTS = [
     ("tokenize", "tokenize-not-lowercased", (tokenize_not_lowercased,)),
     ("tokenize", "tokenize-keeps-numbers", (tokenize_keeps_numbers,)),
@@ -357,10 +738,106 @@ MUTANTS = [
     ("numerical_gradient", "numgrad-forward-difference", (numgrad_forward,)),
     ("numerical_gradient", "numgrad-not-restored", (numgrad_not_restored,)),
     ("numerical_gradient", "numgrad-factor-two", (numgrad_factor_two,)),
-    ("gradient_check", "gradcheck-mismatch", (back_prop_notes, model.numerical_gradient)),
     ("gradient_descent", "gd-ascent", (gd_ascent,)),
     ("gradient_descent", "gd-biases-not-updated", (gd_biases_not_updated,)),
     ("compute_pca", "pca-not-centred", (pca_not_centred,)),
     ("compute_pca", "pca-wrong-order", (pca_wrong_order,)),
     ("compute_pca", "pca-modifies-input", (pca_in_place,)),
+    # the mistakes students really make (the issue's list, and more)
+    ("tokenize", "tokenize-period-glued", (tokenize_period_glued,)),
+    ("tokenize", "tokenize-drops-emoji", (tokenize_drops_emoji,)),
+    ("tokenize", "tokenize-split-on-spaces", (tokenize_split_on_spaces,)),
+    ("tokenize", None, (tokenize_no_plus,)),
+    ("get_windows", "window-short-at-edges", (windows_short_at_edges,)),
+    ("get_windows", "window-context-order", (windows_context_order,)),
+    ("get_windows", None, (windows_step_two,)),
+    ("get_dict", "dict-starts-at-one", (dict_starts_at_one,)),
+    ("word_to_one_hot_vector", "one-hot-returns-index", (one_hot_returns_index,)),
+    ("context_words_to_vector", "context-divided-by-V", (context_divided_by_v,)),
+    ("context_words_to_vector", "context-not-averaged", (context_not_averaged,)),
+    ("context_words_to_vector", "context-wrong-axis", (context_wrong_axis,)),
+    ("get_batches", "batch-stops", (batches_stop,)),
+    ("relu", "relu-max-reduces", (relu_np_max,)),
+    ("relu", "relu-python-max", (relu_python_max,)),
+    ("relu", None, (relu_abs,)),
+    ("softmax", "softmax-overflow", (softmax_min_shift,)),
+    ("softmax", "softmax-overflow", (softmax_mean_shift,)),
+    ("softmax", "softmax-rows", (softmax_axis_one,)),
+    ("softmax", "softmax-global-max", (softmax_global_max,)),
+    ("softmax", "softmax-modifies-input", (softmax_in_place,)),
+    ("back_prop", "backprop-modifies-input", (back_prop_in_place,)),
+    ("cross_entropy_loss", "loss-divided-by-m", (loss_divided_by_m,)),
+    ("cross_entropy_loss", None, (loss_log10,)),
+    ("forward_prop", "forward-transpose", (forward_transposed_w1,)),
+    ("forward_prop", "forward-relu-output", (forward_relu_output,)),
+    ("forward_prop", "forward-returns-z1", (forward_returns_z1,)),
+    ("forward_prop", "forward-bias-after-relu", (forward_bias_after_relu,)),
+    ("forward_prop", None, (forward_sigmoid,)),
+    ("numerical_gradient", "forgot-return", (numgrad_no_return,)),
+    ("numerical_gradient", "numgrad-whole-array", (numgrad_whole_array,)),
+    ("numerical_gradient", "numgrad-precedence", (numgrad_precedence,)),
+    ("numerical_gradient", None, (numgrad_large_eps,)),
+    ("back_prop", "backprop-missing-transpose", (back_prop_missing_transpose,)),
+    ("back_prop", "backprop-missing-transpose", (back_prop_x_not_transposed,)),
+    ("back_prop", "backprop-grad-transposed", (back_prop_grad_w2_transposed,)),
+    ("back_prop", "backprop-bias-axis", (back_prop_bias_axis0,)),
+    ("back_prop", "backprop-bias-mean", (back_prop_bias_mean,)),
+    ("back_prop", "backprop-divided-twice", (back_prop_divided_by_m_twice,)),
+    ("back_prop", "backprop-times-h", (back_prop_times_h,)),
+    ("back_prop", "backprop-no-mask", (back_prop_mask_ge,)),
+    ("back_prop", None, (back_prop_sign,)),
+    (
+        "gradient_check",
+        "gradcheck-mismatch",
+        (relative_errors, back_prop_notes, model.numerical_gradient),
+    ),
+    (
+        "gradient_check",
+        "gradcheck-mismatch",
+        (relative_errors, _true_back_prop, numgrad_factor_two),
+    ),
+    (
+        "gradient_check",
+        "gradcheck-formula",
+        (_errors(relative=False), _true_back_prop, model.numerical_gradient),
+    ),
+    (
+        "gradient_check",
+        "gradcheck-formula",
+        (_errors(norm=lambda a: np.max(np.abs(a))), _true_back_prop, model.numerical_gradient),
+    ),
+    (
+        "gradient_check",
+        "gradcheck-cost-not-averaged",
+        (_errors(summed=True), _true_back_prop, model.numerical_gradient),
+    ),
+    (
+        "gradient_check",
+        "gradcheck-yhat-is-logits",
+        (_errors(logits=True), _true_back_prop, model.numerical_gradient),
+    ),
+    (
+        "gradient_check",
+        "gradcheck-cost-ignores-param",
+        (_errors(copy_params=True), _true_back_prop, model.numerical_gradient),
+    ),
+    ("gradient_descent", "gd-same-batch", (gd_same_batch,)),
+    ("gradient_descent", "gd-cost-after-step", (gd_cost_after_step,)),
+    ("gradient_descent", "forgot-return", (gd_no_return,)),
+    ("gradient_descent", None, (gd_alpha_per_batch,)),
+    ("compute_pca", "pca-rows-not-columns", (pca_rows_not_columns,)),
+    ("compute_pca", "pca-covariance-shape", (pca_covariance_of_rows,)),
+    ("compute_pca", None, (pca_normalised,)),
+    ("capstone", "capstone-settings", (_train(alpha=0.03),)),
+    ("capstone", "capstone-settings", (_train(batch_size=128),)),
+    ("capstone", "capstone-own-functions", (_train(forward=forward_no_relu),)),
+    ("capstone", "capstone-own-functions", (_train(backward=back_prop_notes),)),
+]
+
+#: Right answers written differently from the course's: each must pass.
+RIGHT = [
+    ("numerical_gradient", (numgrad_restored_by_arithmetic,)),
+    ("gradient_check", (relative_errors, _true_back_prop, model.numerical_gradient)),
+    ("softmax", (lambda z: np.exp(z - z.max(axis=0)) / np.exp(z - z.max(axis=0)).sum(axis=0),)),
+    ("relu", (lambda z: z * (z > 0),)),
 ]

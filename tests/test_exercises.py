@@ -17,7 +17,7 @@ import emoji
 import nbformat
 import numpy as np
 import pytest
-from exercise_mistakes import MUTANTS
+from exercise_mistakes import MUTANTS, RIGHT
 from nltk.tokenize import word_tokenize
 
 from cbow_helpers.exercises import EXERCISES, MISTAKES, run_check
@@ -114,6 +114,60 @@ def test_exercise_notebooks_hide_the_solutions():
             assert cell.cell_type != "code" or (cell.outputs == [] and cell.execution_count is None)
 
 
+def test_no_exercise_shows_its_answer_above_the_blank():
+    """No code cell above a blank computes what the blank must (names ignored, runs of tokens)."""
+    for path, text in make_exercises.expected_files().items():
+        nb = nbformat.reads(text, as_version=4)
+        course = nbformat.read(ROOT / "notebooks" / path.name, as_version=4)
+        assert make_exercises.answers_shown_above(nb, course) == [], path.name
+
+
+def test_without_fading_the_answers_above_the_blanks_are_caught(monkeypatch):
+    """The course notebooks show the answers before their exercises: the generator refuses them."""
+    monkeypatch.setattr(make_exercises, "FADED", {})
+    caught = {}
+    for path in COURSE:
+        try:
+            make_exercises.exercise_notebook(path)
+        except make_exercises.ExerciseError as error:
+            caught[path.stem] = str(error)
+    assert set(caught) >= {
+        "01_tokenization",
+        "02_sliding_windows",
+        "03_one_hot_vectors",
+        "05_forward_backward",
+        "07_pca_visualisation",
+    }, caught
+    assert "my_back_prop" in caught["05_forward_backward"]
+    assert "my_compute_pca" in caught["07_pca_visualisation"]
+
+
+def test_a_renamed_copy_of_the_answer_counts_as_shown():
+    course = nbformat.read(ROOT / "notebooks" / "05_forward_backward.ipynb", as_version=4)
+    nb = make_exercises.exercise_notebook(ROOT / "notebooks" / "05_forward_backward.ipynb")
+    renamed = (
+        "def gradients(inp, probs, target, hidden, A, B, a, b, size):\n"
+        "    delta2 = (probs - target) / size\n"
+        "    gB = delta2 @ hidden.T\n"
+        "    gb = delta2.sum(axis=1, keepdims=True)\n"
+        "    delta1 = (B.T @ delta2) * (hidden > 0)\n"
+        "    return delta1 @ inp.T, gB, delta1.sum(axis=1, keepdims=True), gb\n"
+    )
+    at = [c.id for c in nb.cells].index("ex-back-prop")
+    nb.cells.insert(at, nbformat.v4.new_code_cell(renamed, id="renamed-copy"))
+    assert [name for name, _ in make_exercises.answers_shown_above(nb, course)] == ["my_back_prop"]
+
+
+def test_a_worked_answer_moves_after_its_check_and_leaves_its_imports():
+    nb = make_exercises.exercise_notebook(ROOT / "notebooks" / "02_sliding_windows.ipynb")
+    ids = [c.id for c in nb.cells]
+    assert ids.index("9e0c8155-imports") < ids.index("ex-get-windows")
+    assert ids.index("ex-get-windows") + 1 == ids.index("ex-get-windows-worked")
+    assert ids.index("ex-get-windows-worked") < ids.index("9e0c8155") < ids.index("0a0d6246")
+    assert nb.cells[ids.index("9e0c8155-imports")].source == "from cbow_helpers import tokenize"
+    assert "after" in nb.cells[ids.index("ex-get-windows-worked")].source
+
+
 # ----------------------------------------------------------------------------- the checks
 
 
@@ -156,22 +210,45 @@ def test_an_empty_blank_says_not_written_yet(name):
 
 
 @pytest.mark.parametrize(
-    "exercise, mistake, functions", MUTANTS, ids=[f"{e}:{m}" for e, m, _ in MUTANTS]
+    "exercise, mistake, functions", MUTANTS, ids=[f"{e}:{m}:{f[0].__name__}" for e, m, f in MUTANTS]
 )
-def test_a_classic_mistake_is_named(exercise, mistake, functions):
+def test_a_wrong_answer_fails_and_a_classic_mistake_is_named(exercise, mistake, functions):
     result = run_check(exercise, *functions)
-    assert result.status == "failed"
-    assert result.mistake == mistake, result.message
+    assert result.status == "failed", result.message
     lines = result.message.split("\n")
-    assert (
-        len(lines) == 2 and lines[0].startswith(f"✗ {exercise}") and MISTAKES[mistake] in lines[1]
-    )
+    assert len(lines) == 2 and lines[0].startswith(f"✗ {exercise}"), result.message
+    if mistake is not None:
+        assert result.mistake == mistake, result.message
+        assert lines[1] == f"  Mistake: {MISTAKES[mistake]}"
 
 
-def test_every_named_mistake_has_a_mutant():
-    named = {mistake for _, mistake, _ in MUTANTS}
+def test_at_least_four_wrong_answers_in_five_get_a_hint_naming_their_mistake(capsys):
+    """The battery: 60 or more wrong answers over every exercise; the share with a named mistake."""
+    named = sum(run_check(e, *functions).mistake is not None for e, _, functions in MUTANTS)
+    share = named / len(MUTANTS)
+    with capsys.disabled():
+        print(
+            f"\n{named} of {len(MUTANTS)} wrong answers get a hint naming their mistake ({share:.0%})"
+        )
+    assert len(MUTANTS) >= 60 and {e for e, _, _ in MUTANTS} == set(EXERCISES)
+    assert share >= 0.8
+
+
+@pytest.mark.parametrize("exercise, functions", RIGHT, ids=[e for e, _ in RIGHT])
+def test_a_right_answer_written_differently_passes(exercise, functions):
+    result = run_check(exercise, *functions)
+    assert result.passed, result.message
+
+
+def test_every_named_mistake_has_a_wrong_answer():
+    named = {mistake for _, mistake, _ in MUTANTS if mistake is not None}
     assert named == set(MISTAKES)
-    assert len(named) >= 10
+
+
+def test_hints_name_the_mistake_without_the_corrected_code():
+    """A hint says what is wrong and where to look; it never holds the line to type."""
+    for key, hint in MISTAKES.items():
+        assert not re.search(r"\w+ = .*[-+*/@]|\.sum\(axis|keepdims=True|np\.maximum\(", hint), key
 
 
 def test_the_issue_mistakes_are_among_them():

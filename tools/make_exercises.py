@@ -7,9 +7,13 @@
 A course notebook's code cell tagged ``exercise`` holds one or more solution functions
 followed by a ``check(...)`` line. In the exercise notebook each function keeps its
 signature and docstring, and its body becomes a blank (``# YOUR CODE HERE`` and ``...``);
-everything else in the cell (imports, the check) stays. Every other cell is copied
-unchanged, and all outputs are cleared: the student runs the notebook. A notebook with no
-tagged cell gets no exercise version.
+everything else in the cell (imports, the check) stays. All outputs are cleared: the
+student runs the notebook. A notebook with no tagged cell gets no exercise version.
+
+Worked examples fade (``FADED`` below): a course cell that computes what an exercise asks
+for moves to just after that exercise's cell, under a note that it is the worked answer,
+to read once the check passes. Its imports stay behind where it was, so the cells between
+still run. Every other cell is copied unchanged.
 
 The tags are keyed by cell id plus the start of the cell's source (``TAGGED`` below), so
 ``--tag`` can re-apply them after a merge or a re-recording that lost cell metadata; it is
@@ -22,6 +26,7 @@ import argparse
 import ast
 import copy
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -56,12 +61,49 @@ TAGGED = {
             "from cbow_helpers.exercises import check\n\n\ndef my_numerical_gradient(",
         ),
         ("ex-back-prop", "def my_back_prop("),
+        ("ex-gradient-check", "from cbow_helpers import compute_cost, forward_prop"),
     ],
-    "06_training": [("ex-gradient-descent", "from cbow_helpers import back_prop, compute_cost")],
+    "06_training": [
+        ("ex-gradient-descent", "from cbow_helpers import back_prop, compute_cost"),
+        ("ex-own-functions", "def my_relu("),
+        ("ex-capstone", "from cbow_helpers import get_dict\n\n\ndef my_train("),
+    ],
     "07_pca_visualisation": [
         ("ex-compute-pca", "from cbow_helpers.exercises import check\n\n\ndef my_compute_pca(")
     ],
 }
+
+#: Course notebook -> (exercise cell id, the worked cells that give its answer away). In the
+#: exercise notebook those cells move, in their order, to just after the exercise cell.
+FADED = {
+    "01_tokenization": [("ex-tokenize", ["e0e90b77", "2591bb94"])],
+    "02_sliding_windows": [("ex-get-windows", ["9e0c8155", "9d8d7eb7", "0a0d6246"])],
+    "03_one_hot_vectors": [
+        ("ex-get-dict", ["fa086bb2", "2bbffd2c"]),
+        ("ex-one-hot", ["fbb39100", "d5893df0"]),
+        ("ex-context-vector", ["bf8810c7", "11a6bef0", "a6e17f73"]),
+    ],
+    "04_cbow_architecture": [
+        ("ex-relu", ["32ae5752", "69e00b17"]),
+        ("ex-softmax", ["5f8fba9e", "42828993"]),
+    ],
+    "05_forward_backward": [
+        ("ex-numerical-gradient", ["nudge-one-entry"]),
+        ("ex-back-prop", ["f46ec574", "703721e7", "384b408d", "af200407"]),
+    ],
+    "07_pca_visualisation": [
+        ("ex-compute-pca", ["499e47b9", "a8b3eb4c", "6044f3f6", "c35ebaec", "c7ebc714"])
+    ],
+}
+
+#: Runs of GRAM tokens are compared; an exercise whose solution has SHOWN or more of its runs in
+#: the code cells above it (names ignored) shows its answer above the blank.
+GRAM = 5
+SHOWN = 0.5
+
+REVEALED = """**The worked answer to the exercise above.** The course notebook shows the cells below
+*before* the exercise; here they come after it, so that you write the steps yourself from the
+explanations above. Run them once your check prints ✓, and compare them with what you wrote."""
 
 HEADER = """**Exercise version of [{name}](../notebooks/{name})**, with blanks for you to fill.
 
@@ -114,12 +156,110 @@ def blank_functions(source: str) -> str:
     return "\n".join(lines)
 
 
+def _imports_of(source: str) -> str:
+    """The top-level import lines of a cell's source (what a moved cell leaves behind)."""
+    tree = ast.parse(source)
+    lines = source.split("\n")
+    kept = [
+        "\n".join(lines[node.lineno - 1 : node.end_lineno])
+        for node in tree.body
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+    ]
+    return "\n".join(kept)
+
+
+def fade(cells: list, faded: list[tuple[str, list[str]]], name: str) -> list:
+    """``cells`` with each exercise's worked cells moved after it (their imports left in place)."""
+    by_id = {cell.id: cell for cell in cells}
+    position = {cell.id: i for i, cell in enumerate(cells)}
+    named = {cell_id for _, ids in faded for cell_id in ids} | {e for e, _ in faded}
+    if named - set(by_id):
+        missing = ", ".join(sorted(named - set(by_id)))
+        raise ExerciseError(f"{name}: FADED names cells that are not there: {missing}")
+    faded = [  # a cell's instructor's notes (apply_slide_plan's "notes-<id>") move with it
+        (exercise, [i for cell_id in ids for i in (cell_id, f"notes-{cell_id}") if i in by_id])
+        for exercise, ids in faded
+    ]
+    moved_ids = {cell_id for _, ids in faded for cell_id in ids}
+    out = []
+    for cell in cells:
+        if cell.id in moved_ids:
+            if position[cell.id] > min(position[e] for e, ids in faded if cell.id in ids):
+                raise ExerciseError(f"{name}: cell {cell.id} is already after its exercise")
+            imports = _imports_of(cell.source) if cell.cell_type == "code" else ""
+            if imports:
+                out.append(nbformat.v4.new_code_cell(imports, id=f"{cell.id}-imports"))
+            continue
+        out.append(cell)
+        for exercise, ids in faded:
+            if cell.id == exercise:
+                out.append(nbformat.v4.new_markdown_cell(REVEALED, id=f"{exercise}-worked"))
+                out.extend(by_id[i] for i in ids)
+    return out
+
+
+class _Anonymous(ast.NodeTransformer):
+    """Every variable, function and argument name becomes ``_`` (attributes and constants stay)."""
+
+    def visit_Name(self, node):
+        return ast.copy_location(ast.Name(id="_", ctx=node.ctx), node)
+
+    def visit_arg(self, node):
+        node.arg = "_"
+        return node
+
+
+def _parse(source: str) -> ast.Module:
+    """A cell's source as Python (IPython's %magics and !commands dropped)."""
+    lines = source.split("\n")
+    return ast.parse("\n".join(x for x in lines if not x.lstrip().startswith(("%", "!"))))
+
+
+def _grams(statements, n: int = GRAM) -> set:
+    """The runs of n tokens of each statement, with every name replaced by ``_``."""
+    grams = set()
+    for statement in statements:
+        text = ast.unparse(_Anonymous().visit(copy.deepcopy(statement)))
+        tokens = re.findall(r"\w+|[^\s\w]", text)
+        grams |= {tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)}
+    return grams
+
+
+def answers_shown_above(nb, course) -> list[tuple[str, float]]:
+    """(function, share) for each exercise whose answer the code cells above it show.
+
+    The share is the fraction of the solution's runs of ``GRAM`` tokens (names ignored, so a
+    renamed copy counts) that appear in the code cells above the exercise in ``nb``; the
+    solution is the exercise cell's function in ``course``. Listed when it reaches ``SHOWN``.
+    """
+    solutions = {cell.id: cell.source for cell in course.cells}
+    shown = []
+    for i, cell in enumerate(nb.cells):
+        if TAG not in cell.metadata.get("tags", []):
+            continue
+        above = _grams(
+            statement
+            for c in nb.cells[:i]
+            if c.cell_type == "code"
+            for statement in _parse(c.source).body
+        )
+        for node in _parse(solutions[cell.id]).body:
+            if isinstance(node, ast.FunctionDef):
+                body = node.body[1:] if ast.get_docstring(node) is not None else node.body
+                answer = _grams(body)
+                share = len(answer & above) / max(len(answer), 1)
+                if share >= SHOWN:
+                    shown.append((node.name, round(share, 2)))
+    return shown
+
+
 def exercise_notebook(path: Path) -> nbformat.NotebookNode | None:
     """The exercise version of the course notebook at ``path`` (None if it has no exercise cell)."""
     nb = nbformat.read(path, as_version=4)
     if not any(TAG in cell.metadata.get("tags", []) for cell in nb.cells):
         return None
     out = copy.deepcopy(nb)
+    out.cells = fade(out.cells, FADED.get(path.stem, []), path.name)
     for cell in out.cells:
         if cell.cell_type != "code":
             continue
@@ -130,6 +270,10 @@ def exercise_notebook(path: Path) -> nbformat.NotebookNode | None:
                 cell.source = blank_functions(cell.source)
             except ExerciseError as error:
                 raise ExerciseError(f"{path.name}, cell {cell.id}: {error}") from None
+    shown = answers_shown_above(out, nb)
+    if shown:
+        listed = ", ".join(f"{name} ({share:.0%} of its code)" for name, share in shown)
+        raise ExerciseError(f"{path.name}: cells above the blank show the answer of {listed}")
     header = nbformat.v4.new_markdown_cell(
         HEADER.format(name=path.name, command=COMMAND), id="exercise-header"
     )

@@ -1,0 +1,231 @@
+"""What the exercise checks tell a student: the classic mistakes they recognise, and what an error
+raised by the student's code most likely means.
+
+A hint says what is wrong and where to look (which notebook, which step), never the corrected line:
+the student writes that. ``exercises.py`` decides which mistake a wrong answer is.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: The classic mistakes the checks recognise: key -> the hint a student sees.
+MISTAKES = {
+    "forgot-return": "your function computes something but hands back None: a function without a "
+    "return statement returns None. End it by returning the result.",
+    # 01 tokenize
+    "tokenize-not-lowercased": "some tokens keep their capital letters: step 4 of notebook 01 lowercases "
+    "every token.",
+    "tokenize-keeps-numbers": "numbers such as '2020' survive: step 4 keeps only words, '.' and emoji "
+    "(notebook 01).",
+    "tokenize-punctuation-kept": "',', '!', '?', ';' or '-' reach the token list: step 1 turns every run "
+    "of them into one '.' before anything else (notebook 01).",
+    "tokenize-period-glued": "a word keeps the period after it (like 'opened.'): without the sentence "
+    "splitter, nltk leaves such periods glued to their word, and step 3 splits them off "
+    "(notebook 01).",
+    "tokenize-drops-emoji": "the emoji is gone: step 4 keeps emoji as tokens (emoji.is_emoji), next to "
+    "words and '.' (notebook 01).",
+    "tokenize-split-on-spaces": "quotes and punctuation stay glued to words: splitting on spaces is not "
+    "enough; step 2 uses nltk's word_tokenize (notebook 01).",
+    # 02 get_windows
+    "window-includes-centre": "the context holds the centre word itself: it is the C words before and "
+    "the C words after it, without it (notebook 02).",
+    "window-off-by-one": "the last window is missing: an off-by-one at the end of your range; the last "
+    "centre word is the one with exactly C words after it (notebook 02).",
+    "window-one-side": "the context has only C words: it needs C words on each side of the centre "
+    "word, 2C in all (notebook 02).",
+    "window-swapped": "each pair is (centre, context): the order is (context_words, center_word) "
+    "(notebook 02).",
+    "window-short-at-edges": "the first and last windows have fewer than 2C context words: a centre "
+    "word needs a full context on both sides, so the first C and the last C words are never centre "
+    "words (notebook 02).",
+    "window-context-order": "the context words are out of order: keep them in text order, the C "
+    "before the centre word first (notebook 02).",
+    # 03 get_dict, one-hot, context, batches
+    "dict-not-sorted": "the words are numbered in the order they appear: number them in sorted "
+    "(alphabetical) order, so that every run gives the same ids (notebook 03).",
+    "dict-counts-duplicates": "a word's id is its last position in the text: number each distinct "
+    "word once, so the ids run from 0 to V-1 (notebook 03).",
+    "dict-starts-at-one": "the ids start at 1: row 0 of every vector belongs to the first word, so "
+    "they run from 0 to V-1 (notebook 03).",
+    "dict-not-inverse": "Ind2word must map each id back to its word: Ind2word[word2Ind[w]] == w "
+    "(notebook 03).",
+    "one-hot-column": "your vector is a column (V, 1): word_to_one_hot_vector returns a flat vector "
+    "of shape (V,) (notebook 03).",
+    "one-hot-wrong-index": "the 1 is one row off: it goes in the row word2Ind gives for the word "
+    "(notebook 03).",
+    "one-hot-returns-index": "you returned the word's index: the exercise asks for the vector of V "
+    "zeros with a 1 in that row (notebook 03).",
+    "context-summed": "the entries add up to 2C, not 1: x is the mean of the one-hot vectors, not "
+    "their sum (notebook 03).",
+    "context-unique-words": "a context word that appears twice counts only once in yours: average "
+    "over all 2C context words, repeats included (notebook 03).",
+    "context-divided-by-V": "you divided by V: the mean is over the context words, so divide by how "
+    "many context words there are (notebook 03).",
+    "context-not-averaged": "you returned the stacked one-hot vectors, one row per context word: x "
+    "is their mean, one vector of shape (V,) (notebook 03).",
+    "context-wrong-axis": "you averaged along the wrong axis of the stacked one-hots: the mean runs "
+    "over the context words (one row each), leaving one entry per vocabulary word (notebook 03).",
+    "batch-repeats-window": "a batch repeats a window: each batch continues where the previous one "
+    "stopped, so that every batch holds batch_size distinct windows (notebook 03).",
+    "batch-transposed": "your X and Y are batch_size × V: columns are examples, so they are "
+    "V × batch_size (notebook 03).",
+    "batch-drops-window": "a window is skipped: every window must appear before the batches wrap "
+    "around to the start (notebook 03).",
+    "batch-stops": "your generator stops after one pass over the windows: training asks for batches "
+    "forever, so wrap around to the first window (notebook 03).",
+    # 04 relu, softmax, loss, forward
+    "relu-modifies-input": "relu changed the array it was given: the caller's z must stay as it was, "
+    "so build the result in a new array (notebook 04).",
+    "relu-derivative": "you returned 1 where z > 0 and 0 elsewhere: that is ReLU's derivative; ReLU "
+    "itself keeps the positive values (notebook 04).",
+    "relu-max-reduces": "np.max reduces along an axis (it returns the largest entry): ReLU compares "
+    "each entry with 0 on its own, element by element (notebook 04).",
+    "relu-python-max": "Python's max compares whole objects, and 'z > 0' of an array has no single "
+    "truth value: use numpy's element-wise maximum (notebook 04).",
+    "softmax-overflow": "softmax overflows on large logits (exp(710) is already inf): subtract each "
+    "column's maximum before np.exp; the minimum or the mean does not keep every exponent at or "
+    "below 0 (notebook 04).",
+    "softmax-global-max": "one column came out as nan: you subtracted the maximum of the whole "
+    "matrix, so a column whose logits all lie far below it underflows to 0 / 0. Each column needs "
+    "its own maximum (notebook 04).",
+    "softmax-modifies-input": "softmax changed the logits it was given (an in-place -= on z): the "
+    "caller's z must stay as it was, so compute the shifted logits into a new array (notebook 04).",
+    "softmax-rows": "you normalised along the wrong axis: softmax normalises each column (one "
+    "column per example), and a 1-D vector has only axis 0 (notebook 04).",
+    "softmax-whole-matrix": "the whole matrix sums to 1 instead of each column: normalise every "
+    "column on its own (notebook 04).",
+    "loss-sign": "your loss is negative: the loss is minus the log-probability, so it is positive "
+    "(notebook 04).",
+    "loss-not-weighted": "you summed the log of every probability: only the centre word's counts, "
+    "which is what multiplying by y does (notebook 04).",
+    "loss-averaged": "you averaged over the V rows: the loss is a sum over the rows (notebook 04).",
+    "loss-divided-by-m": "you divided the batch's total by the number of examples: that is the cost "
+    "(compute_cost, the mean over the batch); cross_entropy_loss is the sum (notebook 04).",
+    "forward-no-relu": "h has negative entries: the hidden layer is ReLU of the first layer's "
+    "output (notebook 04).",
+    "forward-softmax": "your z sums to 1 in each column: forward_prop returns the logits z2, and "
+    "softmax is applied after it (notebook 04).",
+    "forward-no-bias": "the biases are missing: both layers add theirs, b1 and b2 (notebook 04).",
+    "forward-swapped": "the pair is (h, z): forward_prop returns (z, h) in that order (notebook 04).",
+    "forward-relu-output": "z has no negative entries: ReLU belongs to the hidden layer only; the "
+    "output layer's logits go to softmax as they are (notebook 04).",
+    "forward-returns-z1": "the h you return has negative entries: you returned the first layer's "
+    "output before ReLU (z1), not the hidden layer h (notebook 04).",
+    "forward-bias-after-relu": "b1 is added after ReLU: the bias belongs inside, before ReLU "
+    "(notebook 04).",
+    "forward-transpose": "a matrix product whose shapes do not fit: W1 is N × V, x is V × m, W2 is "
+    "V × N and h is N × m. Look for a transpose that should not be there (notebook 04).",
+    # 05 numerical gradient, back_prop, gradient check
+    "numgrad-forward-difference": "you used a one-sided difference (f(p + eps) - f(p)) / eps: the "
+    "notebook's central difference looks at both sides and is far more accurate (notebook 05).",
+    "numgrad-not-restored": "param is not as it was after your function: put every entry back to its "
+    "old value after nudging it (notebook 05).",
+    "numgrad-factor-two": "your gradient is twice too large: the two points p + eps and p - eps are "
+    "2 eps apart (notebook 05).",
+    "numgrad-whole-array": "every entry of your gradient is the same: nudge one entry at a time "
+    "(the index from np.ndindex), not the whole array at once (notebook 05).",
+    "numgrad-precedence": "your gradient is tiny: a / 2 * eps is (a / 2) * eps in Python, so you "
+    "multiplied by eps instead of dividing by 2 eps; mind the parentheses (notebook 05).",
+    "backprop-relu-on-gradient": "that is the notes' formula, ReLU applied to the gradient: the "
+    "chain rule multiplies by ReLU's derivative, 1 where the unit was on (notebook 05).",
+    "backprop-no-mask": "the gradient of the hidden layer skips ReLU: units that were off (h = 0) "
+    "must get no gradient, so multiply by ReLU's derivative (notebook 05).",
+    "backprop-times-h": "you multiplied by h itself: ReLU's derivative is 1 where the unit was on "
+    "and 0 where it was off, not the unit's value (notebook 05).",
+    "backprop-not-averaged": "your gradients are batch_size times too large: the cost is the mean "
+    "over the batch, so the gradient of the logits is divided by batch_size (notebook 05).",
+    "backprop-divided-twice": "your gradients are batch_size times too small: you divided by "
+    "batch_size twice; once, at the gradient of the logits, is enough (notebook 05).",
+    "backprop-bias-not-summed": "a bias gradient has one column per example: sum it over the "
+    "columns, so grad_b1 is N × 1 and grad_b2 is V × 1 (notebook 05).",
+    "backprop-bias-axis": "a bias gradient summed over the wrong axis: it sums over the examples "
+    "(the columns), keeping one row per unit (notebook 05).",
+    "backprop-bias-mean": "a bias gradient is batch_size times too small: it is the sum over the "
+    "columns, not their mean (the division by batch_size is already in the gradient of the "
+    "logits) (notebook 05).",
+    "backprop-modifies-input": "back_prop changed an array it was given (an in-place -= or /= on "
+    "yhat, say): the caller's yhat, y, h and weights must stay as they were; compute into new "
+    "arrays (notebook 05).",
+    "backprop-grad-transposed": "a weight gradient is transposed: grad_W2 has W2's shape (V × N) "
+    "and grad_W1 has W1's shape (N × V) (notebook 05).",
+    "backprop-missing-transpose": "a matrix product whose shapes do not fit: W2 is V × N, the "
+    "gradient of the logits is V × m, x is V × m and h is N × m. Going backwards through a layer "
+    "multiplies by a transposed matrix; look for a missing or extra transpose (notebook 05).",
+    "gradcheck-formula": "your relative errors differ from ‖a − n‖ / (‖a‖ + ‖n‖) with norms over "
+    "the whole tensor (np.linalg.norm of the difference, and of each gradient).",
+    "gradcheck-cost-not-averaged": "with the course's back_prop your errors are large: your cost "
+    "sums over the batch, while back_prop differentiates the mean over its m columns.",
+    "gradcheck-cost-ignores-param": "your numerical gradients are zero: the cost you hand to "
+    "numerical_gradient must read the very arrays it nudges (W1, W2, b1, b2 themselves, not "
+    "copies).",
+    "gradcheck-yhat-is-logits": "with the course's back_prop your errors are large: back_prop wants "
+    "the probabilities softmax(z), not the logits z.",
+    "gradcheck-mismatch": "your relative errors are right, and they show your back_prop and your "
+    "numerical gradient disagree: go back to the check of back_prop, then of numerical_gradient.",
+    # 06 gradient descent, capstone
+    "gd-ascent": "the cost rises: a step goes against the gradient, subtracting alpha times it "
+    "(notebook 05).",
+    "gd-biases-not-updated": "b1 and b2 never change: update them like W1 and W2 (notebook 06).",
+    "gd-same-batch": "every iteration uses the first batch: draw a new batch from the generator at "
+    "each iteration (notebook 06).",
+    "gd-cost-after-step": "your costs are those after each step: record the cost of the batch "
+    "before the weights change (notebook 06).",
+    "capstone-settings": "your curve is the course's model trained with my_gradient_descent's "
+    "default alpha or batch_size: hand alpha and batch_size (and C) on to it as my_train "
+    "received them.",
+    "capstone-own-functions": "your model does not learn like the course's with the same settings: "
+    "one of your own functions (their checks are in the cell above), or how my_train hands them "
+    "to my_gradient_descent, is wrong.",
+    # 07 compute_pca
+    "pca-not-centred": "the data is not centred: subtract each column's mean before the covariance "
+    "(step 1 of notebook 07).",
+    "pca-wrong-order": "np.linalg.eigh sorts eigenvalues in ascending order: the principal "
+    "components are those with the largest eigenvalues (step 3 of notebook 07).",
+    "pca-modifies-input": "compute_pca changed the data it was given: centre into a new array "
+    "(notebook 07).",
+    "pca-rows-not-columns": "eigh returns the eigenvectors as columns: you took rows of the "
+    "eigenvector matrix (step 3 of notebook 07).",
+    "pca-covariance-shape": "a matrix product whose shapes do not fit: the covariance of data with "
+    "D columns is D × D, from the centred data's columns; look at the order of your product "
+    "(step 2 of notebook 07).",
+}
+
+
+_MATMUL = re.compile(r"matmul: Input operand \d has a mismatch in its core dimension")
+_BROADCAST = re.compile(r"operands could not be broadcast together with shapes (.*)")
+_AXIS = re.compile(r"AxisError: axis (-?\d+) is out of bounds for array of dimension (\d+)")
+
+
+def error_hint(message: str) -> str | None:
+    """What an error raised by the student's code most likely means (None if it is no classic one)."""
+    if _MATMUL.search(message):
+        return (
+            "a matrix product whose shapes do not fit: in A @ B the columns of A must match the "
+            "rows of B. Print the shapes of both operands; one of them likely needs a transpose, "
+            "or has one too many."
+        )
+    broadcast = _BROADCAST.search(message)
+    if broadcast:
+        return (
+            f"two arrays of shapes {broadcast.group(1).strip()} were combined element by element, "
+            "and their shapes do not fit: a sum or mean without keepdims=True, or over the wrong "
+            "axis, is the usual cause."
+        )
+    axis = _AXIS.search(message)
+    if axis:
+        return (
+            f"axis {axis.group(1)} does not exist in an array with {axis.group(2)} dimension(s): "
+            "a 1-D vector has only axis 0; count the axes of what you reduce."
+        )
+    if "NoneType" in message:
+        return (
+            "a value is None where your code expected a result: is a function you call still a "
+            "blank, or missing its return?"
+        )
+    if "truth value of an array with more than one element is ambiguous" in message:
+        return (
+            "an array was used where Python needs one True or False (an if, and/or, Python's "
+            "max or min): use numpy's element-wise functions instead."
+        )
+    return None
