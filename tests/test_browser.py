@@ -18,6 +18,7 @@ CBOW_REQUIRE_BROWSER=1 in the environment (as in .ci/run) a missing tool fails i
 import importlib.util
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -173,6 +174,31 @@ def count_images(nb):
 
 
 REVEAL = "require('../_static/reveal.js/dist/reveal.js')"
+# Forward and back: arrows, a clicker's page keys, space.
+KEYS = [("ArrowRight", "ArrowLeft"), ("PageDown", "PageUp"), ("Space", "Shift+Space")]
+
+
+def count_fragments(nb):
+    """Fragment steps of a deck: one per cell of slide type fragment."""
+    return sum(
+        c.get("metadata", {}).get("slideshow", {}).get("slide_type") == "fragment"
+        for c in nb["cells"]
+    )
+
+
+def current_slide(page):
+    return page.evaluate(
+        f"() => {{ const R = {REVEAL}; return R.getSlides().indexOf(R.getCurrentSlide()); }}"
+    )
+
+
+def press(page, key, presses):
+    """The slide shown (index among all slides) before and after each of `presses` presses of `key`."""
+    visited = [current_slide(page)]
+    for _ in range(presses):
+        page.keyboard.press(key)
+        visited.append(current_slide(page))
+    return visited
 
 
 @pytest.mark.parametrize("stem", STEMS)
@@ -204,27 +230,27 @@ def test_deck(browser, site, stem):
         shrunk = [(i + 1, z) for i, _, z in fits if z < 0.75]
         assert shrunk == [], f"slides shrunk below 75% to fit (slide number, zoom): {shrunk}"
 
-        # The keyboard moves on: space steps through the fragments of the first slide, then to slide 2.
-        page.evaluate(f"() => {REVEAL}.slide(0, 0, -1)")
+        # A presenter's keys (and a clicker's, which sends arrows or page keys) go through every
+        # slide in order, one fragment or slide per press, sub-slides included; and back.
         page.locator("body").click(position={"x": 5, "y": 5})
-        fragments = page.evaluate(
-            f"() => {REVEAL}.getCurrentSlide().querySelectorAll('.fragment').length"
-        )
-        for _ in range(fragments + 1):
-            page.keyboard.press("Space")
-        second = page.evaluate(
-            f"() => {{ const R = {REVEAL}; return R.getSlides().indexOf(R.getCurrentSlide()); }}"
-        )
-        assert second == 1, (
-            f"after {fragments + 1} presses of space the deck shows slide {second + 1}, not 2"
-        )
-        page.keyboard.press("PageUp")
-        assert (
-            page.evaluate(
-                f"() => {{ const R = {REVEAL}; return R.getSlides().indexOf(R.getCurrentSlide()); }}"
+        steps = expected - 1 + count_fragments(nb)
+        for forward, back in KEYS:
+            page.evaluate(f"() => {REVEAL}.slide(0, 0, -1)")
+            visited = press(page, forward, steps)
+            assert visited == sorted(visited) and set(visited) == set(range(expected)), (
+                f"{forward} from the first slide shows slides {visited} of {expected}"
             )
-            == 0
-        )
+            visited = press(page, back, steps)
+            assert visited == sorted(visited, reverse=True) and visited[-1] == 0, (
+                f"{back} from the last slide shows slides {visited}"
+            )
+
+        # Esc opens the overview (sections as columns, their slides below) and closes it again.
+        page.keyboard.press("Escape")
+        assert page.evaluate(f"() => {REVEAL}.isOverview()")
+        page.keyboard.press("Escape")
+        assert not page.evaluate(f"() => {REVEAL}.isOverview()")
+        assert current_slide(page) == 0
 
         # A screenshot of one slide, every fragment shown, for a person to look at.
         page.evaluate(f"""() => {{ const R = {REVEAL}, s = R.getSlides()[{SCREENSHOT_SLIDE.get(stem, 0)}];
@@ -233,6 +259,56 @@ def test_deck(browser, site, stem):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{stem}.png"))
         visit.check_offline_and_clean()
+    finally:
+        visit.close()
+
+
+# In the ?print-pdf view reveal.js copies a slide once per fragment step, each copy a .pdf-page.
+# For every formula of every copy: its size and whether it shows (a formula in a fragment that
+# comes later on the slide is laid out but hidden on the earlier pages).
+PRINTED_FORMULAS = r"""() => [...document.querySelectorAll('.pdf-page')].flatMap((page, number) =>
+    [...page.querySelectorAll('script[type^="math/tex"]')].map(script => {
+        const frame = page.querySelector('#' + CSS.escape(script.id + '-Frame'));
+        const box = frame ? frame.getBoundingClientRect() : {width: 0, height: 0};
+        const shown = !!frame && frame.checkVisibility({opacityProperty: true, visibilityProperty: true});
+        return {id: script.id, tex: script.textContent.slice(0, 60), page: number + 1,
+                width: box.width, height: box.height, shown};
+    }))"""
+
+
+def count_pdf_pages(pdf: bytes) -> int:
+    """Pages of a PDF written by Chromium (each page is an object of /Type /Page)."""
+    return len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", pdf))
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_printed_deck(browser, site, stem):
+    """The print view (?print-pdf): a page per slide and fragment step, every formula drawn on
+    every page at its size and shown on at least one, and a PDF with no page more."""
+    out, counts = site
+    visit = Visit(browser, out / "slides" / f"{stem}.slides.html", "?print-pdf")
+    try:
+        page = visit.page
+        page.wait_for_function(
+            f"() => window.require && {REVEAL} && {REVEAL}.isReady()"
+            " && document.documentElement.classList.contains('print-pdf')"
+        )
+        visit.check_offline_and_clean()
+        nb = json.loads((ROOT / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))
+        pages = page.evaluate("() => document.querySelectorAll('.pdf-page').length")
+        assert pages == counts[stem] + count_fragments(nb)
+
+        formulas = page.evaluate(PRINTED_FORMULAS)
+        empty = [
+            (f["page"], f["tex"]) for f in formulas if not (f["width"] > 0 and f["height"] > 0)
+        ]
+        assert empty == [], f"formulas without a rendering (page, TeX): {empty}"
+        shown = {f["id"] for f in formulas if f["shown"]}
+        never = sorted({f["tex"] for f in formulas if f["id"] not in shown})
+        assert never == [], f"formulas shown on no printed page: {never}"
+
+        pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+        assert count_pdf_pages(pdf) == pages, "the PDF has pages beyond the slides' (a blank one?)"
     finally:
         visit.close()
 
