@@ -20,6 +20,11 @@ import json
 import os
 import re
 import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -56,12 +61,12 @@ SCREENSHOT_SLIDE = {
 }
 
 
-def missing_tool():
+def missing_tool(need_node=True):
     if not os.access(CHROMIUM, os.X_OK):
         return f"{CHROMIUM} is missing (Debian: apt-get install chromium)"
     if importlib.util.find_spec("playwright") is None:
         return "the Python package playwright is missing (pip install -r requirements-ci.txt)"
-    if shutil.which("npm") is None or shutil.which("node") is None:
+    if need_node and (shutil.which("npm") is None or shutil.which("node") is None):
         return "Node.js/npm is missing: tools/build_site.py installs the web assets with npm ci"
     return None
 
@@ -87,13 +92,23 @@ def site():
 
 
 @pytest.fixture(scope="module")
-def browser(site):
+def chromium():
+    reason = missing_tool(need_node=False)
+    if reason:
+        if os.environ.get("CBOW_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser(site, chromium):
+    return chromium
 
 
 class Visit:
@@ -349,5 +364,191 @@ def test_index(browser, site):
         links = page.evaluate("() => [...document.querySelectorAll('a')].map(a => a.href)")
         assert len(links) == 2 * len(STEMS)
         assert all(Path(link.removeprefix("file://")).is_file() for link in links)
+    finally:
+        context.close()
+
+
+# --- JupyterLab: what opening a notebook untouched changes ------------------------------------
+#
+# JupyterLab (4.6.6) writes the kernel's language_info into the notebook's metadata when the
+# kernel starts, and marks the notebook changed unless it equals what the file holds. ipykernel
+# reports the Python version to the patch level (3.12.1), so a notebook recorded on one Python is
+# marked changed on any other: no recorded value fits 3.11, 3.12 and 3.13 at once (README). These
+# tests pin down that this version is the only thing JupyterLab rewrites, on the Python that runs
+# them (.ci/run runs them on 3.12 and 3.13 too).
+
+NOTEBOOK_FOLDERS = ("notebooks", "exercises", "instructors")
+ALL_NOTEBOOKS = sorted(p for d in NOTEBOOK_FOLDERS for p in (ROOT / d).glob("*.ipynb"))
+HERE = ".".join(map(str, sys.version_info[:3]))  # what ipykernel reports on this Python
+
+
+def recorded_version(path: Path) -> str:
+    return json.loads(path.read_text(encoding="utf-8"))["metadata"]["language_info"]["version"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get_json(url: str):
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory):
+    """A JupyterLab server on this Python, on copies of the course's notebooks, with a configuration
+    folder of its own (settings and workspaces); yields (base URL, folder of the copies)."""
+    reason = None if importlib.util.find_spec("jupyterlab") else "jupyterlab is missing"
+    if reason:
+        if os.environ.get("CBOW_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    home = tmp_path_factory.mktemp("jupyterlab")
+    work = home / "course"
+    for folder in NOTEBOOK_FOLDERS:
+        shutil.copytree(ROOT / folder, work / folder, ignore=shutil.ignore_patterns("*.py"))
+    port = free_port()
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"))
+    env["JUPYTER_RUNTIME_DIR"] = str(home / "runtime")
+    log = (home / "server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root"]
+        + [f"--port={port}", "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1"]
+        + ["--IdentityProvider.token=", "--ServerApp.password=", "--LabApp.news_url=None"]
+        + [f"--ServerApp.root_dir={work}", "--ServerApp.disable_check_xsrf=True"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            if server.poll() is not None:
+                pytest.fail(f"JupyterLab stopped: {(home / 'server.log').read_text()[-2000:]}")
+            try:
+                get_json(f"{base}/api/status")
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("JupyterLab did not answer within 60 s")
+        yield base, work
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def lab_context(browser):
+    """A browser context for JupyterLab with the network cut off but for this machine: every
+    other address goes to a proxy that is not there (page.route, as for the decks, kept
+    JupyterLab from starting kernels)."""
+    return browser.new_context(
+        viewport={"width": 1280, "height": 800},
+        proxy={"server": "http://127.0.0.1:9", "bypass": "127.0.0.1"},
+    )
+
+
+def open_untouched(browser, base: str, relative: str, screenshot: Path | None = None) -> bool:
+    """Open a notebook in JupyterLab, touch nothing, wait until its kernel has started and has been
+    idle for 3 s; whether the notebook's tab is marked changed (the unsaved dot)."""
+    context = lab_context(browser)
+    page = context.new_page()
+    try:
+        workspace = relative.replace("/", "-").removesuffix(".ipynb")
+        page.goto(f"{base}/lab/workspaces/{workspace}/tree/{relative}?reset")
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
+        for _ in range(120):
+            sessions = [s for s in get_json(f"{base}/api/sessions") if s["path"] == relative]
+            kernel = sessions[0]["kernel"] if sessions else {}
+            if kernel.get("execution_state") == "idle" and kernel.get("connections", 0) > 0:
+                break
+            time.sleep(0.5)
+        else:
+            pytest.fail(f"the kernel of {relative} did not start within 60 s")
+        page.wait_for_timeout(3000)
+        dirty = page.evaluate(
+            "() => document.querySelectorAll('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty').length"
+        )
+        if screenshot is not None:
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(screenshot))
+        request = urllib.request.Request(
+            f"{base}/api/sessions/{sessions[0]['id']}", method="DELETE"
+        )
+        urllib.request.urlopen(request, timeout=10).close()
+        return dirty > 0
+    finally:
+        context.close()
+
+
+def test_jupyterlab_rewrites_nothing_but_the_python_version(chromium, jupyterlab):
+    """Every notebook, its recorded version replaced by this Python's, opens unchanged: nothing
+    else (kernelspec, nbformat, cell ids, outputs) is rewritten."""
+    base, work = jupyterlab
+    changed = []
+    for path in ALL_NOTEBOOKS:
+        relative = path.relative_to(ROOT).as_posix()
+        copy = work / relative
+        nb = json.loads(copy.read_text(encoding="utf-8"))
+        nb["metadata"]["language_info"]["version"] = HERE
+        copy.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+        shot = (
+            SCREENSHOTS / f"jupyterlab-{HERE}-{path.stem}.png"
+            if path.stem.startswith("05")
+            else None
+        )
+        if open_untouched(chromium, base, relative, shot):
+            changed.append(relative)
+    assert changed == [], f"marked changed on Python {HERE}, its version recorded: {changed}"
+
+
+def test_jupyterlab_marks_a_notebook_changed_only_on_another_python(chromium, jupyterlab):
+    """The notebook as recorded: unchanged on the Python it was recorded with; on another, marked
+    changed, and saving it changes language_info.version and nothing else."""
+    base, work = jupyterlab
+    path = ROOT / "notebooks" / "05_forward_backward.ipynb"
+    relative = "notebooks/05_forward_backward.ipynb"
+    (work / relative).write_bytes(path.read_bytes())
+    dirty = open_untouched(
+        chromium, base, relative, SCREENSHOTS / f"jupyterlab-{HERE}-as-recorded.png"
+    )
+    recorded = recorded_version(path)
+    if recorded == HERE:
+        assert not dirty, f"marked changed on the Python it was recorded with ({HERE})"
+        return
+    assert dirty, (
+        f"recorded on {recorded}, opened on {HERE}: expected JupyterLab to mark it changed"
+    )
+    saved = save_in_jupyterlab(chromium, base, relative, work)
+    original = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["metadata"]["language_info"]["version"] == HERE
+    saved["metadata"]["language_info"]["version"] = recorded
+    assert saved == original, "JupyterLab changed more than language_info.version"
+
+
+def save_in_jupyterlab(browser, base: str, relative: str, work: Path) -> dict:
+    """Open the notebook, let its kernel start, save it with Ctrl+S; the saved notebook."""
+    context = lab_context(browser)
+    page = context.new_page()
+    try:
+        before = (work / relative).stat().st_mtime_ns
+        page.goto(f"{base}/lab/workspaces/save/tree/{relative}?reset")
+        page.wait_for_selector(".lm-TabBar-tab.jp-mod-current.jp-mod-dirty", timeout=60_000)
+        page.locator(".jp-NotebookPanel .jp-Cell").first.click()
+        page.keyboard.press("Escape")
+        page.keyboard.press("Control+s")
+        for _ in range(40):
+            if (work / relative).stat().st_mtime_ns != before:
+                break
+            page.wait_for_timeout(250)
+        page.wait_for_timeout(500)
+        return json.loads((work / relative).read_text(encoding="utf-8"))
     finally:
         context.close()
