@@ -996,7 +996,7 @@ def run_check(name: str, *functions) -> CheckResult:
         return CheckResult(
             name,
             "not written",
-            f"… {name}: not written yet. Write the function above (replace the `...`), "
+            f"… {name}: not written yet. Write the function above (replace its ... with your code), "
             "run its cell, then run this check again.",
         )
     except _Failed as failure:
