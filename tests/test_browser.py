@@ -20,14 +20,11 @@ import json
 import os
 import re
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from jupyterlab_session import open_untouched, save_in_jupyterlab, serve
 
 pytestmark = pytest.mark.browser
 
@@ -216,6 +213,29 @@ def press(page, key, presses):
     return visited
 
 
+def check_keys(page, slides, fragments):
+    """A presenter's keys (and a clicker's, which sends arrows or page keys) go through every slide
+    in order, one fragment or slide per press, sub-slides included, and back; Esc opens the
+    overview (sections as columns, their slides below) and closes it again."""
+    page.locator("body").click(position={"x": 5, "y": 5})
+    steps = slides - 1 + fragments
+    for forward, back in KEYS:
+        page.evaluate(f"() => {REVEAL}.slide(0, 0, -1)")
+        visited = press(page, forward, steps)
+        assert visited == sorted(visited) and set(visited) == set(range(slides)), (
+            f"{forward} from the first slide shows slides {visited} of {slides}"
+        )
+        visited = press(page, back, steps)
+        assert visited == sorted(visited, reverse=True) and visited[-1] == 0, (
+            f"{back} from the last slide shows slides {visited}"
+        )
+    page.keyboard.press("Escape")
+    assert page.evaluate(f"() => {REVEAL}.isOverview()")
+    page.keyboard.press("Escape")
+    assert not page.evaluate(f"() => {REVEAL}.isOverview()")
+    assert current_slide(page) == 0
+
+
 @pytest.mark.parametrize("stem", STEMS)
 def test_deck(browser, site, stem):
     out, counts = site
@@ -245,27 +265,7 @@ def test_deck(browser, site, stem):
         shrunk = [(i + 1, z) for i, _, z in fits if z < 0.75]
         assert shrunk == [], f"slides shrunk below 75% to fit (slide number, zoom): {shrunk}"
 
-        # A presenter's keys (and a clicker's, which sends arrows or page keys) go through every
-        # slide in order, one fragment or slide per press, sub-slides included; and back.
-        page.locator("body").click(position={"x": 5, "y": 5})
-        steps = expected - 1 + count_fragments(nb)
-        for forward, back in KEYS:
-            page.evaluate(f"() => {REVEAL}.slide(0, 0, -1)")
-            visited = press(page, forward, steps)
-            assert visited == sorted(visited) and set(visited) == set(range(expected)), (
-                f"{forward} from the first slide shows slides {visited} of {expected}"
-            )
-            visited = press(page, back, steps)
-            assert visited == sorted(visited, reverse=True) and visited[-1] == 0, (
-                f"{back} from the last slide shows slides {visited}"
-            )
-
-        # Esc opens the overview (sections as columns, their slides below) and closes it again.
-        page.keyboard.press("Escape")
-        assert page.evaluate(f"() => {REVEAL}.isOverview()")
-        page.keyboard.press("Escape")
-        assert not page.evaluate(f"() => {REVEAL}.isOverview()")
-        assert current_slide(page) == 0
+        check_keys(page, expected, count_fragments(nb))
 
         # A screenshot of one slide, every fragment shown, for a person to look at.
         page.evaluate(f"""() => {{ const R = {REVEAL}, s = R.getSlides()[{SCREENSHOT_SLIDE.get(stem, 0)}];
@@ -386,106 +386,20 @@ def recorded_version(path: Path) -> str:
     return json.loads(path.read_text(encoding="utf-8"))["metadata"]["language_info"]["version"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get_json(url: str):
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return json.loads(response.read())
-
-
 @pytest.fixture(scope="module")
 def jupyterlab(tmp_path_factory):
     """A JupyterLab server on this Python, on copies of the course's notebooks, with a configuration
     folder of its own (settings and workspaces); yields (base URL, folder of the copies)."""
-    reason = None if importlib.util.find_spec("jupyterlab") else "jupyterlab is missing"
-    if reason:
+    if importlib.util.find_spec("jupyterlab") is None:
         if os.environ.get("CBOW_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
+            pytest.fail("jupyterlab is missing")
+        pytest.skip("jupyterlab is missing")
     home = tmp_path_factory.mktemp("jupyterlab")
     work = home / "course"
     for folder in NOTEBOOK_FOLDERS:
         shutil.copytree(ROOT / folder, work / folder, ignore=shutil.ignore_patterns("*.py"))
-    port = free_port()
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"))
-    env["JUPYTER_RUNTIME_DIR"] = str(home / "runtime")
-    log = (home / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root"]
-        + [f"--port={port}", "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1"]
-        + ["--IdentityProvider.token=", "--ServerApp.password=", "--LabApp.news_url=None"]
-        + [f"--ServerApp.root_dir={work}", "--ServerApp.disable_check_xsrf=True"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            if server.poll() is not None:
-                pytest.fail(f"JupyterLab stopped: {(home / 'server.log').read_text()[-2000:]}")
-            try:
-                get_json(f"{base}/api/status")
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("JupyterLab did not answer within 60 s")
+    with serve(work, home) as base:
         yield base, work
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-
-
-def lab_context(browser):
-    """A browser context for JupyterLab with the network cut off but for this machine: every
-    other address goes to a proxy that is not there (page.route, as for the decks, kept
-    JupyterLab from starting kernels)."""
-    return browser.new_context(
-        viewport={"width": 1280, "height": 800},
-        proxy={"server": "http://127.0.0.1:9", "bypass": "127.0.0.1"},
-    )
-
-
-def open_untouched(browser, base: str, relative: str, screenshot: Path | None = None) -> bool:
-    """Open a notebook in JupyterLab, touch nothing, wait until its kernel has started and has been
-    idle for 3 s; whether the notebook's tab is marked changed (the unsaved dot)."""
-    context = lab_context(browser)
-    page = context.new_page()
-    try:
-        workspace = relative.replace("/", "-").removesuffix(".ipynb")
-        page.goto(f"{base}/lab/workspaces/{workspace}/tree/{relative}?reset")
-        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
-        for _ in range(120):
-            sessions = [s for s in get_json(f"{base}/api/sessions") if s["path"] == relative]
-            kernel = sessions[0]["kernel"] if sessions else {}
-            if kernel.get("execution_state") == "idle" and kernel.get("connections", 0) > 0:
-                break
-            time.sleep(0.5)
-        else:
-            pytest.fail(f"the kernel of {relative} did not start within 60 s")
-        page.wait_for_timeout(3000)
-        dirty = page.evaluate(
-            "() => document.querySelectorAll('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty').length"
-        )
-        if screenshot is not None:
-            screenshot.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(screenshot))
-        request = urllib.request.Request(
-            f"{base}/api/sessions/{sessions[0]['id']}", method="DELETE"
-        )
-        urllib.request.urlopen(request, timeout=10).close()
-        return dirty > 0
-    finally:
-        context.close()
 
 
 def test_jupyterlab_rewrites_nothing_but_the_python_version(chromium, jupyterlab):
@@ -531,24 +445,3 @@ def test_jupyterlab_marks_a_notebook_changed_only_on_another_python(chromium, ju
     assert saved["metadata"]["language_info"]["version"] == HERE
     saved["metadata"]["language_info"]["version"] = recorded
     assert saved == original, "JupyterLab changed more than language_info.version"
-
-
-def save_in_jupyterlab(browser, base: str, relative: str, work: Path) -> dict:
-    """Open the notebook, let its kernel start, save it with Ctrl+S; the saved notebook."""
-    context = lab_context(browser)
-    page = context.new_page()
-    try:
-        before = (work / relative).stat().st_mtime_ns
-        page.goto(f"{base}/lab/workspaces/save/tree/{relative}?reset")
-        page.wait_for_selector(".lm-TabBar-tab.jp-mod-current.jp-mod-dirty", timeout=60_000)
-        page.locator(".jp-NotebookPanel .jp-Cell").first.click()
-        page.keyboard.press("Escape")
-        page.keyboard.press("Control+s")
-        for _ in range(40):
-            if (work / relative).stat().st_mtime_ns != before:
-                break
-            page.wait_for_timeout(250)
-        page.wait_for_timeout(500)
-        return json.loads((work / relative).read_text(encoding="utf-8"))
-    finally:
-        context.close()

@@ -5,8 +5,9 @@
 // made earlier would hold a half-typeset, empty formula, and a page sized before the formulas were
 // would be the wrong height. Meanwhile the class cbow-typesetting (set in the deck's head, styled in
 // course.css) lays every slide out unseen, so that MathJax measures the fonts the formulas will be
-// shown in (in a hidden slide it measures nothing and draws them too small). Then it shrinks a slide taller than the deck with CSS zoom (reveal.js
-// cuts it off otherwise), measured at the deck's width. Copied to _static by build_site.py.
+// shown in (in a hidden slide it measures nothing and draws them too small). Then it shrinks a
+// slide taller than the deck with CSS zoom (reveal.js cuts it off otherwise), measured at the deck's
+// width. Copied to _static by build_site.py.
 (function () {
   "use strict";
   var LIMIT_MS = 15000; // start anyway (formulas untypeset) if MathJax has not finished by then
