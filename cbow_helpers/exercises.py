@@ -1333,7 +1333,7 @@ def _verdict(name, checker, signature, functions, time_limit) -> CheckResult:
         return CheckResult(
             name,
             "not written",
-            f"… {name}: not written yet. Write the function above (replace the `...`), "
+            f"… {name}: not written yet. Write the function above (replace its ... with your code), "
             "run its cell, then run this check again.",
         )
     except _Failed as failure:

@@ -18,10 +18,13 @@ CBOW_REQUIRE_BROWSER=1 in the environment (as in .ci/run) a missing tool fails i
 import importlib.util
 import json
 import os
+import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
+from jupyterlab_session import open_untouched, save_in_jupyterlab, serve
 
 pytestmark = pytest.mark.browser
 
@@ -55,12 +58,12 @@ SCREENSHOT_SLIDE = {
 }
 
 
-def missing_tool():
+def missing_tool(need_node=True):
     if not os.access(CHROMIUM, os.X_OK):
         return f"{CHROMIUM} is missing (Debian: apt-get install chromium)"
     if importlib.util.find_spec("playwright") is None:
         return "the Python package playwright is missing (pip install -r requirements-ci.txt)"
-    if shutil.which("npm") is None or shutil.which("node") is None:
+    if need_node and (shutil.which("npm") is None or shutil.which("node") is None):
         return "Node.js/npm is missing: tools/build_site.py installs the web assets with npm ci"
     return None
 
@@ -86,13 +89,23 @@ def site():
 
 
 @pytest.fixture(scope="module")
-def browser(site):
+def chromium():
+    reason = missing_tool(need_node=False)
+    if reason:
+        if os.environ.get("CBOW_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser(site, chromium):
+    return chromium
 
 
 class Visit:
@@ -173,6 +186,54 @@ def count_images(nb):
 
 
 REVEAL = "require('../_static/reveal.js/dist/reveal.js')"
+# Forward and back: arrows, a clicker's page keys, space.
+KEYS = [("ArrowRight", "ArrowLeft"), ("PageDown", "PageUp"), ("Space", "Shift+Space")]
+
+
+def count_fragments(nb):
+    """Fragment steps of a deck: one per cell of slide type fragment."""
+    return sum(
+        c.get("metadata", {}).get("slideshow", {}).get("slide_type") == "fragment"
+        for c in nb["cells"]
+    )
+
+
+def current_slide(page):
+    return page.evaluate(
+        f"() => {{ const R = {REVEAL}; return R.getSlides().indexOf(R.getCurrentSlide()); }}"
+    )
+
+
+def press(page, key, presses):
+    """The slide shown (index among all slides) before and after each of `presses` presses of `key`."""
+    visited = [current_slide(page)]
+    for _ in range(presses):
+        page.keyboard.press(key)
+        visited.append(current_slide(page))
+    return visited
+
+
+def check_keys(page, slides, fragments):
+    """A presenter's keys (and a clicker's, which sends arrows or page keys) go through every slide
+    in order, one fragment or slide per press, sub-slides included, and back; Esc opens the
+    overview (sections as columns, their slides below) and closes it again."""
+    page.locator("body").click(position={"x": 5, "y": 5})
+    steps = slides - 1 + fragments
+    for forward, back in KEYS:
+        page.evaluate(f"() => {REVEAL}.slide(0, 0, -1)")
+        visited = press(page, forward, steps)
+        assert visited == sorted(visited) and set(visited) == set(range(slides)), (
+            f"{forward} from the first slide shows slides {visited} of {slides}"
+        )
+        visited = press(page, back, steps)
+        assert visited == sorted(visited, reverse=True) and visited[-1] == 0, (
+            f"{back} from the last slide shows slides {visited}"
+        )
+    page.keyboard.press("Escape")
+    assert page.evaluate(f"() => {REVEAL}.isOverview()")
+    page.keyboard.press("Escape")
+    assert not page.evaluate(f"() => {REVEAL}.isOverview()")
+    assert current_slide(page) == 0
 
 
 @pytest.mark.parametrize("stem", STEMS)
@@ -204,27 +265,7 @@ def test_deck(browser, site, stem):
         shrunk = [(i + 1, z) for i, _, z in fits if z < 0.75]
         assert shrunk == [], f"slides shrunk below 75% to fit (slide number, zoom): {shrunk}"
 
-        # The keyboard moves on: space steps through the fragments of the first slide, then to slide 2.
-        page.evaluate(f"() => {REVEAL}.slide(0, 0, -1)")
-        page.locator("body").click(position={"x": 5, "y": 5})
-        fragments = page.evaluate(
-            f"() => {REVEAL}.getCurrentSlide().querySelectorAll('.fragment').length"
-        )
-        for _ in range(fragments + 1):
-            page.keyboard.press("Space")
-        second = page.evaluate(
-            f"() => {{ const R = {REVEAL}; return R.getSlides().indexOf(R.getCurrentSlide()); }}"
-        )
-        assert second == 1, (
-            f"after {fragments + 1} presses of space the deck shows slide {second + 1}, not 2"
-        )
-        page.keyboard.press("PageUp")
-        assert (
-            page.evaluate(
-                f"() => {{ const R = {REVEAL}; return R.getSlides().indexOf(R.getCurrentSlide()); }}"
-            )
-            == 0
-        )
+        check_keys(page, expected, count_fragments(nb))
 
         # A screenshot of one slide, every fragment shown, for a person to look at.
         page.evaluate(f"""() => {{ const R = {REVEAL}, s = R.getSlides()[{SCREENSHOT_SLIDE.get(stem, 0)}];
@@ -233,6 +274,56 @@ def test_deck(browser, site, stem):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{stem}.png"))
         visit.check_offline_and_clean()
+    finally:
+        visit.close()
+
+
+# In the ?print-pdf view reveal.js copies a slide once per fragment step, each copy a .pdf-page.
+# For every formula of every copy: its size and whether it shows (a formula in a fragment that
+# comes later on the slide is laid out but hidden on the earlier pages).
+PRINTED_FORMULAS = r"""() => [...document.querySelectorAll('.pdf-page')].flatMap((page, number) =>
+    [...page.querySelectorAll('script[type^="math/tex"]')].map(script => {
+        const frame = page.querySelector('#' + CSS.escape(script.id + '-Frame'));
+        const box = frame ? frame.getBoundingClientRect() : {width: 0, height: 0};
+        const shown = !!frame && frame.checkVisibility({opacityProperty: true, visibilityProperty: true});
+        return {id: script.id, tex: script.textContent.slice(0, 60), page: number + 1,
+                width: box.width, height: box.height, shown};
+    }))"""
+
+
+def count_pdf_pages(pdf: bytes) -> int:
+    """Pages of a PDF written by Chromium (each page is an object of /Type /Page)."""
+    return len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", pdf))
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_printed_deck(browser, site, stem):
+    """The print view (?print-pdf): a page per slide and fragment step, every formula drawn on
+    every page at its size and shown on at least one, and a PDF with no page more."""
+    out, counts = site
+    visit = Visit(browser, out / "slides" / f"{stem}.slides.html", "?print-pdf")
+    try:
+        page = visit.page
+        page.wait_for_function(
+            f"() => window.require && {REVEAL} && {REVEAL}.isReady()"
+            " && document.documentElement.classList.contains('print-pdf')"
+        )
+        visit.check_offline_and_clean()
+        nb = json.loads((ROOT / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))
+        pages = page.evaluate("() => document.querySelectorAll('.pdf-page').length")
+        assert pages == counts[stem] + count_fragments(nb)
+
+        formulas = page.evaluate(PRINTED_FORMULAS)
+        empty = [
+            (f["page"], f["tex"]) for f in formulas if not (f["width"] > 0 and f["height"] > 0)
+        ]
+        assert empty == [], f"formulas without a rendering (page, TeX): {empty}"
+        shown = {f["id"] for f in formulas if f["shown"]}
+        never = sorted({f["tex"] for f in formulas if f["id"] not in shown})
+        assert never == [], f"formulas shown on no printed page: {never}"
+
+        pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+        assert count_pdf_pages(pdf) == pages, "the PDF has pages beyond the slides' (a blank one?)"
     finally:
         visit.close()
 
@@ -275,3 +366,82 @@ def test_index(browser, site):
         assert all(Path(link.removeprefix("file://")).is_file() for link in links)
     finally:
         context.close()
+
+
+# --- JupyterLab: what opening a notebook untouched changes ------------------------------------
+#
+# JupyterLab (4.6.6) writes the kernel's language_info into the notebook's metadata when the
+# kernel starts, and marks the notebook changed unless it equals what the file holds. ipykernel
+# reports the Python version to the patch level (3.12.1), so a notebook recorded on one Python is
+# marked changed on any other: no recorded value fits 3.11, 3.12 and 3.13 at once (README). These
+# tests pin down that this version is the only thing JupyterLab rewrites, on the Python that runs
+# them (.ci/run runs them on 3.12 and 3.13 too).
+
+NOTEBOOK_FOLDERS = ("notebooks", "exercises", "instructors")
+ALL_NOTEBOOKS = sorted(p for d in NOTEBOOK_FOLDERS for p in (ROOT / d).glob("*.ipynb"))
+HERE = ".".join(map(str, sys.version_info[:3]))  # what ipykernel reports on this Python
+
+
+def recorded_version(path: Path) -> str:
+    return json.loads(path.read_text(encoding="utf-8"))["metadata"]["language_info"]["version"]
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory):
+    """A JupyterLab server on this Python, on copies of the course's notebooks, with a configuration
+    folder of its own (settings and workspaces); yields (base URL, folder of the copies)."""
+    if importlib.util.find_spec("jupyterlab") is None:
+        if os.environ.get("CBOW_REQUIRE_BROWSER") == "1":
+            pytest.fail("jupyterlab is missing")
+        pytest.skip("jupyterlab is missing")
+    home = tmp_path_factory.mktemp("jupyterlab")
+    work = home / "course"
+    for folder in NOTEBOOK_FOLDERS:
+        shutil.copytree(ROOT / folder, work / folder, ignore=shutil.ignore_patterns("*.py"))
+    with serve(work, home) as base:
+        yield base, work
+
+
+def test_jupyterlab_rewrites_nothing_but_the_python_version(chromium, jupyterlab):
+    """Every notebook, its recorded version replaced by this Python's, opens unchanged: nothing
+    else (kernelspec, nbformat, cell ids, outputs) is rewritten."""
+    base, work = jupyterlab
+    changed = []
+    for path in ALL_NOTEBOOKS:
+        relative = path.relative_to(ROOT).as_posix()
+        copy = work / relative
+        nb = json.loads(copy.read_text(encoding="utf-8"))
+        nb["metadata"]["language_info"]["version"] = HERE
+        copy.write_text(json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+        shot = (
+            SCREENSHOTS / f"jupyterlab-{HERE}-{path.stem}.png"
+            if path.stem.startswith("05")
+            else None
+        )
+        if open_untouched(chromium, base, relative, shot):
+            changed.append(relative)
+    assert changed == [], f"marked changed on Python {HERE}, its version recorded: {changed}"
+
+
+def test_jupyterlab_marks_a_notebook_changed_only_on_another_python(chromium, jupyterlab):
+    """The notebook as recorded: unchanged on the Python it was recorded with; on another, marked
+    changed, and saving it changes language_info.version and nothing else."""
+    base, work = jupyterlab
+    path = ROOT / "notebooks" / "05_forward_backward.ipynb"
+    relative = "notebooks/05_forward_backward.ipynb"
+    (work / relative).write_bytes(path.read_bytes())
+    dirty = open_untouched(
+        chromium, base, relative, SCREENSHOTS / f"jupyterlab-{HERE}-as-recorded.png"
+    )
+    recorded = recorded_version(path)
+    if recorded == HERE:
+        assert not dirty, f"marked changed on the Python it was recorded with ({HERE})"
+        return
+    assert dirty, (
+        f"recorded on {recorded}, opened on {HERE}: expected JupyterLab to mark it changed"
+    )
+    saved = save_in_jupyterlab(chromium, base, relative, work)
+    original = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["metadata"]["language_info"]["version"] == HERE
+    saved["metadata"]["language_info"]["version"] = recorded
+    assert saved == original, "JupyterLab changed more than language_info.version"

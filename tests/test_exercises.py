@@ -188,7 +188,7 @@ def test_the_course_solutions_pass_and_the_blanks_say_not_written_yet():
         )
         printed = _run_cells([c.source for c in _exercise_cells(blanks)])
         assert printed == [
-            f"… {name}: not written yet. Write the function above (replace the `...`), run its cell, "
+            f"… {name}: not written yet. Write the function above (replace its ... with your code), run its cell, "
             "then run this check again."
             for name in names
         ]

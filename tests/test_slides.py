@@ -41,6 +41,35 @@ def test_every_notebook_is_a_deck_with_notes(path):
             assert cell["cell_type"] == "markdown" and "".join(cell["source"]).strip()
 
 
+def slides_without_notes(nb):
+    """Numbers (from 1) of the deck's slides that hold no speaker-notes cell."""
+    slides = []  # for each slide: whether it has notes
+    for cell in nb["cells"]:
+        kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type", "-")
+        if kind == "skip":
+            continue
+        if kind in ("slide", "subslide") or not slides:
+            slides.append(False)
+        if kind == "notes":
+            slides[-1] = True
+    return [number for number, has_notes in enumerate(slides, start=1) if not has_notes]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_slide_has_speaker_notes(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert slides_without_notes(nb) == [], f"{path.name}: slides without speaker notes"
+
+
+def test_slides_without_notes_are_found():
+    nb = toy_notebook()
+    nb["cells"][0]["metadata"]["slideshow"] = {"slide_type": "slide"}
+    nb["cells"][2]["metadata"]["slideshow"] = {"slide_type": "subslide"}
+    assert slides_without_notes(nb) == [1, 2]
+    with_notes, _, _ = apply_slide_plan.apply_plan(nb, [PLAN[0], PLAN[2]])
+    assert slides_without_notes(with_notes) == []
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_matches_its_slide_plan(path):
     plan = ROOT / "slides" / f"{path.stem}.toml"

@@ -272,8 +272,12 @@ def write_index(site: Path, stems: list[str], titles: list[str], slide_counts: l
 <main>
 <h1>Word embeddings from scratch: CBOW in numpy</h1>
 <p>Each lecture as a page (every cell, output and figure, with the instructor's notes folded
-away) and as a reveal.js slide deck. In a deck: arrow keys or space to move, <kbd>S</kbd> for the
-speaker view with the notes, <kbd>F</kbd> for full screen, <kbd>Esc</kbd> for an overview.
+away) and as a reveal.js slide deck. In a deck, <kbd>&rarr;</kbd>, <kbd>&darr;</kbd>,
+<kbd>Page Down</kbd> or <kbd>Space</kbd> shows the next step (the next fragment, else the next
+slide: every slide, in order, as a clicker needs), <kbd>&larr;</kbd>, <kbd>&uarr;</kbd> or
+<kbd>Page Up</kbd> goes back, <kbd>S</kbd> opens the speaker view with the notes, <kbd>F</kbd> is
+full screen, <kbd>Esc</kbd> the overview (sections as columns, <kbd>Esc</kbd> again to return).
+Add <code>?print-pdf</code> to a deck's address to print it, one page per step.
 Everything here works offline.</p>
 <table>
 <thead><tr><th>notebook</th><th>deck (slides)</th></tr></thead>
