@@ -18,6 +18,7 @@ from .evaluation import (
     spearman_interval,
 )
 from .fast_cbow import FastCBOW, reference_step
+from .gensim_notices import gensim_dot_notices_quiet
 from .io import load_vectors, save_vectors
 from .model import (
     GradientCheckError,
@@ -107,6 +108,7 @@ __all__ = [
     "format_gradient_report",
     "format_scores",
     "forward_prop",
+    "gensim_dot_notices_quiet",
     "get_batches",
     "get_dict",
     "get_training_example",
