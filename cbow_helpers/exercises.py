@@ -185,14 +185,7 @@ def _call(function: Callable, *args, **kwargs):
     return result
 
 
-def _is_blank(function) -> bool:
-    """True for a body of ``...`` or ``pass`` (after a docstring): no names used, no local variables."""
-    code = getattr(function, "__code__", None)
-    if code is None:
-        return True
-    arguments = code.co_argcount + code.co_kwonlyargcount
-    arguments += bool(code.co_flags & 0x04) + bool(code.co_flags & 0x08)  # *args, **kwargs
-    return not code.co_names and code.co_nlocals == arguments
+_is_blank = calls.is_blank
 
 
 _EXIT_MESSAGE = "your function called sys.exit() (or exit(), quit())"
