@@ -175,6 +175,9 @@ def _call(function: Callable, *args, **kwargs):
         raise _Failed(_INTERRUPT_MESSAGE, hint=_HINTS["interrupt"]) from None
     except BaseException as error:  # noqa: BLE001 - the student's error is reported, not raised
         described = calls.describe_error(error)
+        role = calls.raised_in(error)
+        if role:
+            raise _Failed(f"your {role} raised {described}", hint=_raised_in_hint(role)) from None
         raise _Failed(f"your function raised {described}", hint=error_hint(described)) from None
     if result is None:
         if _is_blank(function):
@@ -186,6 +189,14 @@ def _call(function: Callable, *args, **kwargs):
 
 
 _is_blank = calls.is_blank
+
+
+def _raised_in_hint(role: str) -> str:
+    return (
+        f"the error comes from your {role}, which the function you are checking called: run "
+        f'check("{role}", ...) on it and fix it there. A name it uses without being given it (a '
+        "variable of the notebook, such as z1) is a common cause: use only its parameters."
+    )
 
 
 _EXIT_MESSAGE = "your function called sys.exit() (or exit(), quit())"
@@ -998,7 +1009,15 @@ def _check_gradient_check(relative_errors, back_prop, numerical_gradient):
             hint="your relative errors are right; write my_back_prop and my_numerical_gradient "
             "above, run their cells, then run this check again.",
         )
-    mine = _errors_of(_call(relative_errors, back_prop, numerical_gradient, *_copies(batch)))
+    tagged = (
+        calls.tag_errors(back_prop, "back_prop"),
+        calls.tag_errors(numerical_gradient, "numerical_gradient"),
+    )
+    try:
+        mine = _errors_of(_call(relative_errors, *tagged, *_copies(batch)))
+    except _Failed as failure:
+        mine_case = 'case "your back_prop and numerical_gradient"'
+        raise _Failed(f"{mine_case}: {failure}", failure.mistake, failure.hint) from None
     if isinstance(mine, str):
         raise _Failed(f'case "your back_prop and numerical_gradient": {mine}')
     bad = {k: v for k, v in mine.items() if not v < 1e-6}
