@@ -378,6 +378,11 @@ def _check_get_windows(get_windows):
             for i in range(len(words))
         ]
 
+    def short_right(words, C):
+        return [
+            (words[i - C : i] + words[i + 1 : i + C], words[i]) for i in range(C, len(words) - C)
+        ]
+
     def context_order(words, C):
         return [
             (words[i + 1 : i + C + 1] + words[i - C : i], words[i])
@@ -393,6 +398,7 @@ def _check_get_windows(get_windows):
         ("window-short-at-edges", lambda w, C: short_at_edges(w, C)[C:]),
         ("window-short-at-edges", lambda w, C: short_at_edges(w, C)[: len(w) - C]),
         ("window-context-order", context_order),
+        ("window-short-right", short_right),
     ]
     cases = [(_SENTENCE, 2), (_SENTENCE, 1), (_SENTENCE, 3), (_SENTENCE[:4], 2)]
     for words, C in cases:
@@ -472,7 +478,25 @@ def _check_word_to_one_hot_vector(function):
                 ("one-hot-returns-index", index),
             ],
         )
-    return len(cases)
+    _unknown_word_fails(function, word2Ind, V)
+    return len(cases) + 1
+
+
+def _unknown_word_fails(function, word2Ind, V) -> None:
+    """A word not in word2Ind must raise an error that names it (notebook 03), never give a vector."""
+    case = f"word_to_one_hot_vector('zebra', word2Ind, V={V}): a word not in word2Ind"
+    try:
+        got = _call(function, "zebra", dict(word2Ind), V)
+    except _Failed as failure:
+        if str(failure).startswith("your function raised") and "zebra" in str(failure):
+            return
+        raise _Failed(
+            f'case "{case}": {failure}', failure.mistake or "one-hot-unknown-word"
+        ) from None
+    raise _Failed(
+        f'case "{case}": expected an error naming the word, got {_show(got)}',
+        "one-hot-unknown-word",
+    )
 
 
 def _check_context_words_to_vector(function):
@@ -533,6 +557,8 @@ def _check_get_batches(function):
             message = f'case "{case}": batch {b}, {name}: {difference}'
             if have.shape == want.shape[::-1]:
                 raise _Failed(message, "batch-transposed")
+            if have.ndim == 2 and have.shape[0] == want.shape[0] and have.shape[1] < m:
+                raise _Failed(message, "batch-stops")
             raise _Failed(message)
     return 3
 
@@ -835,6 +861,14 @@ def _bp_times_h(x, yhat, y, h, W1, W2, b1, b2, m):
     return dz1 @ x.T, g[1], dz1.sum(axis=1, keepdims=True), g[3]
 
 
+def _bp_order(order):
+    def wrong(x, yhat, y, h, W1, W2, b1, b2, m):
+        g = model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m)
+        return tuple(g[k] for k in order)
+
+    return wrong
+
+
 def _bp_transposed(which):
     def wrong(x, yhat, y, h, W1, W2, b1, b2, m):
         g = list(model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m))
@@ -855,6 +889,10 @@ _BACKPROP_MISTAKES = [
     ("backprop-bias-axis", _bp_bias_as(lambda d: d.sum(axis=0))),
     ("backprop-bias-mean", _bp_bias_as(lambda d: d.mean(axis=1, keepdims=True))),
     ("backprop-times-h", _bp_times_h),
+    ("backprop-bias-keepdims", _bp_bias_as(lambda d: d.sum(axis=1))),
+    ("backprop-order", _bp_order((1, 0, 3, 2))),
+    ("backprop-order", _bp_order((0, 2, 1, 3))),
+    ("backprop-order", _bp_order((1, 0, 2, 3))),
     ("backprop-grad-transposed", _bp_transposed(0)),
     ("backprop-grad-transposed", _bp_transposed(1)),
 ]
@@ -920,6 +958,8 @@ def _numgrad_mistake(got, exact, make_f, start, eps) -> str | None:
     """The key of the classic mistake whose gradient ``got`` is (None if none is)."""
     if np.allclose(got, 2 * exact, rtol=1e-4, atol=1e-6):
         return "numgrad-factor-two"
+    if not np.any(got) and np.any(exact):
+        return "numgrad-nudges-copy"
     forward = np.zeros_like(start)
     work = start.copy()
     f = make_f(work)
@@ -1118,30 +1158,62 @@ def _capstone_corpus() -> list[str]:
     return " ".join(sentences).split()
 
 
-def _check_capstone(train):
-    """The student's own model on a small corpus: their loss curve against the course's."""
+def _counted(function, role: str, counts: dict):
+    """``function``, counting its calls in ``counts[role]`` and naming it in the errors it raises."""
+    tagged = calls.tag_errors(function, role)
+    counts[role] = 0
+
+    def counted(*args, **kwargs):
+        counts[role] += 1
+        return tagged(*args, **kwargs)
+
+    return counted
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _check_capstone(train, forward_prop, softmax, back_prop):
+    """The student's own model on a small corpus: it must call the step functions it is given, and
+    its W1 and loss curve must be the course's."""
     tokens = _capstone_corpus()
-    settings = dict(N=8, num_iters=60, alpha=1.0, batch_size=32)
     case = f"{len(tokens)} tokens, N = 8, 60 iterations, alpha = 1.0, batch_size = 32"
-    got = _call(train, list(tokens), **settings)
+    counts: dict = {}
+    steps = [("forward_prop", forward_prop), ("softmax", softmax), ("back_prop", back_prop)]
+    given = {role: _counted(function, role, counts) for role, function in steps}
+    try:
+        got = _call(train, list(tokens), 8, 60, 1.0, 32, **given)
+    except _Failed as failure:
+        raise _Failed(f'case "{case}": {failure}', failure.mistake, failure.hint) from None
+    unused = [role for role, count in counts.items() if count == 0]
+    if unused:
+        raise _Failed(
+            f'case "{case}": my_train never called the {_and(unused)} it was given',
+            "capstone-unused-functions",
+        )
     word2Ind, Ind2word = text.get_dict(tokens)
-    V = len(word2Ind)
-    *_, costs = model.gradient_descent(
-        tokens, word2Ind, 8, V, 60, alpha=1.0, C=2, batch_size=32, random_seed=1
+    W1_course, *_, costs = model.gradient_descent(
+        tokens, word2Ind, 8, len(word2Ind), 60, alpha=1.0, C=2, batch_size=32, random_seed=1
     )
     if not (isinstance(got, (tuple, list)) and len(got) == 3):
         raise _Failed(f'case "{case}": expected (words, W1, costs), got {_show(got)}')
     words, W1, got_costs = got
-    if list(words) != [Ind2word[k] for k in range(V)]:
-        raise _Failed(
-            f'case "{case}": words: {_differs([Ind2word[k] for k in range(V)], list(words))}'
-        )
-    difference = _differs(np.zeros((8, V)), np.asarray(W1, dtype=float) * 0)
+    expected_words = [Ind2word[k] for k in range(len(word2Ind))]
+    if list(words) != expected_words:
+        raise _Failed(f'case "{case}": words: {_differs(expected_words, list(words))}')
+    _capstone_curve(case, tokens, word2Ind, costs, got_costs)
+    difference = _differs(W1_course, np.asarray(W1, dtype=float), rtol=1e-4, atol=1e-6)
     if difference is not None:
-        raise _Failed(f'case "{case}": W1: {difference}')
+        raise _Failed(f'case "{case}": W1: {difference}', "capstone-wrong-matrix")
+    return 1
+
+
+def _capstone_curve(case, tokens, word2Ind, costs, got_costs) -> None:
+    """Fail unless ``got_costs`` follow the course's loss curve (means of 10 steps within 0.01)."""
     got_costs = np.asarray(got_costs, dtype=float).ravel()
-    if got_costs.shape != (60,):
-        raise _Failed(f'case "{case}": expected 60 costs, got {got_costs.size}')
+    if got_costs.shape != (len(costs),):
+        raise _Failed(f'case "{case}": expected {len(costs)} costs, got {got_costs.size}')
     smooth = np.ones(10) / 10
     curve, course = np.convolve(got_costs, smooth, "valid"), np.convolve(costs, smooth, "valid")
     gap = float(np.max(np.abs(curve - course)))
@@ -1152,7 +1224,6 @@ def _check_capstone(train):
             f"steps: yours {curve[-1]:.4f}, the course's {course[-1]:.4f}",
             _capstone_mistake(tokens, word2Ind, got_costs),
         )
-    return 1
 
 
 def _capstone_mistake(tokens, word2Ind, got_costs) -> str:
@@ -1216,7 +1287,15 @@ def _pca_rows_not_columns(X, n):
     return (X - X.mean(axis=0)) @ vecs[np.argsort(values)[::-1][:n]].T
 
 
+def _pca_centred_rows(X, n):
+    X = np.asarray(X, dtype=float)
+    centred = X - X.mean(axis=1, keepdims=True)
+    _, vecs = np.linalg.eigh(np.cov(centred, rowvar=False))
+    return centred @ vecs[:, ::-1][:, :n]
+
+
 _PCA_MISTAKES = [
+    ("pca-centred-wrong-axis", _pca_centred_rows),
     ("pca-not-centred", _pca_not_centred),
     ("pca-not-centred", _pca_not_centred_covariance),
     ("pca-not-centred", _pca_raw_second_moment),
@@ -1299,7 +1378,14 @@ EXERCISES = {
         "gradient_descent(data, word2Ind, N, V, num_iters, alpha)",
         "06",
     ),
-    "capstone": (_check_capstone, "train(tokens, N, num_iters, alpha, batch_size)", "06"),
+    "capstone": (
+        _check_capstone,
+        (
+            "train(tokens, N, num_iters, alpha, batch_size, forward_prop, softmax, back_prop), "
+            "forward_prop, softmax, back_prop"
+        ),
+        "06",
+    ),
     "compute_pca": (_check_compute_pca, "compute_pca(data, n_components)", "07"),
 }
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-from exercise_mistakes import MUTANTS, RIGHT, _train, relative_errors
+from exercise_mistakes import COURSE_STEPS, MUTANTS, RIGHT, _train, relative_errors
 
 import cbow_helpers
 from cbow_helpers import grading
@@ -56,7 +56,7 @@ SOLUTIONS = [
     ("numerical_gradient", "solution", [_numerical_gradient]),
     ("gradient_check", "solution", [relative_errors, cbow_helpers.back_prop, _numerical_gradient]),
     ("gradient_descent", "solution", [cbow_helpers.gradient_descent]),
-    ("capstone", "solution", [_train()]),
+    ("capstone", "solution", [_train(), *COURSE_STEPS]),
 ] + [(exercise, "right", list(functions)) for exercise, functions in RIGHT]
 
 
