@@ -1,6 +1,6 @@
 """How a check calls a student's function: a time limit, fresh copies, captured output.
 
-The checks in ``exercises.py`` decide what to call and how to judge it; this module makes each call
+The checks (``cbow_helpers._exercise_checks``) decide what to call and how to judge it; this module makes each call
 survive the student's code:
 
 - **a time limit** per call (``call_limited``) and per step of a returned generator (``Guarded``).

@@ -2,7 +2,7 @@
 raised by the student's code most likely means.
 
 A hint says what is wrong and where to look (which notebook, which step), never the corrected line:
-the student writes that. ``exercises.py`` decides which mistake a wrong answer is.
+the student writes that. The checks (``_exercise_checks``) decide which mistake a wrong answer is.
 """
 
 from __future__ import annotations
