@@ -1,6 +1,6 @@
 """How a check calls a student's function: a time limit, fresh copies, captured output.
 
-The checks in ``exercises.py`` decide what to call and how to judge it; this module makes each call
+The checks (``cbow_helpers._exercise_checks``) decide what to call and how to judge it; this module makes each call
 survive the student's code:
 
 - **a time limit** per call (``call_limited``) and per step of a returned generator (``Guarded``).
@@ -233,6 +233,23 @@ def wrong_type(expected, got) -> str | None:
     )
 
 
+def is_blank(function) -> bool:
+    """True for a body of ``...`` or ``pass`` (after a docstring): no names used, no local variables.
+
+    A stand-in for the student's function (the grader's recorder or replay) says so in its
+    ``student_blank`` attribute.
+    """
+    known = getattr(function, "student_blank", None)
+    if isinstance(known, bool):
+        return known
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return True
+    arguments = code.co_argcount + code.co_kwonlyargcount
+    arguments += bool(code.co_flags & 0x04) + bool(code.co_flags & 0x08)  # *args, **kwargs
+    return not code.co_names and code.co_nlocals == arguments
+
+
 def error_line(error: BaseException) -> int | None:
     """The line of the student's notebook cell where ``error`` was raised, if it came from one.
 
@@ -246,8 +263,36 @@ def error_line(error: BaseException) -> int | None:
     return line if isinstance(line, int) else None
 
 
+def raised_in(error: BaseException) -> str | None:
+    """Which of the student's functions (by its role, such as "back_prop") raised ``error``, when a
+    check passed it to another of the student's functions (``tag_errors``)."""
+    role = getattr(error, "student_function", None)
+    return role if isinstance(role, str) and role.isidentifier() else None
+
+
+def tag_errors(function, role: str):
+    """``function``, with any error it raises marked as raised by the student's ``role`` function
+    (the first mark wins: the function that raised it first)."""
+
+    def tagged(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except Exception as error:
+            if raised_in(error) is None:
+                try:
+                    error.student_function = role
+                except AttributeError:
+                    pass
+            raise
+
+    return tagged
+
+
 def describe_error(error: BaseException) -> str:
-    """``'NameError: name 'x' is not defined (line 3 of your cell)'``: the error and where in the cell."""
+    """``'NameError: name 'x' is not defined (line 3 of your cell)'``: the error and where in the cell
+    (the cell of the function that raised it, if ``raised_in`` names one)."""
     line = error_line(error)
-    where = f" (line {line} of your cell)" if line else ""
+    role = raised_in(error)
+    cell = f"the cell of your {role}" if role else "your cell"
+    where = f" (line {line} of {cell})" if line else ""
     return f"{type(error).__name__}: {error}{where}"

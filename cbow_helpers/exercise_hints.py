@@ -2,7 +2,7 @@
 raised by the student's code most likely means.
 
 A hint says what is wrong and where to look (which notebook, which step), never the corrected line:
-the student writes that. ``exercises.py`` decides which mistake a wrong answer is.
+the student writes that. The checks (``_exercise_checks``) decide which mistake a wrong answer is.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ MISTAKES = {
     "centre word is the one with exactly C words after it (notebook 02).",
     "window-one-side": "the context has only C words: it needs C words on each side of the centre "
     "word, 2C in all (notebook 02).",
+    "window-short-right": "the context has one word too few after the centre word: the slice after it "
+    "stops one short (a slice's end is not included), so it holds C - 1 words, not C (notebook 02).",
     "window-swapped": "each pair is (centre, context): the order is (context_words, center_word) "
     "(notebook 02).",
     "window-short-at-edges": "the first and last windows have fewer than 2C context words: a centre "
@@ -54,6 +56,9 @@ MISTAKES = {
     "of shape (V,) (notebook 03).",
     "one-hot-wrong-index": "the 1 is one row off: it goes in the row word2Ind gives for the word "
     "(notebook 03).",
+    "one-hot-unknown-word": "a word that is not in word2Ind must stop the program with an error that "
+    "names it (the KeyError that looking it up in word2Ind raises does): a default index or a zero "
+    "vector would silently train on the wrong word (notebook 03).",
     "one-hot-returns-index": "you returned the word's index: the exercise asks for the vector of V "
     "zeros with a 1 in that row (notebook 03).",
     "context-summed": "the entries add up to 2C, not 1: x is the mean of the one-hot vectors, not "
@@ -123,6 +128,9 @@ MISTAKES = {
     "old value after nudging it (notebook 05).",
     "numgrad-factor-two": "your gradient is twice too large: the two points p + eps and p - eps are "
     "2 eps apart (notebook 05).",
+    "numgrad-nudges-copy": "your gradient is all zeros: f reads the very array param, so a nudge to a "
+    "copy (of param, or of one entry taken out of it) never reaches f; nudge param[index] itself "
+    "(notebook 05).",
     "numgrad-whole-array": "every entry of your gradient is the same: nudge one entry at a time "
     "(the index from np.ndindex), not the whole array at once (notebook 05).",
     "numgrad-precedence": "your gradient is tiny: a / 2 * eps is (a / 2) * eps in Python, so you "
@@ -139,6 +147,11 @@ MISTAKES = {
     "batch_size twice; once, at the gradient of the logits, is enough (notebook 05).",
     "backprop-bias-not-summed": "a bias gradient has one column per example: sum it over the "
     "columns, so grad_b1 is N × 1 and grad_b2 is V × 1 (notebook 05).",
+    "backprop-bias-keepdims": "a bias gradient is a flat vector: a sum over the columns drops the axis "
+    "unless you keep it, and the bias it updates is a column of shape (N, 1) or (V, 1) "
+    "(notebook 05).",
+    "backprop-order": "the gradients are right but in another order: return them as (grad_W1, "
+    "grad_W2, grad_b1, grad_b2), the order gradient_descent unpacks them in (notebook 05).",
     "backprop-bias-axis": "a bias gradient summed over the wrong axis: it sums over the examples "
     "(the columns), keeping one row per unit (notebook 05).",
     "backprop-bias-mean": "a bias gradient is batch_size times too small: it is the sum over the "
@@ -177,9 +190,17 @@ MISTAKES = {
     "capstone-own-functions": "your model does not learn like the course's with the same settings: "
     "one of your own functions (their checks are in the cell above), or how my_train hands them "
     "to my_gradient_descent, is wrong.",
+    "capstone-unused-functions": "my_train must train with the forward_prop, softmax and back_prop it "
+    "is given: hand each of them on to my_gradient_descent by name; left out, "
+    "my_gradient_descent runs the course's own functions instead.",
+    "capstone-wrong-matrix": "the costs follow the course's, but the matrix you return is not the "
+    "trained W1 (N x V, the first matrix my_gradient_descent returns): the embeddings are its "
+    "columns (notebook 06).",
     # 07 compute_pca
     "pca-not-centred": "the data is not centred: subtract each column's mean before the covariance "
     "(step 1 of notebook 07).",
+    "pca-centred-wrong-axis": "you subtracted each row's mean: centring subtracts each column's (each "
+    "feature's) mean over the points, so mind the axis of the mean (step 1 of notebook 07).",
     "pca-wrong-order": "np.linalg.eigh sorts eigenvalues in ascending order: the principal "
     "components are those with the largest eigenvalues (step 3 of notebook 07).",
     "pca-modifies-input": "compute_pca changed the data it was given: centre into a new array "

@@ -34,107 +34,11 @@ from pathlib import Path
 
 import numpy as np
 
+from . import _recording_format as fmt
 from . import _student_calls as calls
 from . import exercises
 
-FORMAT = 1
-_LIMIT_NODES = 1_000_000  # values in one encoded tree; beyond, the value is recorded as too large
-
-
-# ----------------------------------------------------------------------------- a format that cannot run code
-
-
-class Opaque:
-    """A value the recording could not keep (a custom object, an object array): its type name and repr."""
-
-    def __init__(self, shown: str):
-        self.shown = shown
-
-    def __repr__(self) -> str:
-        return self.shown
-
-
-def _opaque_class(name: str) -> type:
-    return type(re.sub(r"\W", "_", str(name))[:60] or "object", (Opaque,), {})
-
-
-class _Encoder:
-    """Turns plain data (numbers, strings, lists, tuples, dicts, sets, arrays) into JSON and arrays."""
-
-    def __init__(self):
-        self.arrays: dict[str, np.ndarray] = {}
-        self.nodes = 0
-
-    def __call__(self, value, depth: int = 0):
-        self.nodes += 1
-        if depth > 50 or self.nodes > _LIMIT_NODES:
-            return {"opaque": type(value).__name__, "repr": "(too large to record)"}
-        kind = type(value)
-        if value is None or kind in (bool, int, str):
-            return value
-        if kind is float:
-            return {"float": repr(value)}
-        if isinstance(value, np.ndarray) and kind in (np.ndarray, np.matrix):
-            if not value.dtype.hasobject:
-                key = f"a{len(self.arrays)}"
-                self.arrays[key] = np.array(value)  # a copy: the function may change it later
-                return {"array": key, "matrix": kind is np.matrix}
-        elif isinstance(value, np.generic) and not value.dtype.hasobject:
-            key = f"a{len(self.arrays)}"
-            self.arrays[key] = np.asarray(value)
-            return {"scalar": key}
-        elif kind in (list, tuple, set, frozenset):
-            items = [self(item, depth + 1) for item in value]
-            return items if kind is list else {kind.__name__: items}
-        elif kind is dict:
-            return {"dict": [[self(k, depth + 1), self(v, depth + 1)] for k, v in value.items()]}
-        elif callable(value):
-            return {"callable": True}
-        try:
-            shown = repr(value)[:200]
-        except Exception:  # noqa: BLE001 - the student's __repr__ is not ours to trust
-            shown = "?"
-        return {"opaque": kind.__name__, "repr": shown}
-
-
-def _decode(tree, arrays):
-    """The value an encoded tree stands for (an ``Opaque`` where the recording kept only a name)."""
-    if not isinstance(tree, (list, dict)):
-        return tree
-    if isinstance(tree, list):
-        return [_decode(item, arrays) for item in tree]
-    if "float" in tree:
-        return float(tree["float"])
-    if "array" in tree:
-        array = arrays[tree["array"]].copy()
-        return np.asmatrix(array) if tree.get("matrix") else array
-    if "scalar" in tree:
-        return arrays[tree["scalar"]][()]
-    for name, kind in (("tuple", tuple), ("set", set), ("frozenset", frozenset)):
-        if name in tree:
-            return kind(_decode(item, arrays) for item in tree[name])
-    if "dict" in tree:
-        return {_decode(k, arrays): _decode(v, arrays) for k, v in tree["dict"]}
-    if "callable" in tree:
-        return _opaque_class("function")("<function>")
-    return _opaque_class(tree.get("opaque", "object"))(str(tree.get("repr", "?")))
-
-
-def _same_tree(a, b, arrays_a, arrays_b) -> bool:
-    """Whether two encoded trees hold the same values (arrays compared bit for bit)."""
-    if isinstance(a, dict) and isinstance(b, dict) and set(a) == set(b) and "array" in a:
-        x, y = arrays_a[a["array"]], arrays_b.get(str(b["array"]))
-        return (
-            a.get("matrix") == b.get("matrix")
-            and isinstance(y, np.ndarray)
-            and (x.dtype, x.shape) == (y.dtype, y.shape)
-            and x.tobytes() == y.tobytes()
-        )
-    if isinstance(a, dict) and isinstance(b, dict):
-        return set(a) == set(b) and all(_same_tree(a[k], b[k], arrays_a, arrays_b) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_same_tree(x, y, arrays_a, arrays_b) for x, y in zip(a, b))
-    return type(a) is type(b) and a == b
+FORMAT = 2
 
 
 # ----------------------------------------------------------------------------- errors, both ways
@@ -176,6 +80,7 @@ def _error_record(error: BaseException) -> dict:
         "base": base,
         "message": message,
         "line": calls.error_line(error),
+        "function": calls.raised_in(error),
     }
 
 
@@ -192,6 +97,9 @@ def _raise_recorded(record: dict):
         error = type(name, (Exception,), {})(message)
     line = record.get("line")
     error.student_line = line if isinstance(line, int) else None
+    role = record.get("function")
+    if isinstance(role, str) and role.isidentifier():
+        error.student_function = role
     raise error
 
 
@@ -201,7 +109,7 @@ def _raise_recorded(record: dict):
 class _RecordingIterator(Iterator):
     """The student's iterator, each item (or the error that ended it) written to ``items``."""
 
-    def __init__(self, iterator, items: list, encode: _Encoder):
+    def __init__(self, iterator, items: list, encode: fmt.Encoder):
         self._iterator, self._items, self._encode = iterator, items, encode
 
     def __next__(self):
@@ -218,38 +126,68 @@ class _RecordingIterator(Iterator):
 
 
 class _Recorder:
-    """Calls the student's function and appends what happened to ``log``."""
+    """Calls the student's function and appends what happened to ``log``: a ``call`` event, a
+    ``callback`` and a ``back`` event around each call of a function it was given (the calls that
+    function makes in turn come between them), and an ``end`` event with the result or the error."""
 
-    def __init__(self, function, index: int, log: list, encode: _Encoder):
+    def __init__(self, function, index: int, log: list, encode: fmt.Encoder):
         self.function, self.index, self.log, self.encode = function, index, log, encode
+        self.student_blank = calls.is_blank(function)
 
     def __call__(self, *args, **kwargs):
-        entry = {"function": self.index, "args": self.encode(list(args))}
-        entry["kwargs"] = self.encode(kwargs)
-        self.log.append(entry)
+        self.log.append(
+            {"call": self.index, "args": self.encode(list(args)), "kwargs": self.encode(kwargs)}
+        )
+        active = [True]
+        watched = [self._watch(arg, ["args", i], active) for i, arg in enumerate(args)]
+        watched_kw = {k: self._watch(v, ["kwargs", k], active) for k, v in kwargs.items()}
+        end: dict = {"end": self.index}
         try:
-            result = self.function(*args, **kwargs)
+            result = self.function(*watched, **watched_kw)
         except BaseException as error:
-            entry["raised"] = _error_record(error)
-            entry["after"] = self.encode(list(args))
+            end["raised"] = _error_record(error)
+            end["after"] = self.encode(list(args))
+            self.log.append(end)
             raise
-        entry["after"] = self.encode(list(args))
+        finally:
+            active[0] = False
+        end["after"] = self.encode(list(args))
+        self.log.append(end)
         if isinstance(result, Iterator):
-            entry["items"] = []
-            return _RecordingIterator(result, entry["items"], self.encode)
-        entry["result"] = self.encode(result)
+            end["items"] = []
+            return _RecordingIterator(result, end["items"], self.encode)
+        end["result"] = self.encode(result)
         return result
+
+    def _watch(self, value, where: list, active: list):
+        """``value``, or if it is a function, one that logs each call made while the call is active."""
+        if not callable(value) or isinstance(value, type):
+            return value
+
+        def watched(*args, **kwargs):
+            if not active[0]:
+                return value(*args, **kwargs)
+            event = {"callback": where, "args": self.encode(list(args))}
+            event["kwargs"] = self.encode(kwargs)
+            self.log.append(event)
+            try:
+                return value(*args, **kwargs)
+            finally:
+                self.log.append({"back": where})
+
+        return watched
 
 
 def _record_one(name: str, functions: list, folder: Path, index: int, time_limit: float) -> None:
     """Run the check of ``name`` on recorders of ``functions``; write recording-INDEX.json and .npz."""
     log: list = []
-    encode = _Encoder()
+    encode = fmt.Encoder()
     recorders = [_Recorder(f, i, log, encode) for i, f in enumerate(functions)]
     exercises.run_check(name, *recorders, time_limit=time_limit)
     with open(folder / f"recording-{index}.npz", "wb") as handle:
         np.savez(handle, **encode.arrays)
-    recording = {"format": FORMAT, "exercise": name, "calls": log}
+    blank = [recorder.student_blank for recorder in recorders]
+    recording = {"format": FORMAT, "exercise": name, "calls": log, "blank": blank}
     (folder / f"recording-{index}.json").write_text(json.dumps(recording), encoding="utf-8")
 
 
@@ -329,36 +267,74 @@ class _Replay:
         self.calls, self.arrays, self.position = recorded_calls, arrays, 0
         self.mismatch: str | None = None
 
-    def proxy(self, index: int):
+    def proxy(self, index: int, blank: bool = False):
         def function(*args, **kwargs):
             return self._next(index, args, kwargs)
 
+        function.student_blank = blank
         return function
 
     def _refuse(self, why: str):
         self.mismatch = self.mismatch or why
         raise ReplayMismatch(why)
 
-    def _next(self, index, args, kwargs):
+    def _take(self) -> dict:
         if self.position >= len(self.calls):
-            self._refuse(f"the recording holds {len(self.calls)} calls; the check made more")
-        entry = self.calls[self.position]
+            self._refuse(f"the recording holds {len(self.calls)} events; the check made more calls")
         self.position += 1
-        encode = _Encoder()
+        return self.calls[self.position - 1]
+
+    def _same(self, entry, args, kwargs) -> bool:
+        encode = fmt.Encoder()
         mine = encode(list(args)), encode(kwargs)
         theirs = entry.get("args"), entry.get("kwargs")
-        if entry.get("function") != index or not all(
-            _same_tree(a, b, encode.arrays, self.arrays) for a, b in zip(mine, theirs)
-        ):
+        return all(fmt.same_tree(a, b, encode.arrays, self.arrays) for a, b in zip(mine, theirs))
+
+    def _next(self, index, args, kwargs):
+        entry = self._take()
+        if entry.get("call") != index or not self._same(entry, args, kwargs):
             self._refuse(
-                f"call {self.position} of the recording has other arguments than the check's"
+                f"event {self.position} of the recording has other arguments than the check's"
             )
+        while True:
+            entry = self._take()
+            if "callback" in entry:
+                self._callback(entry, args, kwargs)
+            elif entry.get("end") == index:
+                break
+            else:
+                self._refuse(f"event {self.position} of the recording is out of order")
         self._mirror(args, entry.get("after"))
         if "raised" in entry:
             _raise_recorded(entry["raised"])
         if "items" in entry:
             return self._items(entry["items"])
-        return _decode(entry.get("result"), self.arrays)
+        return fmt.decode(entry.get("result"), self.arrays)
+
+    def _callback(self, entry, args, kwargs):
+        """Call the function the check gave, as the student's function called it in the kernel."""
+        where = entry.get("callback")
+        target = None
+        if isinstance(where, list) and len(where) == 2:
+            kind, key = where
+            if kind == "args" and isinstance(key, int) and 0 <= key < len(args):
+                target = args[key]
+            elif kind == "kwargs" and isinstance(key, str):
+                target = kwargs.get(key)
+        if not callable(target):
+            self._refuse(f"event {self.position} of the recording calls no function of the check")
+        values = fmt.decode(entry.get("args"), self.arrays)
+        named = fmt.decode(entry.get("kwargs"), self.arrays)
+        if not isinstance(values, list) or not isinstance(named, dict):
+            self._refuse(f"event {self.position} of the recording is not a call")
+        try:
+            target(*values, **{str(k): v for k, v in named.items()})
+        except ReplayMismatch:
+            raise
+        except BaseException:  # noqa: BLE001, S110 - the student's code saw this error; its end says what followed
+            pass
+        if self._take().get("back") != where:
+            self._refuse(f"event {self.position} of the recording is out of order")
 
     def _items(self, items):
         for item in items:
@@ -366,12 +342,12 @@ class _Replay:
                 return
             if "raised" in item:
                 _raise_recorded(item["raised"])
-            yield _decode(item.get("value"), self.arrays)
+            yield fmt.decode(item.get("value"), self.arrays)
         self._refuse("the recording of a generator ends before the check stopped reading it")
 
     def _mirror(self, args, after):
         """Change the grader's arguments as the student's function changed its own."""
-        values = _decode(after, self.arrays) if after is not None else None
+        values = fmt.decode(after, self.arrays) if after is not None else None
         if not isinstance(values, list) or len(values) != len(args):
             return
         for arg, new in zip(args, values):
@@ -425,7 +401,11 @@ def replay(
     if recording.get("exercise") != name:
         return exercises.CheckResult(name, "failed", f"✗ {name}: the recording is of another check")
     player = _Replay(recording["calls"], arrays)
-    proxies = [player.proxy(i) for i in range(function_count)]
+    blanks = recording.get("blank")
+    blanks = blanks if isinstance(blanks, list) else []
+    proxies = [
+        player.proxy(i, i < len(blanks) and blanks[i] is True) for i in range(function_count)
+    ]
     result = exercises.run_check(name, *proxies, time_limit=time_limit)
     if player.mismatch:
         return exercises.CheckResult(

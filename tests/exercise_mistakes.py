@@ -212,6 +212,16 @@ def forward_swapped(x, W1, W2, b1, b2):
     return h, W2 @ h + b2
 
 
+NOTEBOOK_Z1 = np.zeros((7, 3))  # a variable of the notebook, left over from its worked cells
+
+
+def back_prop_global_z1(x, yhat, y, h, W1, W2, b1, b2, batch_size):
+    """Uses the notebook's z1 instead of its own h: an error inside the gradient check."""
+    dz2 = (yhat - y) / batch_size
+    dz1 = (W2.T @ dz2) * (NOTEBOOK_Z1 > 0)
+    return dz1 @ x.T, dz2 @ h.T, dz1.sum(axis=1, keepdims=True), dz2.sum(axis=1, keepdims=True)
+
+
 def back_prop_notes(x, yhat, y, h, W1, W2, b1, b2, batch_size):
     """The notes' formula: ReLU applied to the back-propagated gradient."""
     dz2 = (yhat - y) / batch_size
@@ -678,29 +688,109 @@ def pca_normalised(data, n_components=2):
     return scaled @ vectors[:, np.argsort(values)[::-1][:n_components]]
 
 
-def _train(alpha=None, batch_size=None, forward=model.forward_prop, backward=model.back_prop):
-    def train(tokens, N, num_iters, alpha_given, batch_size_given, C=2):
+def _train(alpha=None, batch_size=None, own=True, returns="W1"):
+    """my_train, right by default: each keyword is one classic slip (own=False: the course's step
+    functions instead of the ones it is given; returns: which matrix it hands back)."""
+
+    def train(tokens, N, num_iters, alpha_given, batch_size_given, forward, soft, backward):
+        if not own:
+            forward, soft, backward = model.forward_prop, model.softmax, model.back_prop
         word2Ind, Ind2word = get_dict(tokens)
         W1, W2, b1, b2 = model.initialize_model(N, len(word2Ind), random_seed=1)
-        batches = model.get_batches(
-            tokens, word2Ind, len(word2Ind), C, batch_size or batch_size_given
-        )
-        costs, m = [], batch_size or batch_size_given
+        m = batch_size or batch_size_given
+        batches = model.get_batches(tokens, word2Ind, len(word2Ind), 2, m)
+        costs = []
         for _ in range(num_iters):
             x, y = next(batches)
             z, h = forward(x, W1, W2, b1, b2)
-            yhat = model.softmax(z)
+            yhat = soft(z)
             costs.append(model.compute_cost(y, yhat, m))
             g = backward(x, yhat, y, h, W1, W2, b1, b2, m)
             W1, W2, b1, b2 = (w - (alpha or alpha_given) * d for w, d in zip((W1, W2, b1, b2), g))
-        return [Ind2word[k] for k in range(len(Ind2word))], W1, costs
+        matrix = {"W1": W1, "W2.T": W2.T, "random": np.random.default_rng(0).random(W1.shape)}
+        return [Ind2word[k] for k in range(len(Ind2word))], matrix[returns], costs
 
-    return lambda tokens, N, num_iters, alpha, batch_size, C=2: train(
-        tokens, N, num_iters, alpha, batch_size, C
+    return lambda tokens, N, num_iters, alpha, batch_size, forward_prop, softmax, back_prop: train(
+        tokens, N, num_iters, alpha, batch_size, forward_prop, softmax, back_prop
     )
 
 
+COURSE_STEPS = (model.forward_prop, model.softmax, model.back_prop)
+
+
+def one_hot_unknown_is_word_0(word, word2Ind, V):
+    """An unknown word silently becomes word 0."""
+    vector = np.zeros(V)
+    vector[word2Ind.get(word, 0)] = 1
+    return vector
+
+
+def one_hot_unknown_is_zero_vector(word, word2Ind, V):
+    """An unknown word silently becomes a zero vector."""
+    vector = np.zeros(V)
+    if word in word2Ind:
+        vector[word2Ind[word]] = 1
+    return vector
+
+
+def windows_as_a_list(words, C):
+    """Returns a list of the windows where the docstring says it yields them: right all the same."""
+    return list(get_windows(words, C))
+
+
+def numgrad_nudges_a_copy(f, param, eps=1e-6):
+    """Nudges a copy of param, which f never reads: all zeros."""
+    grad = np.zeros_like(param)
+    for index in np.ndindex(param.shape):
+        work = param.copy()
+        work[index] += eps
+        plus = f()
+        work[index] -= 2 * eps
+        grad[index] = (plus - f()) / (2 * eps)
+    return grad
+
+
+def back_prop_bias_no_keepdims(x, yhat, y, h, W1, W2, b1, b2, batch_size):
+    dz2 = (yhat - y) / batch_size
+    dz1 = (W2.T @ dz2) * (h > 0)
+    return dz1 @ x.T, dz2 @ h.T, dz1.sum(axis=1), dz2.sum(axis=1)
+
+
+def back_prop_weights_first(x, yhat, y, h, W1, W2, b1, b2, batch_size):
+    """(grad_W1, grad_b1, grad_W2, grad_b2): each layer's two gradients together."""
+    dz2 = (yhat - y) / batch_size
+    dz1 = (W2.T @ dz2) * (h > 0)
+    return dz1 @ x.T, dz1.sum(axis=1, keepdims=True), dz2 @ h.T, dz2.sum(axis=1, keepdims=True)
+
+
+def windows_short_on_the_right(words, C):
+    for i in range(C, len(words) - C):
+        yield words[i - C : i] + words[i + 1 : i + C], words[i]
+
+
+def batches_partial_last(data, word2Ind, V, C, batch_size):
+    """One pass, the last batch short, no wrap-around."""
+    examples = _examples(data, word2Ind, V, C)
+    for start in range(0, len(examples), batch_size):
+        chunk = examples[start : start + batch_size]
+        yield np.stack([x for x, _ in chunk], axis=1), np.stack([y for _, y in chunk], axis=1)
+
+
+def pca_centred_rows(data, n_components=2):
+    centred = data - data.mean(axis=1, keepdims=True)
+    values, vectors = np.linalg.eigh(np.cov(centred, rowvar=False))
+    return centred @ vectors[:, np.argsort(values)[::-1][:n_components]]
+
+
 MUTANTS = [
+    ("numerical_gradient", "numgrad-nudges-copy", (numgrad_nudges_a_copy,)),
+    ("back_prop", "backprop-bias-keepdims", (back_prop_bias_no_keepdims,)),
+    ("back_prop", "backprop-order", (back_prop_weights_first,)),
+    ("get_windows", "window-short-right", (windows_short_on_the_right,)),
+    ("get_batches", "batch-stops", (batches_partial_last,)),
+    ("compute_pca", "pca-centred-wrong-axis", (pca_centred_rows,)),
+    ("word_to_one_hot_vector", "one-hot-unknown-word", (one_hot_unknown_is_word_0,)),
+    ("word_to_one_hot_vector", "one-hot-unknown-word", (one_hot_unknown_is_zero_vector,)),
     ("tokenize", "tokenize-not-lowercased", (tokenize_not_lowercased,)),
     ("tokenize", "tokenize-keeps-numbers", (tokenize_keeps_numbers,)),
     ("tokenize", "tokenize-punctuation-kept", (tokenize_punctuation_kept,)),
@@ -798,6 +888,11 @@ MUTANTS = [
     ),
     (
         "gradient_check",
+        None,
+        (relative_errors, back_prop_global_z1, model.numerical_gradient),
+    ),
+    (
+        "gradient_check",
         "gradcheck-formula",
         (_errors(relative=False), _true_back_prop, model.numerical_gradient),
     ),
@@ -828,14 +923,22 @@ MUTANTS = [
     ("compute_pca", "pca-rows-not-columns", (pca_rows_not_columns,)),
     ("compute_pca", "pca-covariance-shape", (pca_covariance_of_rows,)),
     ("compute_pca", None, (pca_normalised,)),
-    ("capstone", "capstone-settings", (_train(alpha=0.03),)),
-    ("capstone", "capstone-settings", (_train(batch_size=128),)),
-    ("capstone", "capstone-own-functions", (_train(forward=forward_no_relu),)),
-    ("capstone", "capstone-own-functions", (_train(backward=back_prop_notes),)),
+    ("capstone", "capstone-settings", (_train(alpha=0.03), *COURSE_STEPS)),
+    ("capstone", "capstone-settings", (_train(batch_size=128), *COURSE_STEPS)),
+    ("capstone", "capstone-own-functions", (_train(), forward_no_relu, *COURSE_STEPS[1:])),
+    ("capstone", "capstone-own-functions", (_train(), *COURSE_STEPS[:2], back_prop_notes)),
+    (
+        "capstone",
+        "capstone-unused-functions",
+        (_train(own=False), forward_no_relu, *COURSE_STEPS[1:]),
+    ),
+    ("capstone", "capstone-wrong-matrix", (_train(returns="W2.T"), *COURSE_STEPS)),
+    ("capstone", "capstone-wrong-matrix", (_train(returns="random"), *COURSE_STEPS)),
 ]
 
 #: Right answers written differently from the course's: each must pass.
 RIGHT = [
+    ("get_windows", (windows_as_a_list,)),
     ("numerical_gradient", (numgrad_restored_by_arithmetic,)),
     ("gradient_check", (relative_errors, _true_back_prop, model.numerical_gradient)),
     ("softmax", (lambda z: np.exp(z - z.max(axis=0)) / np.exp(z - z.max(axis=0)).sum(axis=0),)),

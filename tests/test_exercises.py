@@ -20,6 +20,7 @@ import pytest
 from exercise_mistakes import MUTANTS, RIGHT
 from nltk.tokenize import word_tokenize
 
+import cbow_helpers
 from cbow_helpers.exercises import EXERCISES, MISTAKES, run_check
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -265,6 +266,16 @@ def test_the_issue_mistakes_are_among_them():
     ):
         assert key in MISTAKES
     assert "notebook 05" in MISTAKES["backprop-relu-on-gradient"]
+
+
+def test_an_error_in_a_function_handed_to_another_names_the_function_that_raised():
+    from exercise_mistakes import back_prop_global_z1, relative_errors
+
+    result = run_check(
+        "gradient_check", relative_errors, back_prop_global_z1, cbow_helpers.numerical_gradient
+    )
+    assert "your back_prop raised ValueError" in result.message
+    assert 'check("back_prop"' in result.message and "keepdims" not in result.message
 
 
 def test_a_wrong_answer_shows_shapes_first():

@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-from exercise_mistakes import MUTANTS
+from exercise_mistakes import COURSE_STEPS, MUTANTS, RIGHT, _train, relative_errors
 
 import cbow_helpers
 from cbow_helpers import grading
@@ -54,9 +54,10 @@ SOLUTIONS = [
     ("get_windows", "solution", [cbow_helpers.get_windows]),
     ("get_batches", "solution", [cbow_helpers.get_batches]),
     ("numerical_gradient", "solution", [_numerical_gradient]),
-    ("gradient_check", "solution", [cbow_helpers.back_prop, _numerical_gradient]),
+    ("gradient_check", "solution", [relative_errors, cbow_helpers.back_prop, _numerical_gradient]),
     ("gradient_descent", "solution", [cbow_helpers.gradient_descent]),
-]
+    ("capstone", "solution", [_train(), *COURSE_STEPS]),
+] + [(exercise, "right", list(functions)) for exercise, functions in RIGHT]
 
 
 def _record_and_replay(tmp_path, exercise, functions, time_limit=5.0):
@@ -69,10 +70,13 @@ def _record_and_replay(tmp_path, exercise, functions, time_limit=5.0):
 
 
 def test_a_replayed_recording_gives_the_verdict_of_the_check_itself(tmp_path):
-    """Every classic mistake and a solution of each kind: the same status, mistake and message."""
-    for number, (exercise, _, functions) in enumerate(SOLUTIONS + MUTANTS):
+    """Every classic mistake and a solution of each kind (a check that hands the student's function
+    other functions included): the same status, mistake and message."""
+    assert {exercise for exercise, _, _ in MUTANTS} >= {"gradient_check", "capstone"}
+    for number, (exercise, kind, functions) in enumerate(SOLUTIONS + MUTANTS):
         replayed = _record_and_replay(tmp_path / str(number), exercise, functions)
         direct = run_check(exercise, *functions)
+        assert replayed.passed == (kind in ("solution", "right")), (exercise, replayed.message)
         assert (replayed.status, replayed.mistake, replayed.message) == (
             direct.status,
             direct.mistake,
@@ -327,5 +331,5 @@ def test_the_grader_finds_the_checks_of_a_template():
     assert grade_exercises.checks_of(template) == [
         ("numerical_gradient", ["my_numerical_gradient"]),
         ("back_prop", ["my_back_prop"]),
-        ("gradient_check", ["my_back_prop", "my_numerical_gradient"]),
+        ("gradient_check", ["my_relative_errors", "my_back_prop", "my_numerical_gradient"]),
     ]
