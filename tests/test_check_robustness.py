@@ -131,6 +131,8 @@ def test_an_array_is_required_where_an_array_is_expected(convert, named):
     assert named in result.message
     result = run_check("softmax", lambda z: convert(cbow_helpers.softmax(z)))
     assert result.status == "failed" and named in result.message
+    result = run_check("compute_pca", lambda X, n=2: convert(cbow_helpers.compute_pca(X, n)))
+    assert result.status == "failed" and named in result.message
 
 
 def test_an_error_names_the_students_line_even_inside_numpy():
