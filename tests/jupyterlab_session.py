@@ -73,6 +73,17 @@ def lab_context(browser):
     )
 
 
+def wait_for_kernel(base: str, relative: str) -> list:
+    """Wait until the notebook's kernel has started and is idle with a connection; its sessions."""
+    for _ in range(120):
+        sessions = [s for s in get_json(f"{base}/api/sessions") if s["path"] == relative]
+        kernel = sessions[0]["kernel"] if sessions else {}
+        if kernel.get("execution_state") == "idle" and kernel.get("connections", 0) > 0:
+            return sessions
+        time.sleep(0.5)
+    pytest.fail(f"the kernel of {relative} did not start within 60 s")
+
+
 def open_untouched(browser, base: str, relative: str, screenshot: Path | None = None) -> bool:
     """Open a notebook in JupyterLab, touch nothing, wait until its kernel has started and has been
     idle for 3 s; whether the notebook's tab is marked changed (the unsaved dot)."""
@@ -82,14 +93,7 @@ def open_untouched(browser, base: str, relative: str, screenshot: Path | None = 
         workspace = relative.replace("/", "-").removesuffix(".ipynb")
         page.goto(f"{base}/lab/workspaces/{workspace}/tree/{relative}?reset")
         page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
-        for _ in range(120):
-            sessions = [s for s in get_json(f"{base}/api/sessions") if s["path"] == relative]
-            kernel = sessions[0]["kernel"] if sessions else {}
-            if kernel.get("execution_state") == "idle" and kernel.get("connections", 0) > 0:
-                break
-            time.sleep(0.5)
-        else:
-            pytest.fail(f"the kernel of {relative} did not start within 60 s")
+        sessions = wait_for_kernel(base, relative)
         page.wait_for_timeout(3000)
         dirty = page.evaluate(
             "() => document.querySelectorAll('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty').length"
@@ -114,6 +118,9 @@ def save_in_jupyterlab(browser, base: str, relative: str, work: Path) -> dict:
         before = (work / relative).stat().st_mtime_ns
         page.goto(f"{base}/lab/workspaces/save/tree/{relative}?reset")
         page.wait_for_selector(".lm-TabBar-tab.jp-mod-current.jp-mod-dirty", timeout=60_000)
+        # The tab may turn dirty before the kernel's language_info has arrived: save after that.
+        wait_for_kernel(base, relative)
+        page.wait_for_timeout(3000)
         page.locator(".jp-NotebookPanel .jp-Cell").first.click()
         page.keyboard.press("Escape")
         page.keyboard.press("Control+s")
@@ -121,6 +128,8 @@ def save_in_jupyterlab(browser, base: str, relative: str, work: Path) -> dict:
             if (work / relative).stat().st_mtime_ns != before:
                 break
             page.wait_for_timeout(250)
+        else:
+            pytest.fail(f"JupyterLab did not save {relative} within 10 s of Ctrl+S")
         page.wait_for_timeout(500)
         return json.loads((work / relative).read_text(encoding="utf-8"))
     finally:

@@ -428,7 +428,8 @@ def test_jupyterlab_marks_a_notebook_changed_only_on_another_python(chromium, ju
     changed, and saving it changes language_info.version and nothing else."""
     base, work = jupyterlab
     path = ROOT / "notebooks" / "05_forward_backward.ipynb"
-    relative = "notebooks/05_forward_backward.ipynb"
+    # A name no other test opened in this server, so no earlier tab or model of it is around.
+    relative = "notebooks/as_recorded_05_forward_backward.ipynb"
     (work / relative).write_bytes(path.read_bytes())
     dirty = open_untouched(
         chromium, base, relative, SCREENSHOTS / f"jupyterlab-{HERE}-as-recorded.png"
