@@ -36,25 +36,16 @@ PROBE = "grader_probe_was_here.txt"
 # ----------------------------------------------------------------------------- record and replay
 
 
-def _numerical_gradient(f, param, eps=1e-6):
-    grad = np.zeros_like(param)
-    for index in np.ndindex(param.shape):
-        old = param[index]
-        param[index] = old + eps
-        plus = f()
-        param[index] = old - eps
-        minus = f()
-        param[index] = old
-        grad[index] = (plus - minus) / (2 * eps)
-    return grad
-
-
 SOLUTIONS = [
     ("tokenize", "solution", [cbow_helpers.tokenize]),
     ("get_windows", "solution", [cbow_helpers.get_windows]),
     ("get_batches", "solution", [cbow_helpers.get_batches]),
-    ("numerical_gradient", "solution", [_numerical_gradient]),
-    ("gradient_check", "solution", [relative_errors, cbow_helpers.back_prop, _numerical_gradient]),
+    ("numerical_gradient", "solution", [cbow_helpers.numerical_gradient]),
+    (
+        "gradient_check",
+        "solution",
+        [relative_errors, cbow_helpers.back_prop, cbow_helpers.numerical_gradient],
+    ),
     ("gradient_descent", "solution", [cbow_helpers.gradient_descent]),
     ("capstone", "solution", [_train(), *COURSE_STEPS]),
 ] + [(exercise, "right", list(functions)) for exercise, functions in RIGHT]
