@@ -19,7 +19,7 @@ from .engine.checks import (
     positive_int,
     positive_number,
     seed_value,
-    token_list,
+    str_token_list,
 )
 from .engine.kernels import HAVE_SPARSETOOLS, KERNELS, resolve_kernel
 from .engine.negative_sampling_loop import check_kept, check_memory, epoch_windows, train_epoch
@@ -245,7 +245,7 @@ def train_negative_sampling(
         (a ValueError and a MemoryError) if training would need more memory than the
         machine has available; raised before allocating.
     """
-    tokens = token_list("train_negative_sampling", tokens)
+    tokens = str_token_list("train_negative_sampling", tokens)  # checked once, here
     word2Ind, Ind2word, ids = _vocabulary(tokens, config.min_count)
     V, N = len(word2Ind), config.N
     check_memory(len(ids), V, N, config.C, config.negative, config.batch_size, config.epochs)
@@ -295,7 +295,7 @@ def train_negative_sampling(
 
 def _vocabulary(tokens: list, min_count: int):
     """``corpus_ids``, with a ValueError in the course's words if fewer than 2 tokens or words remain."""
-    word2Ind, Ind2word, ids = corpus_ids(tokens, min_count)
+    word2Ind, Ind2word, ids = corpus_ids.unchecked(tokens, min_count)
     if len(ids) < 2:
         raise ValueError(
             f"after dropping words seen fewer than min_count={min_count} times, {len(ids)} token(s) remain: "
