@@ -2,7 +2,8 @@
 
 It numbers the words (``build_vocabulary``, ``encode``), cuts the windows (``context_windows``),
 shuffles them each epoch, and hands batches of distinct windows to ``FastCBOW.step`` (the model's
-forward and backward pass on word ids, in ``fast_cbow.py``), watching the loss for divergence.
+forward and backward pass on word ids, in ``engine/fast_cbow.py``), watching the loss for
+divergence (the loop is in ``engine/cbow_loop.py``).
 """
 
 from __future__ import annotations
