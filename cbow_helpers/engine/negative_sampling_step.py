@@ -8,7 +8,6 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
-from . import TINY
 from .kernels import KERNELS
 
 
@@ -69,8 +68,8 @@ def negative_sampling_step(
     Returns
     -------
     float
-        The batch's mean J before the update (each window's probability is clipped
-        to the smallest float64 before the log, so J is finite).
+        The batch's mean J before the update, from the scores (``-log sigmoid(s)`` as
+        ``logaddexp(0, -s)``), so it stays exact when a score is far from 0.
     """
     gather, scatter = KERNELS[kernel]
     m, K1 = targets.shape
@@ -144,11 +143,13 @@ def _forward_rows(batch, rows) -> float:
         gr[:, 0] += 1
         if keep is not None:
             gr[:, 1:] *= keep[r0:r1]
-        # J = -log of the product of the K+1 answers' probabilities (f for the centre word, 1 - f
-        # for a negative; a skipped negative's factor is 1): one log per window, not K+1.
-        answers = 1 - np.abs(gr, dtype=np.float64)
-        answers[:, 0] = f[:, 0]
-        loss = -np.log(np.maximum(answers.prod(axis=1), TINY)).sum()
+        # J = -log sigmoid(s) for the centre word + -log sigmoid(-s) for each kept negative, as
+        # logaddexp(0, -+s): exact where float32's sigmoid rounds to 0 or 1 (|s| above ~17).
+        negative_losses = np.logaddexp(0, scores[:, 1:])
+        if keep is not None:
+            negative_losses *= keep[r0:r1]
+        loss = np.logaddexp(0, -scores[:, 0]).sum(dtype=np.float64)
+        loss += negative_losses.sum(dtype=np.float64)
         gr *= np.float32(learning_rate)
         np.matmul(gr[:, None, :], WT, out=err[r0:r1, None, :])  # -lr * dJ/dh, from the old W_out
     return float(loss)
