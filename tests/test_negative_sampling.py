@@ -227,20 +227,21 @@ def test_step_follows_the_gradient_with_the_rule(rule):
     np.testing.assert_allclose(W_in.T, W1 - lr * m * factor * gW1, atol=1e-6)
 
 
-@pytest.mark.parametrize("keep", [None, [[1.0, 0.0]]])
-def test_step_loss_stays_exact_for_large_scores(keep):
+@pytest.mark.parametrize("not_center", [None, [[1.0, 0.0]]])
+def test_step_loss_stays_exact_for_large_scores(not_center):
     """Scores of 18 round float32's sigmoid to 1; J must still be -log sigmoid(s) per answer."""
     W_in = np.ones((4, 1), np.float32)
     W_out = np.full((4, 1), 18.0, np.float32)  # every score is 18 * 1
     indptr = np.array([0, 2], np.int32)
     indices = np.array([0, 1], np.int32)
     targets = np.array([[1, 2, 3]], np.int32)  # the centre word, then K = 2 negatives
-    keep = None if keep is None else np.array(keep, np.float32)
-    loss = negative_sampling_step(W_in, W_out, indptr, indices, targets, 0.0, keep=keep)
-    kept = 2 if keep is None else 1
+    if not_center is not None:
+        not_center = np.array(not_center, np.float32)
+    loss = negative_sampling_step(W_in, W_out, indptr, indices, targets, 0.0, not_center=not_center)
+    kept = 2 if not_center is None else 1
     expected = np.logaddexp(0, -18.0) + kept * np.logaddexp(0, 18.0)  # about 18 per negative
     assert loss == pytest.approx(expected, abs=1e-3)
-    if keep is None:
+    if not_center is None:
         J = negative_sampling_loss(W_in.T, W_out, [[0, 1]], [1], [[2, 3]])
         assert loss == pytest.approx(J, abs=1e-3)
 

@@ -112,11 +112,11 @@ class _StepBuffers:
     """The arrays of one step on m windows, one per meaning (allocated once per batch size)."""
 
     z1: np.ndarray  # (m, N)       W1 x + b1
-    h1: np.ndarray  # (m, N + 2)   [h | 0 | 1]
+    h1: np.ndarray  # (m, N + 2)   [h | 0 | 1], h extended (notebook 10's h1), not a second layer
     z2: np.ndarray  # (m, V)       the logits, shifted by each row's maximum when needed
     g: np.ndarray  # (m, V)        exp(z2), then exp(z2) - s y = s (y_hat - y)
     e_w2: np.ndarray  # (m, N + 1) [g @ W2 | s]: the sums s come from W2x's column of ones
-    dz1: np.ndarray  # (m, N)      learning_rate * dJ/dz1
+    lr_dz1: np.ndarray  # (m, N)   learning_rate * dJ/dz1 (model.py's dz1 is dJ/dz1 alone)
     h1_scaled: np.ndarray  # (m, N + 2)  each row of h1 times learning_rate / (m s)
     grad_w2x: np.ndarray  # (V, N + 2)   learning_rate * dJ/d[W2 | 1 | b2] (0 for the ones)
     losses: np.ndarray  # (m,)     float64, -log y_hat[center] per window
@@ -133,7 +133,7 @@ class _StepBuffers:
             z2=np.empty((m, V), **f32),
             g=np.empty((m, V), **f32),
             e_w2=np.empty((m, N + 1), **f32),
-            dz1=np.empty((m, N), **f32),
+            lr_dz1=np.empty((m, N), **f32),
             h1_scaled=np.empty((m, N + 2), **f32),
             grad_w2x=np.empty((V, N + 2), **f32),
             losses=np.empty(m),
@@ -199,7 +199,7 @@ class FastCBOW:
         loss = float(buf.losses.mean())
         if not math.isfinite(loss):
             return loss
-        self.b1 -= buf.dz1.sum(axis=0)
+        self.b1 -= buf.lr_dz1.sum(axis=0)
         pairs = _pairs_by_word(context)
         self._run(
             lambda part: self._vocabulary_rows(*part, buf, pairs),
@@ -245,14 +245,14 @@ class FastCBOW:
         g[r, center] -= s  # e - s y: s (y_hat - y), dJ/dz2 up to the factor 1 / (m s)
 
     def _hidden_gradient(self, rows: slice, center, scale: float, buf: _StepBuffers) -> None:
-        """dz1 = d (W2^T (e - s y)) * ReLU'(z1), with d = lr / (m s) per row; and h1_scaled = d h1."""
+        """lr_dz1 = d (W2^T (e - s y)) * ReLU'(z1), with d = lr / (m s) per row; and h1_scaled = d h1."""
         e_w2, s = buf.e_w2[rows], buf.e_w2[rows, self.N]
         d = (scale / s.astype(np.float64)).astype(np.float32)[:, None]
         np.multiply(buf.h1[rows], d, out=buf.h1_scaled[rows])  # for W2's gradient in phase 2
-        dz1 = buf.dz1[rows]
-        np.subtract(e_w2[:, : self.N], s[:, None] * self.W2x[center, : self.N], out=dz1)
-        dz1 *= d
-        dz1 *= buf.z1[rows] > 0  # ReLU's derivative
+        lr_dz1 = buf.lr_dz1[rows]
+        np.subtract(e_w2[:, : self.N], s[:, None] * self.W2x[center, : self.N], out=lr_dz1)
+        lr_dz1 *= d
+        lr_dz1 *= buf.z1[rows] > 0  # ReLU's derivative
 
     def _vocabulary_parts(self, words) -> list[tuple[slice, slice]]:
         """Phase 2's split: (rows of W2x, word ids of the W1 scatter) for each worker.
@@ -274,15 +274,15 @@ class FastCBOW:
         w2x = self.W2x[vocab]
         w2x -= grad
         self._part_norms[vocab.start] = float(np.sqrt(np.einsum("ij,ij->i", w2x, w2x).max()))
-        self._scatter_into_w1(scatter_words, pairs, buf.dz1)
+        self._scatter_into_w1(scatter_words, pairs, buf.lr_dz1)
 
-    def _scatter_into_w1(self, vocab: slice, pairs, dz1) -> None:
-        """Rows ``vocab`` (a range of word ids) of W1T -= lr * dJ/dW1, given dz1 = lr * dJ/dz1 (m, N).
+    def _scatter_into_w1(self, vocab: slice, pairs, lr_dz1) -> None:
+        """Rows ``vocab`` (a range of word ids) of W1T -= lr * dJ/dW1, given lr_dz1 = lr * dJ/dz1 (m, N).
 
         ``pairs`` = (words, examples, 1/(2C)): the context word ids sorted, the example each
         came from. As a product: S (U x m), holding 1/(2C) where example j has word u in its
-        context (once per occurrence), times dz1, gives the U rows to subtract: the same
-        numbers as ``np.add.at(W1T, context, -dz1[:, None, :] / (2C))``.
+        context (once per occurrence), times lr_dz1, gives the U rows to subtract: the same
+        numbers as ``np.add.at(W1T, context, -lr_dz1[:, None, :] / (2C))``.
         """
         words, examples, weight = pairs
         lo, hi = np.searchsorted(words, [vocab.start, vocab.stop])
@@ -293,9 +293,9 @@ class FastCBOW:
         indptr = np.concatenate(([0], starts, [hi - lo]))
         S = scipy.sparse.csr_matrix(
             (np.full(hi - lo, weight, dtype=np.float32), examples[lo:hi], indptr),
-            shape=(len(indptr) - 1, len(dz1)),
+            shape=(len(indptr) - 1, len(lr_dz1)),
         )
-        self.W1T[words[indptr[:-1]]] -= S @ dz1
+        self.W1T[words[indptr[:-1]]] -= S @ lr_dz1
 
     # ------------------------------------------------------------------ threads and results
     def _run(self, fn, parts) -> None:

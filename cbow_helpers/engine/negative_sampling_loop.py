@@ -150,7 +150,7 @@ def train_epoch(W_in, W_out, windows: EpochWindows, rate, watch, epoch: int, ste
             rate(a, n_batches),
             mean_weights=windows.mean_w[lo:hi],
             scatter_weights=windows.scatter_w[lo:hi],
-            keep=windows.not_center[a:b],
+            not_center=windows.not_center[a:b],
             **dict(step_options, h=step_options["h"][: b - a]),
         )
         losses.append(loss)

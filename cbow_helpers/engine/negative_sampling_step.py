@@ -21,7 +21,7 @@ def negative_sampling_step(
     *,
     mean_weights=None,
     scatter_weights=None,
-    keep=None,
+    not_center=None,
     kernel="sparsetools",
     h=None,
     workers=1,
@@ -36,7 +36,8 @@ def negative_sampling_step(
 
         h_j = sum of mean_weights[e] * W_in[indices[e]]   over window j's entries e
         s_jt = W_out[targets[j, t]] . h_j                 (t = 0: the centre word; 1..K: negatives)
-        g_jt = learning_rate * (y_t - sigmoid(s_jt)) * keep[j, t]    (y_0 = 1, else 0)
+        g_jt = learning_rate * (y_t - sigmoid(s_jt)) * not_center[j, t]   (y_0 = 1, else 0)
+             = -learning_rate * dJ/ds_jt   (so the updates below add g: a step down J)
         W_out[targets[j, t]] += g_jt h_j
         W_in[indices[e]]     += scatter_weights[e] * sum_t g_jt W_out[targets[j, t]]   (the old W_out)
 
@@ -54,7 +55,7 @@ def negative_sampling_step(
     mean_weights : (nnz,) float32 array, default 1 / (window j's size): h is the mean of the context
     scatter_weights : (nnz,) float32 array, default 1: word2vec's rule, every context word gets the
         whole error (the true gradient of the mean would be ``mean_weights``)
-    keep : (m, K) float32 array of 0 / 1, default all 1: 0 skips a negative (word2vec skips a
+    not_center : (m, K) float32 array of 0 / 1, default all 1: 0 skips a negative (word2vec skips a
         negative equal to the centre word)
     kernel : {"sparsetools", "public"}, see ``train_negative_sampling``
     h : optional (m, N) float32 C-contiguous buffer for the hidden layer
@@ -91,7 +92,7 @@ def negative_sampling_step(
         targets,
         learning_rate,
         mean_weights,
-        keep,
+        not_center,
         gather,
         h,
         g,
@@ -121,9 +122,20 @@ def _forward_rows(batch, rows) -> float:
     Returns the sum of their J. Each window's numbers do not depend on the others', so a
     batch split over threads gives the same h, g and err as one thread.
     """
-    W_in, W_out, indptr, indices, targets, learning_rate, mean_weights, keep, gather, h, g, err = (
-        batch
-    )
+    (
+        W_in,
+        W_out,
+        indptr,
+        indices,
+        targets,
+        learning_rate,
+        mean_weights,
+        not_center,
+        gather,
+        h,
+        g,
+        err,
+    ) = batch
     r0, r1 = rows
     if r0 == r1:
         return 0.0
@@ -141,15 +153,15 @@ def _forward_rows(batch, rows) -> float:
         gr = g[r0:r1]
         np.negative(f, out=gr)  # y - sigmoid(s) = -dJ/ds
         gr[:, 0] += 1
-        if keep is not None:
-            gr[:, 1:] *= keep[r0:r1]
+        if not_center is not None:
+            gr[:, 1:] *= not_center[r0:r1]
         # J = -log sigmoid(s) for the centre word + -log sigmoid(-s) for each kept negative, as
         # logaddexp(0, -+s): exact where float32's sigmoid rounds to 0 or 1 (|s| above ~17).
         negative_losses = np.logaddexp(0, scores[:, 1:])
-        if keep is not None:
-            negative_losses *= keep[r0:r1]
+        if not_center is not None:
+            negative_losses *= not_center[r0:r1]
         loss = np.logaddexp(0, -scores[:, 0]).sum(dtype=np.float64)
         loss += negative_losses.sum(dtype=np.float64)
-        gr *= np.float32(learning_rate)
+        gr *= np.float32(learning_rate)  # g = lr * (y - sigmoid(s)) = -lr * dJ/ds
         np.matmul(gr[:, None, :], WT, out=err[r0:r1, None, :])  # -lr * dJ/dh, from the old W_out
     return float(loss)
