@@ -102,6 +102,11 @@ class CBOWConfig:
     min_count: int = 1
     batch_size: int = 256
     epochs: int = 1
+    # Far larger than notebook 05's alpha, which takes one small step to show the loss fall.
+    # Here, as there, J is the mean over the batch's m windows, so each window moves the weights
+    # by only learning_rate / m of a step (m = batch_size, 256 by default), and a context word's
+    # row of W1 by a further 1/(2C) of that. The value comes from notebook 06's learning-rate
+    # sweep (training).
     learning_rate: float = 4.0
     seed: int = 1
     shuffle: bool = True
