@@ -136,6 +136,8 @@ _DIVERGED_ADVICE = (
 )
 
 
+# Called as train_negative_sampling(tokens, N=..., C=..., ...): @settings_from makes
+# NegativeSamplingConfig's fields its keywords.
 @settings_from(NegativeSamplingConfig)
 def train_negative_sampling(
     tokens: Sequence[str], config: NegativeSamplingConfig, progress: bool

@@ -130,6 +130,8 @@ class CBOWConfig:
             object.__setattr__(self, name, value)
 
 
+# Called as train_cbow(tokens, N=..., C=..., ...): @settings_from makes CBOWConfig's fields its
+# keywords.
 @settings_from(CBOWConfig)
 def train_cbow(tokens: Sequence[str], config: CBOWConfig, progress: bool) -> CBOWResult:
     """Train the course's CBOW model on a list of tokens.

@@ -325,8 +325,9 @@ def checked_by(check):
     shapes, plain ints); ``f``'s own body then holds only the formula. ``f.unchecked`` is that
     body alone, for callers whose arguments are right by construction (a training loop).
 
-    ``check`` is looked up by name in ``f``'s module at each call (so a test can count its
-    calls), falling back to the function given.
+    ``check`` is looked up by its name in ``f``'s module at each call, not bound once, so that a
+    test which replaces it there (monkeypatch, to count how often it runs) is obeyed; when the
+    module has no such name, the function given is called.
     """
 
     def decorate(formula):
