@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .engine.checks import model_shapes
+from .engine.checks import model_shapes, number_array
 from .model import back_prop, compute_cost, forward_prop, softmax
 
 
@@ -94,7 +94,7 @@ def check_gradients(x, y, W1, W2, b1, b2, grads=None, *, eps: float = 1e-6, tol:
     b2           < 1e-06    < 1e-06
     """
     x, W1, W2, b1, b2 = model_shapes(x, W1, W2, b1, b2)
-    y = np.asarray(y, dtype=float)
+    y = number_array("y", y)
     y = y[:, None] if y.ndim == 1 else y
     m = x.shape[1]
     params = {"W1": W1.copy(), "W2": W2.copy(), "b1": b1.copy(), "b2": b2.copy()}

@@ -23,6 +23,7 @@ from .engine.checks import (
     batch_columns,
     checked_by,
     model_shapes,
+    number_array,
     positive_int,
     positive_number,
 )
@@ -51,7 +52,7 @@ def relu(z):
     array([[0. , 0.5],
            [2. , 0. ]])
     """
-    return np.maximum(np.asarray(z, dtype=float), 0.0)
+    return np.maximum(number_array("z", z), 0.0)
 
 
 def softmax(z):
@@ -78,7 +79,7 @@ def softmax(z):
     >>> softmax(np.array([1000.0, 1001.0, 999.0])).round(4)
     array([0.2447, 0.6652, 0.09  ])
     """
-    z = np.asarray(z, dtype=float)
+    z = number_array("z", z)
     if z.ndim == 0 or z.shape[0] == 0:
         raise ValueError(f"softmax needs at least one logit per column, got shape {z.shape}")
     if not np.all(np.isfinite(z)):

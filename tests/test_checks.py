@@ -91,6 +91,19 @@ def test_the_helpers_refuse_a_wrong_type_with_a_typeerror(call):
 
 
 @pytest.mark.parametrize(
+    "call,name",
+    [
+        (lambda: model_module.relu("x"), "z"),
+        (lambda: model_module.softmax(["a", "b"]), "z"),
+        (lambda: model_module.forward_prop("x", *initialize_model(2, 3)), "x"),
+    ],
+)
+def test_the_model_functions_refuse_non_numbers_with_a_typeerror(call, name):
+    with pytest.raises(TypeError, match=f"^{name} must be an array of real numbers, got"):
+        call()
+
+
+@pytest.mark.parametrize(
     "call,message",
     [
         (lambda w2i: get_windows(WORDS, 0), r"C \(.*\) must be at least 1, got 0"),

@@ -165,13 +165,25 @@ def batch_columns(batch_size, y: np.ndarray) -> int:
     return batch_size
 
 
+def number_array(name: str, value) -> np.ndarray:
+    """``value`` as a float array; a TypeError naming ``name`` if it holds anything but real numbers."""
+    array = np.asarray(value)
+    if array.dtype.kind not in "biuf":  # bool, int, unsigned, float
+        shown = (
+            repr(value) if len(repr(value)) <= 60 else f"a {type(value).__name__} of {array.dtype}"
+        )
+        raise TypeError(f"{name} must be an array of real numbers, got {shown}")
+    return array.astype(float, copy=False)
+
+
 def model_shapes(x, W1, W2, b1, b2):
     """The input and weights of the CBOW model as float arrays, ``x`` as a (V, m) matrix.
 
     A ValueError, naming both shapes, unless W1 is (N, V), x (V, m), W2 (V, N), b1 (N, 1) and
     b2 (V, 1).
     """
-    x, W1, W2, b1, b2 = (np.asarray(a, dtype=float) for a in (x, W1, W2, b1, b2))
+    named = {"x": x, "W1": W1, "W2": W2, "b1": b1, "b2": b2}
+    x, W1, W2, b1, b2 = (number_array(name, a) for name, a in named.items())
     if x.ndim == 1:
         x = x[:, None]
     if W1.ndim != 2:
