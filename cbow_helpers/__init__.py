@@ -6,7 +6,11 @@ half-size), N (embedding size), V (vocabulary size), m (batch size), x, W1,
 b1, z1, h, W2, b2, z2, y_hat, J.
 """
 
-from ._checks import NotEnoughMemoryError
+from .corpus import load_shakespeare, tokenize_file, tokenize_shakespeare
+from .engine.checks import NotEnoughMemoryError
+from .engine.fast_cbow import FastCBOW, reference_step
+from .engine.negative_sampling_step import negative_sampling_step
+from .engine.training import TrainingDivergedError
 from .evaluation import (
     analogy,
     evaluate_all,
@@ -17,64 +21,54 @@ from .evaluation import (
     similarity,
     spearman_interval,
 )
-from .fast_cbow import FastCBOW, reference_step
 from .gensim_notices import gensim_dot_notices_quiet
+from .gradient_check import (
+    GradientCheckError,
+    check_gradients,
+    format_gradient_report,
+    numerical_gradient,
+)
 from .io import load_vectors, save_vectors
 from .model import (
-    GradientCheckError,
     back_prop,
-    check_gradients,
     compute_cost,
     cross_entropy_loss,
-    format_gradient_report,
     forward_prop,
     gradient_descent,
     initialize_model,
-    numerical_gradient,
     relu,
     softmax,
 )
 from .negative_sampling import (
-    NegativeSamplingConfig,
-    NegativeSamplingResult,
     check_negative_sampling_gradients,
-    corpus_ids,
-    dynamic_contexts,
     keep_probabilities,
     linear_decay,
     negative_sampling_gradients,
     negative_sampling_loss,
-    negative_sampling_step,
     noise_distribution,
-    reduced_windows,
     sample_negatives,
     sigmoid,
     subsample,
-    train_negative_sampling,
     unigram_table,
+)
+from .negative_sampling_trainer import (
+    NegativeSamplingConfig,
+    NegativeSamplingResult,
+    train_negative_sampling,
 )
 from .pca import compute_pca
 from .plotting import PALETTE, embeddings_pca, plot_embeddings_pca
 from .reference import REFERENCE_CONFIG, load_model, load_reference_model, save_model
-from .text import (
-    UNK,
-    build_vocabulary,
-    context_windows,
-    encode,
-    get_dict,
-    get_windows,
-    load_shakespeare,
-    tokenize,
-    tokenize_file,
-    tokenize_shakespeare,
-)
-from .trainer import CBOWConfig, CBOWResult, TrainingDivergedError, train_cbow
+from .tokens import tokenize
+from .trainer import CBOWConfig, CBOWResult, train_cbow
 from .vectors import (
     context_words_to_vector,
     get_batches,
     get_training_example,
     word_to_one_hot_vector,
 )
+from .vocabulary import UNK, build_vocabulary, corpus_ids, encode, get_dict
+from .windows import context_windows, dynamic_contexts, get_windows, reduced_windows
 
 __all__ = [
     "PALETTE",

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _checks
-from ._files import PendingFile, _regular_file, reserve_outputs
-from ._process import (
+from .corpus import tokenize_file, tokenize_shakespeare
+from .engine import checks
+from .engine.files import PendingFile, regular_file, reserve_outputs
+from .engine.process import (
     Terminated,
     catch_signals,
     flush_stdout,
@@ -23,12 +24,13 @@ from ._process import (
     stdout_failed,
     tolerant_stderr,
 )
+from .engine.training import TrainingDivergedError
 from .evaluation import WordVectors, evaluate_all, format_scores, nearest_neighbors
 from .io import check_vectors, write_vectors
-from .negative_sampling import NegativeSamplingConfig, train_negative_sampling
+from .negative_sampling_trainer import NegativeSamplingConfig, train_negative_sampling
 from .plotting import missing_glyphs_quiet, plot_embeddings_pca
-from .text import UNK, tokenize_file, tokenize_shakespeare
-from .trainer import CBOWConfig, TrainingDivergedError, train_cbow
+from .trainer import CBOWConfig, train_cbow
+from .vocabulary import UNK
 
 # Words whose neighbours `train` prints, and the groups its PCA plot shows.
 SHOWCASE_WORDS = ["king", "love", "night", "sword", "father", "eye"]
@@ -77,21 +79,21 @@ def _option_type(parse, check):
     return convert
 
 
-_positive_int = _option_type(int, _checks.positive_int)
+_positive_int = _option_type(int, checks.positive_int)
 # word2vec's windows and negatives are 2 to 20; far more averages the context away or makes each
 # window (K + 1) times slower for nothing, so the command line stops at this.
 _OPTION_MAX = 50
 _up_to_max = _option_type(
     int,
-    lambda name, value: _checks.integer_from_to(
+    lambda name, value: checks.integer_from_to(
         name, value, 1, _OPTION_MAX, why="word2vec uses 2 to 20"
     ),
 )
-_positive_float = _option_type(float, _checks.positive_number)
-_non_negative_float = _option_type(float, _checks.non_negative_number)
-_seed = _option_type(int, lambda name, value: _checks.integer_at_least(name, value, 0))
+_positive_float = _option_type(float, checks.positive_number)
+_non_negative_float = _option_type(float, checks.non_negative_number)
+_seed = _option_type(int, lambda name, value: checks.integer_at_least(name, value, 0))
 _vocab_size = _option_type(
-    int, lambda name, value: _checks.integer_at_least(name, value, 2, why="a word and <unk>")
+    int, lambda name, value: checks.integer_at_least(name, value, 2, why="a word and <unk>")
 )
 
 
@@ -166,13 +168,42 @@ def _default_help(option: str) -> str:
     return f"(default: {first}{rest})"
 
 
+# The training options of `train`: their type check and help (the default is added from the configs).
+_TRAINING_OPTION_HELP = {
+    "dim": (_positive_int, "embedding size N"),
+    "window": (_up_to_max, f"context half-size C, 1 to {_OPTION_MAX}"),
+    "vocab_size": (_vocab_size, "softmax only: largest vocabulary, counting <unk>"),
+    "min_count": (
+        _positive_int,
+        "rarer words are dropped (negative sampling) or become <unk> (softmax)",
+    ),
+    "batch_size": (_positive_int, "windows per step m"),
+    "epochs": (_positive_int, "passes over the corpus"),
+    "learning_rate": (_positive_float, "SGD step size alpha"),
+    "negative": (
+        _up_to_max,
+        f"negative sampling only: negatives per window K, 1 to {_OPTION_MAX}",
+    ),
+    "sample": (
+        _non_negative_float,
+        "negative sampling only: subsampling threshold, 0 for none",
+    ),
+    "seed": (_seed, "random seed, a non-negative integer"),
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m cbow_helpers",
         description="Train and explore CBOW word embeddings built from scratch in numpy.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_train(sub)
+    _add_lookups(sub)
+    return parser
 
+
+def _add_train(sub) -> None:
     train = sub.add_parser(
         "train", help="train on Shakespeare (or a text file), save vectors and a PCA plot"
     )
@@ -188,28 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the output layer: word2vec's negative sampling over the whole vocabulary (the default), "
         "or the course's full softmax (notebooks 04-08)",
     )
-    training_options = {
-        "dim": (_positive_int, "embedding size N"),
-        "window": (_up_to_max, f"context half-size C, 1 to {_OPTION_MAX}"),
-        "vocab_size": (_vocab_size, "softmax only: largest vocabulary, counting <unk>"),
-        "min_count": (
-            _positive_int,
-            "rarer words are dropped (negative sampling) or become <unk> (softmax)",
-        ),
-        "batch_size": (_positive_int, "windows per step m"),
-        "epochs": (_positive_int, "passes over the corpus"),
-        "learning_rate": (_positive_float, "SGD step size alpha"),
-        "negative": (
-            _up_to_max,
-            f"negative sampling only: negatives per window K, 1 to {_OPTION_MAX}",
-        ),
-        "sample": (
-            _non_negative_float,
-            "negative sampling only: subsampling threshold, 0 for none",
-        ),
-        "seed": (_seed, "random seed, a non-negative integer"),
-    }
-    for option, (kind, text) in training_options.items():
+    for option, (kind, text) in _TRAINING_OPTION_HELP.items():
         train.add_argument(
             "--" + option.replace("_", "-"), type=kind, help=f"{text} {_default_help(option)}"
         )
@@ -230,6 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--quiet", action="store_true", help="no progress bar and no neighbour listing"
     )
 
+
+def _add_lookups(sub) -> None:
+    """The commands that read a vectors file: ``neighbors`` and ``evaluate``."""
     neighbors = sub.add_parser(
         "neighbors", help="nearest neighbours of a word by cosine similarity"
     )
@@ -243,7 +256,6 @@ def build_parser() -> argparse.ArgumentParser:
         "evaluate", help="WordSim-353, SimLex-999 and Google analogy scores of a vectors file"
     )
     evaluate.add_argument("vectors", type=Path, help="a vectors file (word2vec text format)")
-    return parser
 
 
 def _read_corpus(spec: str, progress: bool) -> list[str]:
@@ -341,12 +353,6 @@ def _train(config, tokens, progress: bool):
     return trainer(tokens, **dataclasses.asdict(config), progress=progress)
 
 
-def _speed(result) -> str:
-    if hasattr(result, "words_per_second"):
-        return f"{result.words_per_second:,.0f} words/s"
-    return f"{result.examples_per_second:,.0f} windows/s"
-
-
 def _save_plot(args, pending: PendingFile, words, vectors) -> bool:
     """Draw the plot into ``pending``; on any failure (too few words, a full disk, ...) say so,
     discard it and return False: the vectors are the work, and are kept."""
@@ -407,7 +413,7 @@ def cmd_train(args) -> int:
         raise
     say(
         f"trained V={len(words):,} words, N={args.dim} in {time.perf_counter() - t0:.1f} s "
-        f"({_speed(result)}); final loss {np.mean(result.losses[-50:]):.3f}"
+        f"({result.examples_per_second:,.0f} windows/s); final loss {np.mean(result.losses[-50:]):.3f}"
     )
     say(f"wrote {' and '.join(written)}")
     wv = WordVectors.of((words, vectors))  # normalised once for all the showcase words
@@ -418,7 +424,7 @@ def cmd_train(args) -> int:
 
 
 def _vectors_file(path: Path) -> Path:
-    _regular_file(path, "vectors file")  # not found, or a directory, device or FIFO: one line
+    regular_file(path, "vectors file")  # not found, or a directory, device or FIFO: one line
     return path
 
 

@@ -19,14 +19,14 @@ from cbow_helpers import (
     initialize_model,
     word_to_one_hot_vector,
 )
-from cbow_helpers._checks import (
+from cbow_helpers.cli import main
+from cbow_helpers.engine.checks import (
     integer_at_least,
     non_negative_number,
     positive_int,
     positive_number,
     seed_value,
 )
-from cbow_helpers.cli import main
 
 WORDS = ["i", "am", "happy", "because", "i", "am", "learning"]
 
@@ -88,6 +88,19 @@ def test_the_helpers_refuse_a_wrong_type_with_a_typeerror(call):
     word2Ind, _ = get_dict(WORDS)
     with pytest.raises(TypeError, match="must be an integer, got"):
         call(word2Ind)
+
+
+@pytest.mark.parametrize(
+    "call,name",
+    [
+        (lambda: model_module.relu("x"), "z"),
+        (lambda: model_module.softmax(["a", "b"]), "z"),
+        (lambda: model_module.forward_prop("x", *initialize_model(2, 3)), "x"),
+    ],
+)
+def test_the_model_functions_refuse_non_numbers_with_a_typeerror(call, name):
+    with pytest.raises(TypeError, match=f"^{name} must be an array of real numbers, got"):
+        call()
 
 
 @pytest.mark.parametrize(

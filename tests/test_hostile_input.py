@@ -22,15 +22,19 @@ from cbow_helpers import (
     evaluate_word_pairs,
     load_vectors,
     save_vectors,
+    tokenize,
+    tokenize_file,
     train_cbow,
 )
-from cbow_helpers import text as text_module
+from cbow_helpers import tokens as text_module
 from cbow_helpers import trainer as trainer_module
-from cbow_helpers._checks import NotEnoughMemoryError
-from cbow_helpers._files import remove_stale_temp_files
 from cbow_helpers.cli import main
+from cbow_helpers.engine import text_files
+from cbow_helpers.engine import training as training_module
+from cbow_helpers.engine.checks import NotEnoughMemoryError
+from cbow_helpers.engine.files import remove_stale_temp_files
 from cbow_helpers.evaluation import format_scores
-from cbow_helpers.text import _pieces, _tokenize_piece, _tokenize_pieces, tokenize, tokenize_file
+from cbow_helpers.tokens import _pieces, _tokenize_piece, _tokenize_pieces
 
 TINY = ["--dim", "4", "--batch-size", "32", "--quiet"]
 
@@ -142,7 +146,7 @@ def test_2_tokenize_hands_nltk_bounded_pieces_with_the_same_tokens(monkeypatch, 
     assert tokenize(text) == expected
     path = tmp_path / "big.txt"
     path.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(text_module, "_BLOCK_BYTES", 777)
+    monkeypatch.setattr(text_files, "BLOCK_BYTES", 777)
     assert tokenize_file(path) == expected
     assert len(sizes) > 40 and max(sizes) <= 1000
     tokens = tokenize_file(path)
@@ -189,7 +193,7 @@ def test_2_a_corpus_file_is_read_in_pieces_through_the_cli(monkeypatch, tmp_path
         capsys.readouterr().err
     )
     monkeypatch.setattr(text_module, "_PIECE_CHARS", 500)
-    monkeypatch.setattr(text_module, "_BLOCK_BYTES", 300)
+    monkeypatch.setattr(text_files, "BLOCK_BYTES", 300)
     assert (
         main(
             ["train", "--corpus", str(story), *TINY, "--out", str(tmp_path / "v.txt"), "--no-plot"]
@@ -281,14 +285,15 @@ def test_4_a_diverged_run_with_a_finite_loss_is_an_error(
 
 
 def test_4_negative_sampling_catches_a_rising_loss_and_exploding_weights(monkeypatch):
-    from cbow_helpers import negative_sampling as ns
+    from cbow_helpers import negative_sampling_trainer as ns
+    from cbow_helpers.engine import training
 
     tokens = tokenize(STORY)
-    monkeypatch.setattr(ns, "_LOSS_FACTOR", 0.5)  # any loss is "far above" half its start
+    monkeypatch.setattr(training, "LOSS_FACTOR", 0.5)  # any loss is "far above" half its start
     with pytest.raises(TrainingDivergedError, match="the mean loss of the last 1 batches rose to"):
         ns.train_negative_sampling(tokens, N=8, min_count=1, batch_size=32, progress=False)
     monkeypatch.undo()
-    monkeypatch.setattr(ns, "_WEIGHT_LIMIT", 1e-3)  # below the first weights
+    monkeypatch.setattr(training, "WEIGHT_LIMIT", 1e-3)  # below the first weights
     with pytest.raises(TrainingDivergedError, match="weights exploded"):
         ns.train_negative_sampling(tokens, N=8, min_count=1, batch_size=32, progress=False)
     monkeypatch.undo()
@@ -302,7 +307,7 @@ def test_4_divergence_in_the_api_and_a_normal_run_is_untouched():
         train_cbow(tokens, N=8, batch_size=32, learning_rate=400.0, progress=False)
     # Exploding weights with a loss that stays low: caught too (a limit below the first weights).
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(trainer_module, "_WEIGHT_LIMIT", 0.5)
+        patch.setattr(training_module, "WEIGHT_LIMIT", 0.5)
         with pytest.raises(TrainingDivergedError, match="weights exploded"):
             train_cbow(tokens, N=8, batch_size=32, progress=False)
     result = train_cbow(tokens, N=8, batch_size=32, epochs=5, progress=False)
@@ -345,7 +350,7 @@ def test_5_training_too_large_for_memory_is_refused_before_allocating(
     assert_untouched(old_outputs, tmp_path)
     with pytest.raises(NotEnoughMemoryError, match="the weights"):
         train_cbow(tokenize(STORY), N=10**9, progress=False)
-    from cbow_helpers.negative_sampling import train_negative_sampling
+    from cbow_helpers import train_negative_sampling
 
     with pytest.raises(NotEnoughMemoryError, match="the weights"):
         train_negative_sampling(
@@ -519,8 +524,8 @@ except BaseException:
 def test_7_sigterm_ends_the_run_even_if_the_exception_is_swallowed(tmp_path, where):
     script = f"""
 import signal, time
-from cbow_helpers import _process
-from cbow_helpers._files import PendingFile
+from cbow_helpers.engine import process as _process
+from cbow_helpers.engine.files import PendingFile
 _process.UNWIND_SECONDS = 0.5
 _process.catch_signals()
 pending = PendingFile({str(tmp_path / "v.txt")!r})
@@ -560,7 +565,7 @@ def test_7_the_next_run_removes_what_a_killed_run_left(tmp_path, story, old_outp
 
 
 def test_8_a_one_word_vocabulary_is_a_clear_error(tmp_path, capsys):
-    from cbow_helpers.negative_sampling import train_negative_sampling
+    from cbow_helpers import train_negative_sampling
 
     for text in ("la " * 50, ". , ! " * 50):
         with pytest.raises(ValueError, match="a single word"):

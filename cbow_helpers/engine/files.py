@@ -14,7 +14,7 @@ No reader ever sees a half-written file. The rules for the target:
   same folder removes those whose process is gone;
 * an OS error while writing names the target, never the temporary file.
 
-``io.py`` (word vectors in the word2vec text format), ``reference.py``, ``text.py``'s token
+``io.py`` (word vectors in the word2vec text format), ``reference.py``, ``corpus.py``'s token
 cache and the command line write their files through these functions.
 """
 
@@ -299,7 +299,7 @@ def atomic_write_text(path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
-def _regular_file(path: Path, what: str) -> os.stat_result:
+def regular_file(path: Path, what: str) -> os.stat_result:
     """stat of ``path``; FileNotFoundError if missing, ValueError if not a regular file (a FIFO would block)."""
     try:
         info = os.stat(path)

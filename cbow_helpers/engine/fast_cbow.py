@@ -37,7 +37,7 @@ import math
 import numpy as np
 import scipy.sparse
 
-from ._checks import positive_int
+from .checks import positive_int
 
 # For |z| < 40, exp(z) lies between 4.2e-18 and 2.4e17: no float32 overflow, even summed
 # over a billion words (2.4e26 < 3.4e38), and no row's sum can underflow to 0 (its largest
@@ -112,11 +112,11 @@ class _StepBuffers:
     """The arrays of one step on m windows, one per meaning (allocated once per batch size)."""
 
     z1: np.ndarray  # (m, N)       W1 x + b1
-    h1: np.ndarray  # (m, N + 2)   [h | 0 | 1]
+    h1: np.ndarray  # (m, N + 2)   [h | 0 | 1], h extended (notebook 10's h1), not a second layer
     z2: np.ndarray  # (m, V)       the logits, shifted by each row's maximum when needed
     g: np.ndarray  # (m, V)        exp(z2), then exp(z2) - s y = s (y_hat - y)
     e_w2: np.ndarray  # (m, N + 1) [g @ W2 | s]: the sums s come from W2x's column of ones
-    dz1: np.ndarray  # (m, N)      learning_rate * dJ/dz1
+    lr_dz1: np.ndarray  # (m, N)   learning_rate * dJ/dz1 (model.py's dz1 is dJ/dz1 alone)
     h1_scaled: np.ndarray  # (m, N + 2)  each row of h1 times learning_rate / (m s)
     grad_w2x: np.ndarray  # (V, N + 2)   learning_rate * dJ/d[W2 | 1 | b2] (0 for the ones)
     losses: np.ndarray  # (m,)     float64, -log y_hat[center] per window
@@ -133,7 +133,7 @@ class _StepBuffers:
             z2=np.empty((m, V), **f32),
             g=np.empty((m, V), **f32),
             e_w2=np.empty((m, N + 1), **f32),
-            dz1=np.empty((m, N), **f32),
+            lr_dz1=np.empty((m, N), **f32),
             h1_scaled=np.empty((m, N + 2), **f32),
             grad_w2x=np.empty((V, N + 2), **f32),
             losses=np.empty(m),
@@ -166,10 +166,10 @@ class FastCBOW:
             np.hstack([W2, np.ones((self.V, 1), np.float32), b2.reshape(-1, 1)])
         )
         self._buffers: dict[int, _StepBuffers] = {}
-        self._workers = positive_int("workers", workers)
+        self.workers = positive_int("workers", workers)
         self._executor = None
         # The longest row of W2x, for the Cauchy-Schwarz bound on the logits (optimisation 3).
-        self._w2_norm_max = float(np.linalg.norm(self.W2x, axis=1).max())
+        self.w2_norm_max = float(np.linalg.norm(self.W2x, axis=1).max())
         self._part_norms: dict[int, float] = {}
 
     # ------------------------------------------------------------------ the step
@@ -193,19 +193,19 @@ class FastCBOW:
             self._buffers[m] = _StepBuffers.allocate(m, self.N, self.V)
         buf = self._buffers[m]
         scale = learning_rate / m
-        W = min(self._workers, m)
+        W = min(self.workers, m)
         batch_parts = [slice(i * m // W, (i + 1) * m // W) for i in range(W)]
         self._run(lambda rows: self._batch_rows(rows, context, center, scale, buf), batch_parts)
         loss = float(buf.losses.mean())
         if not math.isfinite(loss):
             return loss
-        self.b1 -= buf.dz1.sum(axis=0)
+        self.b1 -= buf.lr_dz1.sum(axis=0)
         pairs = _pairs_by_word(context)
         self._run(
             lambda part: self._vocabulary_rows(*part, buf, pairs),
             self._vocabulary_parts(pairs[0]),
         )
-        self._w2_norm_max = max(self._part_norms.values())
+        self.w2_norm_max = max(self._part_norms.values())
         return loss
 
     def _batch_rows(self, rows: slice, context, center, scale: float, buf: _StepBuffers) -> None:
@@ -229,7 +229,7 @@ class FastCBOW:
         h1, z2 = buf.h1[rows], buf.z2[rows]
         np.matmul(h1, self.W2x.T, out=z2)
         h_norm = float(np.sqrt(np.einsum("ij,ij->i", h1, h1).max()))
-        if not h_norm * self._w2_norm_max < _EXP_SAFE:  # the bound fails (or is NaN): look
+        if not h_norm * self.w2_norm_max < _EXP_SAFE:  # the bound fails (or is NaN): look
             row_max = z2.max(axis=1)
             if not (row_max.max() < _EXP_SAFE and row_max.min() > -_EXP_SAFE):
                 z2 -= row_max[:, None]  # the stable softmax's shift
@@ -245,14 +245,14 @@ class FastCBOW:
         g[r, center] -= s  # e - s y: s (y_hat - y), dJ/dz2 up to the factor 1 / (m s)
 
     def _hidden_gradient(self, rows: slice, center, scale: float, buf: _StepBuffers) -> None:
-        """dz1 = d (W2^T (e - s y)) * ReLU'(z1), with d = lr / (m s) per row; and h1_scaled = d h1."""
+        """lr_dz1 = d (W2^T (e - s y)) * ReLU'(z1), with d = lr / (m s) per row; and h1_scaled = d h1."""
         e_w2, s = buf.e_w2[rows], buf.e_w2[rows, self.N]
         d = (scale / s.astype(np.float64)).astype(np.float32)[:, None]
         np.multiply(buf.h1[rows], d, out=buf.h1_scaled[rows])  # for W2's gradient in phase 2
-        dz1 = buf.dz1[rows]
-        np.subtract(e_w2[:, : self.N], s[:, None] * self.W2x[center, : self.N], out=dz1)
-        dz1 *= d
-        dz1 *= buf.z1[rows] > 0  # ReLU's derivative
+        lr_dz1 = buf.lr_dz1[rows]
+        np.subtract(e_w2[:, : self.N], s[:, None] * self.W2x[center, : self.N], out=lr_dz1)
+        lr_dz1 *= d
+        lr_dz1 *= buf.z1[rows] > 0  # ReLU's derivative
 
     def _vocabulary_parts(self, words) -> list[tuple[slice, slice]]:
         """Phase 2's split: (rows of W2x, word ids of the W1 scatter) for each worker.
@@ -261,7 +261,7 @@ class FastCBOW:
         split by its number of (word, example) pairs instead, at word boundaries, so that
         the workers write disjoint rows of W1T.
         """
-        W, V = self._workers, self.V
+        W, V = self.workers, self.V
         cuts = [0, *(int(words[i * len(words) // W]) for i in range(1, W)), V]
         return [
             (slice(i * V // W, (i + 1) * V // W), slice(cuts[i], cuts[i + 1])) for i in range(W)
@@ -274,15 +274,15 @@ class FastCBOW:
         w2x = self.W2x[vocab]
         w2x -= grad
         self._part_norms[vocab.start] = float(np.sqrt(np.einsum("ij,ij->i", w2x, w2x).max()))
-        self._scatter_into_w1(scatter_words, pairs, buf.dz1)
+        self._scatter_into_w1(scatter_words, pairs, buf.lr_dz1)
 
-    def _scatter_into_w1(self, vocab: slice, pairs, dz1) -> None:
-        """Rows ``vocab`` (a range of word ids) of W1T -= lr * dJ/dW1, given dz1 = lr * dJ/dz1 (m, N).
+    def _scatter_into_w1(self, vocab: slice, pairs, lr_dz1) -> None:
+        """Rows ``vocab`` (a range of word ids) of W1T -= lr * dJ/dW1, given lr_dz1 = lr * dJ/dz1 (m, N).
 
         ``pairs`` = (words, examples, 1/(2C)): the context word ids sorted, the example each
         came from. As a product: S (U x m), holding 1/(2C) where example j has word u in its
-        context (once per occurrence), times dz1, gives the U rows to subtract: the same
-        numbers as ``np.add.at(W1T, context, -dz1[:, None, :] / (2C))``.
+        context (once per occurrence), times lr_dz1, gives the U rows to subtract: the same
+        numbers as ``np.add.at(W1T, context, -lr_dz1[:, None, :] / (2C))``.
         """
         words, examples, weight = pairs
         lo, hi = np.searchsorted(words, [vocab.start, vocab.stop])
@@ -293,9 +293,9 @@ class FastCBOW:
         indptr = np.concatenate(([0], starts, [hi - lo]))
         S = scipy.sparse.csr_matrix(
             (np.full(hi - lo, weight, dtype=np.float32), examples[lo:hi], indptr),
-            shape=(len(indptr) - 1, len(dz1)),
+            shape=(len(indptr) - 1, len(lr_dz1)),
         )
-        self.W1T[words[indptr[:-1]]] -= S @ dz1
+        self.W1T[words[indptr[:-1]]] -= S @ lr_dz1
 
     # ------------------------------------------------------------------ threads and results
     def _run(self, fn, parts) -> None:
@@ -307,7 +307,7 @@ class FastCBOW:
 
     def _pool(self):
         if self._executor is None:
-            self._executor = concurrent.futures.ThreadPoolExecutor(self._workers - 1)
+            self._executor = concurrent.futures.ThreadPoolExecutor(self.workers - 1)
         return self._executor
 
     def close(self) -> None:
@@ -317,9 +317,14 @@ class FastCBOW:
             self._executor = None
 
     def weights(self):
-        """W1 (N, V), W2 (V, N), b1 (N, 1), b2 (V, 1) as float32 copies, in the course's shapes."""
+        """W1 (N, V), W2 (V, N), b1 (N, 1), b2 (V, 1) in float32, in the course's shapes.
+
+        The one place the engine's ``W1T`` (a word per row) turns into the course's W1 (a word
+        per column): W1 is a view of ``W1T``, not a copy (a later ``step`` changes it);
+        W2, b1 and b2 are copies.
+        """
         return (
-            np.ascontiguousarray(self.W1T.T),
+            self.W1T.T,
             np.ascontiguousarray(self.W2x[:, : self.N]),
             self.b1.reshape(-1, 1).copy(),
             self.W2x[:, self.N + 1 :].copy(),
