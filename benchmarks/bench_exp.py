@@ -31,7 +31,8 @@ from pathlib import Path
 import numpy as np
 from bench_trainer import roofline_examples_per_second, trainer_examples_per_second
 
-from cbow_helpers import fast_cbow, tokenize_shakespeare
+from cbow_helpers import tokenize_shakespeare
+from cbow_helpers.engine import fast_cbow
 
 C_SOURCE = """
 #include <math.h>

@@ -7,6 +7,9 @@ b1, z1, h, W2, b2, z2, y_hat, J.
 """
 
 from ._checks import NotEnoughMemoryError
+from .engine.fast_cbow import FastCBOW, reference_step
+from .engine.negative_sampling_step import negative_sampling_step
+from .engine.training import TrainingDivergedError
 from .evaluation import (
     analogy,
     evaluate_all,
@@ -17,7 +20,6 @@ from .evaluation import (
     similarity,
     spearman_interval,
 )
-from .fast_cbow import FastCBOW, reference_step
 from .gensim_notices import gensim_dot_notices_quiet
 from .io import load_vectors, save_vectors
 from .model import (
@@ -35,8 +37,6 @@ from .model import (
     softmax,
 )
 from .negative_sampling import (
-    NegativeSamplingConfig,
-    NegativeSamplingResult,
     check_negative_sampling_gradients,
     corpus_ids,
     dynamic_contexts,
@@ -44,14 +44,17 @@ from .negative_sampling import (
     linear_decay,
     negative_sampling_gradients,
     negative_sampling_loss,
-    negative_sampling_step,
     noise_distribution,
     reduced_windows,
     sample_negatives,
     sigmoid,
     subsample,
-    train_negative_sampling,
     unigram_table,
+)
+from .negative_sampling_trainer import (
+    NegativeSamplingConfig,
+    NegativeSamplingResult,
+    train_negative_sampling,
 )
 from .pca import compute_pca
 from .plotting import PALETTE, embeddings_pca, plot_embeddings_pca
@@ -68,7 +71,7 @@ from .text import (
     tokenize_file,
     tokenize_shakespeare,
 )
-from .trainer import CBOWConfig, CBOWResult, TrainingDivergedError, train_cbow
+from .trainer import CBOWConfig, CBOWResult, train_cbow
 from .vectors import (
     context_words_to_vector,
     get_batches,

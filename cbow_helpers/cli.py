@@ -23,12 +23,13 @@ from ._process import (
     stdout_failed,
     tolerant_stderr,
 )
+from .engine.training import TrainingDivergedError
 from .evaluation import WordVectors, evaluate_all, format_scores, nearest_neighbors
 from .io import check_vectors, write_vectors
-from .negative_sampling import NegativeSamplingConfig, train_negative_sampling
+from .negative_sampling_trainer import NegativeSamplingConfig, train_negative_sampling
 from .plotting import missing_glyphs_quiet, plot_embeddings_pca
 from .text import UNK, tokenize_file, tokenize_shakespeare
-from .trainer import CBOWConfig, TrainingDivergedError, train_cbow
+from .trainer import CBOWConfig, train_cbow
 
 # Words whose neighbours `train` prints, and the groups its PCA plot shows.
 SHOWCASE_WORDS = ["king", "love", "night", "sword", "father", "eye"]
@@ -341,12 +342,6 @@ def _train(config, tokens, progress: bool):
     return trainer(tokens, **dataclasses.asdict(config), progress=progress)
 
 
-def _speed(result) -> str:
-    if hasattr(result, "words_per_second"):
-        return f"{result.words_per_second:,.0f} words/s"
-    return f"{result.examples_per_second:,.0f} windows/s"
-
-
 def _save_plot(args, pending: PendingFile, words, vectors) -> bool:
     """Draw the plot into ``pending``; on any failure (too few words, a full disk, ...) say so,
     discard it and return False: the vectors are the work, and are kept."""
@@ -407,7 +402,7 @@ def cmd_train(args) -> int:
         raise
     say(
         f"trained V={len(words):,} words, N={args.dim} in {time.perf_counter() - t0:.1f} s "
-        f"({_speed(result)}); final loss {np.mean(result.losses[-50:]):.3f}"
+        f"({result.examples_per_second:,.0f} windows/s); final loss {np.mean(result.losses[-50:]):.3f}"
     )
     say(f"wrote {' and '.join(written)}")
     wv = WordVectors.of((words, vectors))  # normalised once for all the showcase words

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from ._checks import number_between, positive_int, seed_value
+from .engine.training import WordEmbeddings
 from .io import load_vectors
 
 #: Fewer pairs (or analogy questions) in the vocabulary than this give no score: a Spearman
@@ -43,7 +44,7 @@ class WordVectors:
             return vectors
         if isinstance(vectors, (str, os.PathLike)):
             words, matrix = load_vectors(vectors)
-        elif hasattr(vectors, "embeddings") and hasattr(vectors, "Ind2word"):  # a CBOWResult
+        elif isinstance(vectors, WordEmbeddings):  # a trained model
             words, matrix = vectors.words, vectors.embeddings
         elif hasattr(vectors, "index_to_key") and hasattr(
             vectors, "vectors"
@@ -137,7 +138,7 @@ _MODEL_CACHE_SIZE = 4
 
 def _word_vectors(vectors) -> WordVectors:
     """``WordVectors.of(vectors)``, from the cache for a trained model (``WordVectors.of_model``)."""
-    if hasattr(vectors, "embeddings") and hasattr(vectors, "Ind2word"):
+    if isinstance(vectors, WordEmbeddings):
         return WordVectors.of_model(vectors)
     return WordVectors.of(vectors)
 

@@ -29,6 +29,7 @@ from cbow_helpers import trainer as trainer_module
 from cbow_helpers._checks import NotEnoughMemoryError
 from cbow_helpers._files import remove_stale_temp_files
 from cbow_helpers.cli import main
+from cbow_helpers.engine import training as training_module
 from cbow_helpers.evaluation import format_scores
 from cbow_helpers.text import _pieces, _tokenize_piece, _tokenize_pieces, tokenize, tokenize_file
 
@@ -281,14 +282,15 @@ def test_4_a_diverged_run_with_a_finite_loss_is_an_error(
 
 
 def test_4_negative_sampling_catches_a_rising_loss_and_exploding_weights(monkeypatch):
-    from cbow_helpers import negative_sampling as ns
+    from cbow_helpers import negative_sampling_trainer as ns
+    from cbow_helpers.engine import training
 
     tokens = tokenize(STORY)
-    monkeypatch.setattr(ns, "_LOSS_FACTOR", 0.5)  # any loss is "far above" half its start
+    monkeypatch.setattr(training, "LOSS_FACTOR", 0.5)  # any loss is "far above" half its start
     with pytest.raises(TrainingDivergedError, match="the mean loss of the last 1 batches rose to"):
         ns.train_negative_sampling(tokens, N=8, min_count=1, batch_size=32, progress=False)
     monkeypatch.undo()
-    monkeypatch.setattr(ns, "_WEIGHT_LIMIT", 1e-3)  # below the first weights
+    monkeypatch.setattr(training, "WEIGHT_LIMIT", 1e-3)  # below the first weights
     with pytest.raises(TrainingDivergedError, match="weights exploded"):
         ns.train_negative_sampling(tokens, N=8, min_count=1, batch_size=32, progress=False)
     monkeypatch.undo()
@@ -302,7 +304,7 @@ def test_4_divergence_in_the_api_and_a_normal_run_is_untouched():
         train_cbow(tokens, N=8, batch_size=32, learning_rate=400.0, progress=False)
     # Exploding weights with a loss that stays low: caught too (a limit below the first weights).
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(trainer_module, "_WEIGHT_LIMIT", 0.5)
+        patch.setattr(training_module, "WEIGHT_LIMIT", 0.5)
         with pytest.raises(TrainingDivergedError, match="weights exploded"):
             train_cbow(tokens, N=8, batch_size=32, progress=False)
     result = train_cbow(tokens, N=8, batch_size=32, epochs=5, progress=False)
@@ -345,7 +347,7 @@ def test_5_training_too_large_for_memory_is_refused_before_allocating(
     assert_untouched(old_outputs, tmp_path)
     with pytest.raises(NotEnoughMemoryError, match="the weights"):
         train_cbow(tokenize(STORY), N=10**9, progress=False)
-    from cbow_helpers.negative_sampling import train_negative_sampling
+    from cbow_helpers import train_negative_sampling
 
     with pytest.raises(NotEnoughMemoryError, match="the weights"):
         train_negative_sampling(
@@ -560,7 +562,7 @@ def test_7_the_next_run_removes_what_a_killed_run_left(tmp_path, story, old_outp
 
 
 def test_8_a_one_word_vocabulary_is_a_clear_error(tmp_path, capsys):
-    from cbow_helpers.negative_sampling import train_negative_sampling
+    from cbow_helpers import train_negative_sampling
 
     for text in ("la " * 50, ". , ! " * 50):
         with pytest.raises(ValueError, match="a single word"):

@@ -5,14 +5,9 @@ import numpy as np
 import pytest
 from cli_runs import STORY
 
-from cbow_helpers import tokenize, tokenize_shakespeare
+from cbow_helpers import dynamic_contexts, tokenize, tokenize_shakespeare, train_negative_sampling
 from cbow_helpers.cli import main
-from cbow_helpers.negative_sampling import (
-    MAX_REPEATS_PER_BATCH,
-    _batch_end,
-    dynamic_contexts,
-    train_negative_sampling,
-)
+from cbow_helpers.engine.negative_sampling_loop import MAX_REPEATS_PER_BATCH, batch_end
 
 
 @pytest.mark.parametrize("sample", [0, 1.5])  # 1.5: every word is kept, as with 0
@@ -31,7 +26,7 @@ def test_a_batch_meets_no_word_more_often_than_the_limit():
     targets = np.stack([ids, *rng.integers(0, 50, (5, len(ids)))], axis=1).astype(np.int32)
     a, ends = 0, []
     while a < len(ids):
-        b = _batch_end(a, min(a + 1024, len(ids)), indptr, indices, targets)
+        b = batch_end(a, min(a + 1024, len(ids)), indptr, indices, targets)
         assert a < b and np.bincount(indices[indptr[a] : indptr[b]]).max() <= MAX_REPEATS_PER_BATCH
         assert np.bincount(targets[a:b].ravel()).max() <= MAX_REPEATS_PER_BATCH
         ends.append(b)
@@ -40,7 +35,7 @@ def test_a_batch_meets_no_word_more_often_than_the_limit():
     rare = np.arange(len(ids), dtype=np.int32) % 50  # no word frequent enough: whole batches
     indptr, indices = dynamic_contexts(rare, 3, rng)
     targets = np.stack([rare, *rng.integers(0, 50, (5, len(rare)))], axis=1).astype(np.int32)
-    assert _batch_end(0, 1024, indptr, indices, targets) == 1024
+    assert batch_end(0, 1024, indptr, indices, targets) == 1024
 
 
 def test_subsampling_that_keeps_no_window_is_a_clear_error(tmp_path, capsys):

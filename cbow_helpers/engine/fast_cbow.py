@@ -37,7 +37,7 @@ import math
 import numpy as np
 import scipy.sparse
 
-from ._checks import positive_int
+from .._checks import positive_int
 
 # For |z| < 40, exp(z) lies between 4.2e-18 and 2.4e17: no float32 overflow, even summed
 # over a billion words (2.4e26 < 3.4e38), and no row's sum can underflow to 0 (its largest
@@ -166,10 +166,10 @@ class FastCBOW:
             np.hstack([W2, np.ones((self.V, 1), np.float32), b2.reshape(-1, 1)])
         )
         self._buffers: dict[int, _StepBuffers] = {}
-        self._workers = positive_int("workers", workers)
+        self.workers = positive_int("workers", workers)
         self._executor = None
         # The longest row of W2x, for the Cauchy-Schwarz bound on the logits (optimisation 3).
-        self._w2_norm_max = float(np.linalg.norm(self.W2x, axis=1).max())
+        self.w2_norm_max = float(np.linalg.norm(self.W2x, axis=1).max())
         self._part_norms: dict[int, float] = {}
 
     # ------------------------------------------------------------------ the step
@@ -193,7 +193,7 @@ class FastCBOW:
             self._buffers[m] = _StepBuffers.allocate(m, self.N, self.V)
         buf = self._buffers[m]
         scale = learning_rate / m
-        W = min(self._workers, m)
+        W = min(self.workers, m)
         batch_parts = [slice(i * m // W, (i + 1) * m // W) for i in range(W)]
         self._run(lambda rows: self._batch_rows(rows, context, center, scale, buf), batch_parts)
         loss = float(buf.losses.mean())
@@ -205,7 +205,7 @@ class FastCBOW:
             lambda part: self._vocabulary_rows(*part, buf, pairs),
             self._vocabulary_parts(pairs[0]),
         )
-        self._w2_norm_max = max(self._part_norms.values())
+        self.w2_norm_max = max(self._part_norms.values())
         return loss
 
     def _batch_rows(self, rows: slice, context, center, scale: float, buf: _StepBuffers) -> None:
@@ -229,7 +229,7 @@ class FastCBOW:
         h1, z2 = buf.h1[rows], buf.z2[rows]
         np.matmul(h1, self.W2x.T, out=z2)
         h_norm = float(np.sqrt(np.einsum("ij,ij->i", h1, h1).max()))
-        if not h_norm * self._w2_norm_max < _EXP_SAFE:  # the bound fails (or is NaN): look
+        if not h_norm * self.w2_norm_max < _EXP_SAFE:  # the bound fails (or is NaN): look
             row_max = z2.max(axis=1)
             if not (row_max.max() < _EXP_SAFE and row_max.min() > -_EXP_SAFE):
                 z2 -= row_max[:, None]  # the stable softmax's shift
@@ -261,7 +261,7 @@ class FastCBOW:
         split by its number of (word, example) pairs instead, at word boundaries, so that
         the workers write disjoint rows of W1T.
         """
-        W, V = self._workers, self.V
+        W, V = self.workers, self.V
         cuts = [0, *(int(words[i * len(words) // W]) for i in range(1, W)), V]
         return [
             (slice(i * V // W, (i + 1) * V // W), slice(cuts[i], cuts[i + 1])) for i in range(W)
@@ -307,7 +307,7 @@ class FastCBOW:
 
     def _pool(self):
         if self._executor is None:
-            self._executor = concurrent.futures.ThreadPoolExecutor(self._workers - 1)
+            self._executor = concurrent.futures.ThreadPoolExecutor(self.workers - 1)
         return self._executor
 
     def close(self) -> None:

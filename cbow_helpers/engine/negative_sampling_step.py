@@ -1,0 +1,154 @@
+"""One SGD step of CBOW with negative sampling on a batch of windows of any sizes, in place.
+
+The weights are kept with a word per row: ``W_in`` is W1 transposed, (V, N), ``W_out`` is W2.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit
+
+from . import TINY
+from .kernels import KERNELS
+
+
+def negative_sampling_step(
+    W_in,
+    W_out,
+    indptr,
+    indices,
+    targets,
+    learning_rate,
+    *,
+    mean_weights=None,
+    scatter_weights=None,
+    keep=None,
+    kernel="sparsetools",
+    h=None,
+    workers=1,
+    pool=None,
+) -> float:
+    """One SGD step of CBOW with negative sampling on a batch of m windows, in place; returns the batch's J.
+
+    Introduced in notebook 09 (negative sampling).
+
+    The windows may have different sizes, so their contexts come in
+    compressed-row form (as from ``dynamic_contexts``)::
+
+        h_j = sum of mean_weights[e] * W_in[indices[e]]   over window j's entries e
+        s_jt = W_out[targets[j, t]] . h_j                 (t = 0: the centre word; 1..K: negatives)
+        g_jt = learning_rate * (y_t - sigmoid(s_jt)) * keep[j, t]    (y_0 = 1, else 0)
+        W_out[targets[j, t]] += g_jt h_j
+        W_in[indices[e]]     += scatter_weights[e] * sum_t g_jt W_out[targets[j, t]]   (the old W_out)
+
+    Each window takes a step of ``learning_rate`` on its own J (word2vec's
+    step: the batch's updates are summed, not averaged).
+
+    Parameters
+    ----------
+    W_in : (V, N) float32 C-contiguous array, W1 transposed (row k: word k's input vector); updated
+    W_out : (V, N) float32 C-contiguous array, W2; updated
+    indptr : (m + 1,) int32 array, starting at 0: window j's context is ``indices[indptr[j]:indptr[j+1]]``
+    indices : (nnz,) int32 array of context word ids
+    targets : (m, K + 1) int32 array: the centre word, then K negatives
+    learning_rate : float
+    mean_weights : (nnz,) float32 array, default 1 / (window j's size): h is the mean of the context
+    scatter_weights : (nnz,) float32 array, default 1: word2vec's rule, every context word gets the
+        whole error (the true gradient of the mean would be ``mean_weights``)
+    keep : (m, K) float32 array of 0 / 1, default all 1: 0 skips a negative (word2vec skips a
+        negative equal to the centre word)
+    kernel : {"sparsetools", "public"}, see ``train_negative_sampling``
+    h : optional (m, N) float32 C-contiguous buffer for the hidden layer
+    workers : int, default 1
+        Threads for the part before the update (the gathers, scores and errors of the
+        windows), which each take a share of the rows; ``pool`` (a
+        ``concurrent.futures.ThreadPoolExecutor`` with ``workers - 1`` threads or more) runs
+        all but the first share. The update itself runs on the calling thread. The weights
+        come out the same for any number of workers.
+
+    Returns
+    -------
+    float
+        The batch's mean J before the update (each window's probability is clipped
+        to the smallest float64 before the log, so J is finite).
+    """
+    gather, scatter = KERNELS[kernel]
+    m, K1 = targets.shape
+    N = W_in.shape[1]
+    if mean_weights is None:
+        counts = np.diff(indptr)
+        mean_weights = np.repeat((1.0 / counts).astype(np.float32), counts)
+    if scatter_weights is None:
+        scatter_weights = np.ones(len(indices), dtype=np.float32)
+    if h is None:
+        h = np.empty((m, N), dtype=np.float32)
+    g = np.empty((m, K1), dtype=np.float32)
+    err = np.empty((m, N), dtype=np.float32)
+    batch = (
+        W_in,
+        W_out,
+        indptr,
+        indices,
+        targets,
+        learning_rate,
+        mean_weights,
+        keep,
+        gather,
+        h,
+        g,
+        err,
+    )
+    parts = [(i * m // workers, (i + 1) * m // workers) for i in range(workers)]
+    if workers == 1:
+        loss = _forward_rows(batch, parts[0])
+    else:  # the rows of the batch are independent until the update: split them over threads
+        if pool is None:
+            raise ValueError(
+                "negative_sampling_step with workers > 1 needs a pool (a ThreadPoolExecutor)"
+            )
+        futures = [pool.submit(_forward_rows, batch, part) for part in parts[1:]]
+        loss = _forward_rows(batch, parts[0]) + sum(f.result() for f in futures)
+    # The update, on this thread: every row of W_out and W_in may be met by any window.
+    scatter(
+        W_out, np.arange(0, m * K1 + 1, K1, dtype=np.int32), targets.reshape(-1), g.reshape(-1), h
+    )
+    scatter(W_in, indptr, indices, scatter_weights, err)
+    return float(loss / m)
+
+
+def _forward_rows(batch, rows) -> float:
+    """Windows ``rows`` of a batch: h, the scores, g = lr * (y - sigmoid(s)) and err = g @ W_out rows.
+
+    Returns the sum of their J. Each window's numbers do not depend on the others', so a
+    batch split over threads gives the same h, g and err as one thread.
+    """
+    W_in, W_out, indptr, indices, targets, learning_rate, mean_weights, keep, gather, h, g, err = (
+        batch
+    )
+    r0, r1 = rows
+    if r0 == r1:
+        return 0.0
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # errstate is per thread
+        lo, hi = indptr[r0], indptr[r1]
+        hr = h[r0:r1]
+        gather(
+            W_in, indptr[r0 : r1 + 1] - lo, indices[lo:hi], mean_weights[lo:hi], hr
+        )  # mean of the context rows
+        m, K1 = r1 - r0, targets.shape[1]
+        # (m, K+1, N): the target rows; take is 2x faster than W_out[targets]
+        WT = W_out.take(targets[r0:r1].reshape(-1), axis=0).reshape(m, K1, W_out.shape[1])
+        scores = np.matmul(WT, hr[:, :, None])[:, :, 0]  # (m, K+1)
+        f = expit(scores)  # sigmoid: the probability of "yes, this is the centre word"
+        gr = g[r0:r1]
+        np.negative(f, out=gr)  # y - sigmoid(s) = -dJ/ds
+        gr[:, 0] += 1
+        if keep is not None:
+            gr[:, 1:] *= keep[r0:r1]
+        # J = -log of the product of the K+1 answers' probabilities (f for the centre word, 1 - f
+        # for a negative; a skipped negative's factor is 1): one log per window, not K+1.
+        answers = 1 - np.abs(gr, dtype=np.float64)
+        answers[:, 0] = f[:, 0]
+        loss = -np.log(np.maximum(answers.prod(axis=1), TINY)).sum()
+        gr *= np.float32(learning_rate)
+        np.matmul(gr[:, None, :], WT, out=err[r0:r1, None, :])  # -lr * dJ/dh, from the old W_out
+    return float(loss)

@@ -1,0 +1,341 @@
+"""Training CBOW with negative sampling: ``train_negative_sampling``, its settings and its result.
+
+The maths of one window (the loss, its gradient, the noise words, subsampling) is in
+``negative_sampling.py``; the batches run in ``engine/negative_sampling_loop.py``.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import time
+from collections.abc import Sequence
+
+import numpy as np
+
+from ._checks import (
+    check_flag,
+    non_negative_number,
+    positive_int,
+    positive_number,
+    seed_value,
+    token_list,
+)
+from .engine.kernels import HAVE_SPARSETOOLS, KERNELS, resolve_kernel
+from .engine.negative_sampling_loop import check_kept, check_memory, epoch_windows, train_epoch
+from .engine.training import DivergenceWatch, WordEmbeddings, progress_bar, settings_from
+from .negative_sampling import (
+    corpus_ids,
+    dynamic_contexts,
+    keep_probabilities,
+    linear_decay,
+    noise_distribution,
+    sample_negatives,
+    subsample,
+    unigram_table,
+)
+
+
+@dataclasses.dataclass(kw_only=True)
+class NegativeSamplingResult(WordEmbeddings):
+    """A CBOW model trained with negative sampling (``train_negative_sampling``).
+
+    Not in the notebooks by name: notebook 09 uses the ``NegativeSamplingResult`` that
+    ``train_negative_sampling`` returns.
+
+    It works wherever a ``CBOWResult`` does: ``nearest_neighbors``,
+    ``evaluate_all``, ``save_vectors(path, result.words, result.embeddings)``. Its attributes
+    are those of every trained model (``W1``, ``W2``, ``word2Ind``, ``Ind2word``, ``losses``:
+    the mean J of every batch, ``examples_per_second``: windows trained per second, ``config``:
+    the settings and a few facts, V and n_tokens). Words rarer than ``min_count`` are dropped,
+    as word2vec does, not mapped to ``'<unk>'``.
+    """
+
+
+UPDATE_RULES = ("word2vec", "gradient")
+
+
+@dataclasses.dataclass(frozen=True)
+class NegativeSamplingConfig:
+    """The settings of ``train_negative_sampling``, with their defaults: the one place they are written.
+
+    Not in the notebooks: ``train_negative_sampling``'s keyword arguments take their defaults
+    from here, and so does the command line (``python -m cbow_helpers train``, which changes one:
+    its window is C=3; ``train --help`` prints them).
+
+    The defaults are gensim's ``Word2Vec(sg=0)`` defaults, except ``batch_size`` (gensim
+    updates after every window) and ``workers`` (gensim's is 3); see ``train_negative_sampling``
+    for every field's meaning.
+    Each field is checked when the config is made (a wrong type is a TypeError, a bad value a
+    ValueError, naming the field).
+
+    Examples
+    --------
+    >>> config = NegativeSamplingConfig(N=50)
+    >>> config.N, config.C, config.negative, config.learning_rate, config.min_learning_rate
+    (50, 5, 5, 0.025, 0.0001)
+    >>> NegativeSamplingConfig(learning_rate=0.01, min_learning_rate=0.05)
+    Traceback (most recent call last):
+    ...
+    ValueError: min_learning_rate must be at most learning_rate=0.01, got 0.05
+    """
+
+    N: int = 100
+    C: int = 5
+    negative: int = 5
+    sample: float = 1e-3
+    min_count: int = 5
+    epochs: int = 5
+    learning_rate: float = 0.025
+    min_learning_rate: float = 0.0001
+    batch_size: int = 1024
+    dynamic_window: bool = True
+    update_rule: str = "word2vec"
+    power: float = 0.75
+    seed: int = 1
+    kernel: str = "auto"
+    workers: int = 1
+
+    def __post_init__(self):
+        checked = {
+            name: positive_int(name, getattr(self, name))
+            for name in ("N", "C", "negative", "min_count", "epochs", "batch_size", "workers")
+        }
+        learning_rate = checked["learning_rate"] = positive_number(
+            "learning_rate", self.learning_rate
+        )
+        min_learning_rate = checked["min_learning_rate"] = non_negative_number(
+            "min_learning_rate", self.min_learning_rate
+        )
+        if min_learning_rate > learning_rate:
+            raise ValueError(
+                f"min_learning_rate must be at most learning_rate={learning_rate}, "
+                f"got {self.min_learning_rate!r}"
+            )
+        keep_probabilities(np.ones(1), self.sample)  # checks sample
+        noise_distribution(np.ones(1), self.power)  # checks power
+        checked["dynamic_window"] = check_flag("dynamic_window", self.dynamic_window)
+        if self.update_rule not in UPDATE_RULES:
+            raise ValueError(f"update_rule must be one of {UPDATE_RULES}, got {self.update_rule!r}")
+        if self.kernel != "auto" and self.kernel not in KERNELS:
+            raise ValueError(
+                f"kernel must be 'auto', 'sparsetools' or 'public', got {self.kernel!r}"
+            )
+        if self.kernel == "sparsetools" and not HAVE_SPARSETOOLS:
+            raise ValueError(
+                "kernel='sparsetools' needs scipy.sparse._sparsetools, which this scipy lacks: use 'public'"
+            )
+        checked["seed"] = seed_value("seed", self.seed)
+        for name, value in checked.items():  # stored as plain int / float / bool
+            object.__setattr__(self, name, value)
+
+
+_DIVERGED_ADVICE = (
+    "try a smaller learning rate or batch size (a batch sums the updates of a frequent word's "
+    "every occurrence)"
+)
+
+
+@settings_from(NegativeSamplingConfig)
+def train_negative_sampling(
+    tokens: Sequence[str], config: NegativeSamplingConfig, progress: bool
+) -> NegativeSamplingResult:
+    """Train CBOW with negative sampling on a list of tokens, over the whole vocabulary.
+
+    Introduced in notebook 09 (negative sampling).
+
+    word2vec's recipe (the defaults are gensim's ``Word2Vec(sg=0)`` defaults,
+    except ``batch_size`` and ``workers``): each epoch subsamples the corpus (``sample``), gives
+    each centre word a reduced window of 1 .. C words each side
+    (``dynamic_window``), draws ``negative`` noise words per window from the
+    unigram ** ``power`` table, and takes SGD steps on batches of
+    ``batch_size`` windows, the learning rate falling linearly from
+    ``learning_rate`` to ``min_learning_rate``. W1 starts uniform in
+    [-0.5/N, 0.5/N), W2 at zero, as in word2vec.
+
+    **The update rule.** h is the *mean* of the context vectors, so the true
+    gradient of J gives each context word ``dJ/dh / n`` (n words in the window:
+    ``update_rule="gradient"``). word2vec (and gensim with ``cbow_mean=1``)
+    instead adds the whole ``dJ/dh`` to every context word
+    (``update_rule="word2vec"``, the default). That is not the gradient of J:
+    it is the gradient step with an n times larger learning rate for W1 than
+    for W2 (n is up to 2C = 10). With the true gradient, W1 moves n times
+    slower than W2 while it starts from tiny random values and W2 from zero,
+    so at word2vec's learning rate the input vectors move far less from their
+    random start (notebook 09 prints both rules' median vector length), and the
+    embeddings (W1) score worse (``python benchmarks/bench_negative_sampling.py
+    --quality`` measures it). The
+    "true" gradient of a model is not always the best update rule: what
+    matters is the step each parameter takes.
+
+    **Batches.** word2vec updates after every window; here a batch of windows
+    reads the weights once and writes all its updates at once (a word met
+    twice in a batch gets both updates, summed). A frequent word is met many
+    times per batch, and its summed
+    update grows with the batch. So a batch ends early when one more window would
+    make it meet a word more than ``MAX_REPEATS_PER_BATCH`` times among its
+    context words or its targets: with the default subsampling no word of
+    Shakespeare comes that close and every batch is whole, while without it
+    (``sample=0``) the batches around ``'.'`` get shorter instead of diverging.
+
+    The keyword arguments are the fields of ``NegativeSamplingConfig`` (their defaults are written
+    there), which checks them.
+
+    Parameters
+    ----------
+    tokens : sequence of str
+        The corpus, e.g. ``tokenize_shakespeare()``, as one sequence.
+    N : int
+        Embedding size.
+    C : int
+        Largest context half-size (word2vec's ``window``).
+    negative : int
+        K, negatives per window.
+    sample : float
+        Subsampling threshold (``keep_probabilities``); 0 turns it off.
+    min_count : int
+        Words seen fewer times are dropped from the corpus.
+    epochs : int
+    learning_rate, min_learning_rate : float
+        Start and end of the linear decay (``linear_decay``).
+    batch_size : int
+        Windows per step.
+    dynamic_window : bool
+        Reduced windows (True) or always C words each side.
+    update_rule : {"word2vec", "gradient"}
+        See above.
+    power : float
+        Exponent of the noise distribution.
+    seed : int
+        Seeds the initial weights and every random draw.
+    kernel : {"auto", "sparsetools", "public"}
+        How rows of W1 and W2 are gathered and scatter-added: scipy's compiled
+        sparse kernels, called in place (fast; private scipy functions), or
+        public APIs only: a ``scipy.sparse.csr_matrix`` product and
+        ``np.add.at`` (slower, the same numbers; ``benchmarks/`` times both).
+        ``"auto"``: sparsetools when this scipy has them.
+    workers : int
+        Threads that share each batch's gathers and scores (numpy and scipy
+        release the GIL there); the update runs on one. The result is the same
+        for any number of workers (a test checks it). The step is bound by memory
+        traffic, so more workers need not be faster (``benchmarks/`` times them);
+        the default is 1.
+    progress : bool
+        Show a tqdm progress bar.
+
+    Returns
+    -------
+    NegativeSamplingResult
+
+    Raises
+    ------
+    TypeError
+        For an argument of the wrong type (naming it), or a str instead of a list of tokens.
+    ValueError
+        For an argument with a bad value (naming it), or a corpus with no window, or a
+        single word, left after ``min_count``, or a ``sample`` so small that subsampling
+        keeps fewer than 2 tokens (checked on the expected count before training, and on
+        each epoch's draw).
+    TrainingDivergedError
+        If the loss becomes NaN or infinite, if the mean loss of the last 20 batches
+        rises above twice the loss of the first batch, or if an entry of W1 or W2
+        grows larger than 1e4 (checked after each epoch): try a smaller learning rate
+        or batch size.
+    NotEnoughMemoryError
+        (a ValueError and a MemoryError) if training would need more memory than the
+        machine has available; raised before allocating.
+    """
+    tokens = token_list("train_negative_sampling", tokens)
+    word2Ind, Ind2word, ids = _vocabulary(tokens, config.min_count)
+    V, N = len(word2Ind), config.N
+    check_memory(len(ids), V, N, config.C, config.negative, config.batch_size, config.epochs)
+    counts = np.bincount(ids, minlength=V).astype(np.float64)
+    keep = keep_probabilities(counts, config.sample)
+    check_kept(counts @ keep, len(ids), config.sample, "are expected to survive each epoch's")
+    table = unigram_table(counts, config.power)
+    rng = np.random.default_rng(config.seed)
+    # The engine keeps W1 transposed, a word per row; W_in.T is the course's W1 (N, V).
+    W_in = ((rng.random((V, N), dtype=np.float32) - 0.5) / N).astype(np.float32)
+    W_out = np.zeros((V, N), dtype=np.float32)  # W2
+    kernel = resolve_kernel(config.kernel)
+    workers = config.workers
+    pool = concurrent.futures.ThreadPoolExecutor(workers - 1) if workers > 1 else None
+    step_options = dict(kernel=kernel, workers=workers, pool=pool)
+    step_options["h"] = np.empty((config.batch_size, N), dtype=np.float32)
+    watch = DivergenceWatch(config.learning_rate, _DIVERGED_ADVICE)
+    bar = progress_bar(config.epochs, progress, "epoch", "training CBOW (negative sampling)")
+    losses, windows, start = [], 0, time.perf_counter()
+    try:
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            for epoch in range(config.epochs):
+                epoch_data = _epoch(ids, keep, table, config, rng, epoch)
+                rate = _learning_rates(config, epoch, len(tokens))
+                losses.append(
+                    train_epoch(W_in, W_out, epoch_data, rate, watch, epoch, step_options)
+                )
+                windows += len(epoch_data)
+                largest = {"largest entry of W1": np.abs(W_in).max(), "of W2": np.abs(W_out).max()}
+                watch.weights(largest, len(losses[-1]) - 1, epoch)
+                _show(bar, losses[-1])
+    finally:
+        bar.close()
+        if pool is not None:
+            pool.shutdown()
+    seconds = time.perf_counter() - start
+    return NegativeSamplingResult(
+        W1=W_in.T,  # a view: the course's (N, V) W1, without a copy
+        W2=W_out,
+        word2Ind=word2Ind,
+        Ind2word=Ind2word,
+        losses=np.concatenate(losses),
+        examples_per_second=windows / max(seconds, 1e-9),
+        config=dict(dataclasses.asdict(config), kernel=kernel, V=V, n_tokens=len(tokens)),
+    )
+
+
+def _vocabulary(tokens: list, min_count: int):
+    """``corpus_ids``, with a ValueError in the course's words if fewer than 2 tokens or words remain."""
+    word2Ind, Ind2word, ids = corpus_ids(tokens, min_count)
+    if len(ids) < 2:
+        raise ValueError(
+            f"after dropping words seen fewer than min_count={min_count} times, {len(ids)} token(s) remain: "
+            "a window needs at least 2 (lower min_count or use a larger corpus)"
+        )
+    if len(word2Ind) < 2:
+        raise ValueError(
+            f"the vocabulary has a single word, {Ind2word[0]!r}: CBOW needs at least 2 distinct words to tell "
+            "apart (use a corpus with more distinct words"
+            + (", or a smaller min_count)" if min_count > 1 else ")")
+        )
+    return word2Ind, Ind2word, ids
+
+
+def _epoch(ids, keep, table, config: NegativeSamplingConfig, rng, epoch: int):
+    """One epoch's windows: the corpus subsampled, each word's (reduced) window, K negatives each."""
+    kept = subsample(ids, keep, rng)
+    check_kept(len(kept), len(ids), config.sample, f"survived epoch {epoch + 1}'s")
+    contexts = dynamic_contexts(kept, config.C, rng if config.dynamic_window else None)
+    negatives = lambda n: sample_negatives(table, (n, config.negative), rng)
+    return epoch_windows(kept, contexts, negatives, config.update_rule)
+
+
+def _learning_rates(config: NegativeSamplingConfig, epoch: int, n_tokens: int):
+    """The learning rate of the batch that starts at window ``a``: it falls with the share of the
+    corpus done, ``a / (n_batches * batch_size)`` of this epoch (step / n_batches when every batch
+    is whole)."""
+    total_words = n_tokens * config.epochs
+
+    def rate(a: int, n_batches: int) -> float:
+        done = (epoch + a / (n_batches * config.batch_size)) * n_tokens / total_words
+        return linear_decay(config.learning_rate, config.min_learning_rate, done)
+
+    return rate
+
+
+def _show(bar, epoch_losses: list) -> None:
+    """The progress bar's loss: the mean of the epoch's last twentieth of batches."""
+    if not bar.disable:
+        bar.set_postfix(
+            loss=f"{np.mean(epoch_losses[-max(1, len(epoch_losses) // 20) :]):.3f}", refresh=False
+        )
+        bar.update(1)
