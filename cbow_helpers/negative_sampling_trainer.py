@@ -53,6 +53,7 @@ class NegativeSamplingResult(WordEmbeddings):
 
 
 UPDATE_RULES = ("word2vec", "gradient")
+NEGATIVES = ("per-window", "shared")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,12 +96,18 @@ class NegativeSamplingConfig:
     seed: int = 1
     kernel: str = "auto"
     workers: int = 1
+    negatives: str = "per-window"
+    group_size: int = 64
 
     def __post_init__(self):
-        checked = {
-            name: positive_int(name, getattr(self, name))
-            for name in ("N", "C", "negative", "min_count", "epochs", "batch_size", "workers")
-        }
+        names = ("N", "C", "negative", "min_count", "epochs", "batch_size", "workers", "group_size")
+        checked = {name: positive_int(name, getattr(self, name)) for name in names}
+        if not isinstance(self.negatives, str):
+            raise TypeError(
+                f"negatives must be a str, one of {NEGATIVES}, got {type(self.negatives).__name__}"
+            )
+        if self.negatives not in NEGATIVES:
+            raise ValueError(f"negatives must be one of {NEGATIVES}, got {self.negatives!r}")
         learning_rate = checked["learning_rate"] = positive_number(
             "learning_rate", self.learning_rate
         )
@@ -216,10 +223,17 @@ def train_negative_sampling(
         ``"auto"``: sparsetools when this scipy has them.
     workers : int
         Threads that share each batch's gathers and scores (numpy and scipy
-        release the GIL there); the update runs on one. The result is the same
-        for any number of workers (a test checks it). The step is bound by memory
-        traffic, so more workers need not be faster (``benchmarks/`` times them);
-        the default is 1.
+        release the GIL there). Per-window negatives: the update runs on one thread, and the
+        step is bound by memory traffic, so more workers need not be faster. Shared negatives:
+        the update is split too, each worker adding the updates of its own words. The result
+        is the same for any number of workers either way (tests check it; ``benchmarks/``
+        times them).
+    negatives : {"per-window", "shared"}
+        ``"per-window"``: every window draws its own K negatives (word2vec). ``"shared"``: the
+        windows of a group of ``group_size`` share K negatives, so the output layer's scores and
+        updates become matrix products (``engine/shared_negatives.py``; notebook 09 explains it).
+    group_size : int
+        Windows per group sharing negatives (``negatives="shared"`` only).
     progress : bool
         Show a tqdm progress bar.
 
@@ -262,6 +276,9 @@ def train_negative_sampling(
     pool = concurrent.futures.ThreadPoolExecutor(workers - 1) if workers > 1 else None
     step_options = dict(kernel=kernel, workers=workers, pool=pool)
     step_options["h"] = np.empty((config.batch_size, N), dtype=np.float32)
+    if config.negatives == "shared":
+        draw = lambda groups: sample_negatives(table, (groups, config.negative), rng)
+        step_options["shared"] = (config.group_size, draw)
     watch = DivergenceWatch(config.learning_rate, _DIVERGED_ADVICE)
     bar = progress_bar(config.epochs, progress, "epoch", "training CBOW (negative sampling)")
     losses, windows, start = [], 0, time.perf_counter()
@@ -316,6 +333,8 @@ def _epoch(ids, keep, table, config: NegativeSamplingConfig, rng, epoch: int):
     check_kept(len(kept), len(ids), config.sample, f"survived epoch {epoch + 1}'s")
     contexts = dynamic_contexts(kept, config.C, rng if config.dynamic_window else None)
     negatives = lambda n: sample_negatives(table, (n, config.negative), rng)
+    if config.negatives == "shared":  # drawn per batch, one set per group of windows
+        negatives = None
     return epoch_windows(kept, contexts, negatives, config.update_rule)
 
 

@@ -46,6 +46,8 @@ NEGATIVE_SAMPLING_DEFAULTS = dict(
     seed=1,
     kernel="auto",
     workers=1,
+    negatives="per-window",
+    group_size=64,
 )
 CLI_WINDOW = 3  # the command line's one change to NegativeSamplingConfig (README: why)
 

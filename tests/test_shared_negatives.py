@@ -8,13 +8,13 @@ import concurrent.futures
 import numpy as np
 import pytest
 
-from cbow_helpers.engine.shared_negatives import shared_negatives_step
-from cbow_helpers.negative_sampling import (
-    KERNELS,
+from cbow_helpers import (
     check_negative_sampling_gradients,
     negative_sampling_loss,
     negative_sampling_step,
+    train_negative_sampling,
 )
+from cbow_helpers.engine.shared_negatives import shared_negatives_step
 
 
 def problem(m=6, groups=2, K=3, V=9, N=4, two_c=4, dtype=np.float64, seed=0, clash=True):
@@ -41,7 +41,7 @@ def shared_step(W_in, W_out, context, centers, negatives, lr, **options):
     indptr = np.arange(0, m * two_c + 1, two_c, dtype=np.int32)
     return shared_negatives_step(
         W_in, W_out, indptr, context.reshape(-1), centers, negatives, lr,
-        kernels=KERNELS["public"], **options,
+        kernel="public", **options,
     )  # fmt: skip
 
 
@@ -132,3 +132,46 @@ def test_two_workers_without_a_pool_is_a_clear_error():
     W_in, W_out, context, centers, negatives = problem()
     with pytest.raises(ValueError, match="pool"):
         shared_step(W_in, W_out, context, centers, negatives, 0.1, workers=2)
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    words = ["the", "king", "and", "queen", "rode", "to", "castle", "while", "fool", "sang"]
+    rng = np.random.default_rng(0)
+    return [words[i] for i in rng.integers(0, len(words), 3000)]
+
+
+@pytest.mark.parametrize(
+    ("option", "error", "message"),
+    [
+        (dict(negatives="Shared"), ValueError, r"negatives must be one of .*'Shared'"),
+        (dict(negatives=2), TypeError, "negatives must be a str"),
+        (dict(group_size=0), ValueError, "group_size"),
+        (dict(group_size=2.5), TypeError, "group_size"),
+    ],
+)
+def test_train_negative_sampling_refuses_a_bad_sharing_option(corpus, option, error, message):
+    with pytest.raises(error, match=message):
+        train_negative_sampling(corpus, **option, progress=False)
+
+
+def test_shared_training_gives_the_same_weights_for_one_or_two_workers(corpus):
+    runs = [
+        train_negative_sampling(
+            corpus,
+            negatives="shared",
+            group_size=8,
+            min_count=1,
+            epochs=2,
+            workers=w,
+            progress=False,
+        )
+        for w in (1, 2)
+    ]
+    assert np.array_equal(runs[0].W1, runs[1].W1) and np.array_equal(runs[0].W2, runs[1].W2)
+    assert runs[0].losses[-1] < runs[0].losses[0]  # it learns
+
+
+def test_shared_training_records_its_sharing_in_the_config(corpus):
+    run = train_negative_sampling(corpus, negatives="shared", group_size=8, progress=False)
+    assert run.config["negatives"] == "shared" and run.config["group_size"] == 8

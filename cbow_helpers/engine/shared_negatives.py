@@ -33,7 +33,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
-_TINY = np.finfo(np.float64).tiny
+from . import TINY
+from .kernels import KERNELS
 
 
 def shared_negatives_step(
@@ -45,7 +46,7 @@ def shared_negatives_step(
     negatives,
     learning_rate,
     *,
-    kernels,
+    kernel="sparsetools",
     mean_weights=None,
     scatter_weights=None,
     scale=1.0,
@@ -63,7 +64,7 @@ def shared_negatives_step(
     negatives : (G, K) int32 array: group g (windows g*B .. g*B + B - 1, B = ceil(m / G)) shares
         the K negatives ``negatives[g]``
     learning_rate : float
-    kernels : (gather, scatter), the row kernels of ``negative_sampling`` (``KERNELS[name]``)
+    kernel : {"sparsetools", "public"}, how rows are gathered and scatter-added (``kernels.py``)
     mean_weights, scatter_weights : (nnz,) float32 arrays as in ``negative_sampling_step``
     scale : float, multiplies the negatives' gradient (and their terms of J)
     workers : int; ``pool``: a ThreadPoolExecutor with ``workers - 1`` threads or more
@@ -84,7 +85,7 @@ def shared_negatives_step(
         scatter_weights = np.ones(len(indices), dtype=W_in.dtype)
     dtype = W_in.dtype  # float32 in the trainer; float64 for the gradient checks
     state = dict(
-        W_in=W_in, W_out=W_out, m=m, B=B, kernels=kernels, lr=dtype.type(learning_rate),
+        W_in=W_in, W_out=W_out, m=m, B=B, kernels=KERNELS[kernel], lr=dtype.type(learning_rate),
         scale=dtype.type(scale), indptr=indptr, indices=indices, centers=centers,
         negatives=negatives, mean_weights=mean_weights, scatter_weights=scatter_weights,
         H=np.zeros((G * B, N), dtype), dH=np.empty((G * B, N), dtype),
@@ -138,8 +139,8 @@ def _forward_groups(state, groups) -> float:
     keep[: w1 - w0] = np.repeat(negatives, B, axis=0)[: w1 - w0] != centers[:, None]
     keep = keep.reshape(f_neg.shape)
     with np.errstate(divide="ignore"):
-        loss = -np.log(np.maximum(f_pos, _TINY)).sum(dtype=np.float64) - state["scale"] * (
-            np.log(np.maximum(1 - f_neg, _TINY)) * keep
+        loss = -np.log(np.maximum(f_pos, TINY)).sum(dtype=np.float64) - state["scale"] * (
+            np.log(np.maximum(1 - f_neg, TINY)) * keep
         ).sum(dtype=np.float64)
     g_neg = f_neg * keep
     g_neg *= -lr * state["scale"]
