@@ -260,7 +260,26 @@ def train_negative_sampling(
         machine has available; raised before allocating.
     """
     tokens = token_list("train_negative_sampling", tokens)
-    word2Ind, Ind2word, ids = _vocabulary(tokens, config.min_count)
+    _, Ind2word, ids = _vocabulary(tokens, config.min_count)
+    return train_on_ids(ids, Ind2word, config, progress, n_tokens=len(tokens))
+
+
+def train_on_ids(
+    ids, Ind2word: dict, config: NegativeSamplingConfig, progress: bool = False, n_tokens=None
+) -> NegativeSamplingResult:
+    """``train_negative_sampling`` on a corpus already encoded as word ids, with a config.
+
+    Not in the notebooks: for corpora too large to hold as a list of str (``benchmarks/
+    bench_scale.py`` holds 16 Shakespeares as an int32 array of ids, 4 bytes a token).
+
+    ``ids`` : 1-D integer array, the corpus in word ids 0 .. V-1 (``corpus_ids`` makes one; its
+    words are the vocabulary, so ``config.min_count`` is not applied again); ``Ind2word`` : dict
+    from id to word, V entries; ``n_tokens`` : the corpus's length before words were dropped
+    (the learning rate falls with the share of it done), ``len(ids)`` by default.
+    """
+    ids = _check_ids(ids, len(Ind2word))
+    word2Ind = {word: k for k, word in Ind2word.items()}
+    n_tokens = len(ids) if n_tokens is None else n_tokens
     V, N = len(word2Ind), config.N
     check_memory(len(ids), V, N, config.C, config.negative, config.batch_size, config.epochs)
     counts = np.bincount(ids, minlength=V).astype(np.float64)
@@ -286,7 +305,7 @@ def train_negative_sampling(
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             for epoch in range(config.epochs):
                 epoch_data = _epoch(ids, keep, table, config, rng, epoch)
-                rate = _learning_rates(config, epoch, len(tokens))
+                rate = _learning_rates(config, epoch, n_tokens)
                 losses.append(
                     train_epoch(W_in, W_out, epoch_data, rate, watch, epoch, step_options)
                 )
@@ -306,8 +325,21 @@ def train_negative_sampling(
         Ind2word=Ind2word,
         losses=np.concatenate(losses),
         examples_per_second=windows / max(seconds, 1e-9),
-        config=dict(dataclasses.asdict(config), kernel=kernel, V=V, n_tokens=len(tokens)),
+        config=dict(dataclasses.asdict(config), kernel=kernel, V=V, n_tokens=n_tokens),
     )
+
+
+def _check_ids(ids, V: int) -> np.ndarray:
+    """``ids`` as a 1-D int array of at least 2 word ids in 0 .. V-1 (V >= 2), or a clear error."""
+    if not isinstance(ids, np.ndarray) or not np.issubdtype(ids.dtype, np.integer):
+        raise TypeError(f"ids must be a numpy array of integers, got {type(ids).__name__}")
+    if ids.ndim != 1 or len(ids) < 2 or V < 2:
+        raise ValueError(
+            f"ids must be 1-D with at least 2 ids and V >= 2 words, got shape {ids.shape}, V={V}"
+        )
+    if ids.min() < 0 or ids.max() >= V:
+        raise ValueError(f"ids must lie in 0 .. V-1 = {V - 1}, got {ids.min()} .. {ids.max()}")
+    return ids
 
 
 def _vocabulary(tokens: list, min_count: int):
