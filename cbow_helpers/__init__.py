@@ -6,7 +6,8 @@ half-size), N (embedding size), V (vocabulary size), m (batch size), x, W1,
 b1, z1, h, W2, b2, z2, y_hat, J.
 """
 
-from ._checks import NotEnoughMemoryError
+from .corpus import load_shakespeare, tokenize_file, tokenize_shakespeare
+from .engine.checks import NotEnoughMemoryError
 from .engine.fast_cbow import FastCBOW, reference_step
 from .engine.negative_sampling_step import negative_sampling_step
 from .engine.training import TrainingDivergedError
@@ -38,14 +39,11 @@ from .model import (
 )
 from .negative_sampling import (
     check_negative_sampling_gradients,
-    corpus_ids,
-    dynamic_contexts,
     keep_probabilities,
     linear_decay,
     negative_sampling_gradients,
     negative_sampling_loss,
     noise_distribution,
-    reduced_windows,
     sample_negatives,
     sigmoid,
     subsample,
@@ -59,18 +57,7 @@ from .negative_sampling_trainer import (
 from .pca import compute_pca
 from .plotting import PALETTE, embeddings_pca, plot_embeddings_pca
 from .reference import REFERENCE_CONFIG, load_model, load_reference_model, save_model
-from .text import (
-    UNK,
-    build_vocabulary,
-    context_windows,
-    encode,
-    get_dict,
-    get_windows,
-    load_shakespeare,
-    tokenize,
-    tokenize_file,
-    tokenize_shakespeare,
-)
+from .tokens import tokenize
 from .trainer import CBOWConfig, CBOWResult, train_cbow
 from .vectors import (
     context_words_to_vector,
@@ -78,6 +65,8 @@ from .vectors import (
     get_training_example,
     word_to_one_hot_vector,
 )
+from .vocabulary import UNK, build_vocabulary, corpus_ids, encode, get_dict
+from .windows import context_windows, dynamic_contexts, get_windows, reduced_windows
 
 __all__ = [
     "PALETTE",

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _checks
-from ._files import PendingFile, _regular_file, reserve_outputs
-from ._process import (
+from .corpus import tokenize_file, tokenize_shakespeare
+from .engine import checks
+from .engine.files import PendingFile, regular_file, reserve_outputs
+from .engine.process import (
     Terminated,
     catch_signals,
     flush_stdout,
@@ -28,8 +29,8 @@ from .evaluation import WordVectors, evaluate_all, format_scores, nearest_neighb
 from .io import check_vectors, write_vectors
 from .negative_sampling_trainer import NegativeSamplingConfig, train_negative_sampling
 from .plotting import missing_glyphs_quiet, plot_embeddings_pca
-from .text import UNK, tokenize_file, tokenize_shakespeare
 from .trainer import CBOWConfig, train_cbow
+from .vocabulary import UNK
 
 # Words whose neighbours `train` prints, and the groups its PCA plot shows.
 SHOWCASE_WORDS = ["king", "love", "night", "sword", "father", "eye"]
@@ -78,21 +79,21 @@ def _option_type(parse, check):
     return convert
 
 
-_positive_int = _option_type(int, _checks.positive_int)
+_positive_int = _option_type(int, checks.positive_int)
 # word2vec's windows and negatives are 2 to 20; far more averages the context away or makes each
 # window (K + 1) times slower for nothing, so the command line stops at this.
 _OPTION_MAX = 50
 _up_to_max = _option_type(
     int,
-    lambda name, value: _checks.integer_from_to(
+    lambda name, value: checks.integer_from_to(
         name, value, 1, _OPTION_MAX, why="word2vec uses 2 to 20"
     ),
 )
-_positive_float = _option_type(float, _checks.positive_number)
-_non_negative_float = _option_type(float, _checks.non_negative_number)
-_seed = _option_type(int, lambda name, value: _checks.integer_at_least(name, value, 0))
+_positive_float = _option_type(float, checks.positive_number)
+_non_negative_float = _option_type(float, checks.non_negative_number)
+_seed = _option_type(int, lambda name, value: checks.integer_at_least(name, value, 0))
 _vocab_size = _option_type(
-    int, lambda name, value: _checks.integer_at_least(name, value, 2, why="a word and <unk>")
+    int, lambda name, value: checks.integer_at_least(name, value, 2, why="a word and <unk>")
 )
 
 
@@ -413,7 +414,7 @@ def cmd_train(args) -> int:
 
 
 def _vectors_file(path: Path) -> Path:
-    _regular_file(path, "vectors file")  # not found, or a directory, device or FIFO: one line
+    regular_file(path, "vectors file")  # not found, or a directory, device or FIFO: one line
     return path
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._checks import number_between, positive_int, seed_value
+from .engine.checks import number_between, positive_int, seed_value
 from .engine.training import WordEmbeddings
 from .io import load_vectors
 

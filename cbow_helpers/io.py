@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ._checks import check_memory
-from ._files import _regular_file, atomic_path
-from .text import wide_encoding
+from .engine.checks import check_memory
+from .engine.files import atomic_path, regular_file
+from .engine.text_files import wide_encoding
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 # A gzip file starts with these two bytes, and holds at most this many bytes of text per byte.
@@ -133,7 +133,7 @@ def load_vectors(path) -> tuple[list[str], np.ndarray]:
         would not fit in the memory available.
     """
     path = Path(path)
-    size = _regular_file(path, "vectors file").st_size
+    size = regular_file(path, "vectors file").st_size
     with path.open("rb") as raw:
         try:
             gzipped = raw.read(2) == _GZIP_MAGIC  # a .gz text file is read as gensim reads it

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from ._checks import batch_columns, model_shapes, positive_int, positive_number
+from .engine.checks import batch_columns, model_shapes, positive_int, positive_number
 from .vectors import get_batches
 
 # ----------------------------------------------------------------------------- activations

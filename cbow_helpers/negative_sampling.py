@@ -19,12 +19,10 @@ The tricks that come with it, one function each:
 
 - ``unigram_table``: the noise distribution, counts ** 0.75, as word2vec's table;
 - ``keep_probabilities`` / ``subsample``: frequent words are dropped at random;
-- ``reduced_windows`` / ``dynamic_contexts``: each centre word's window is a
-  random size from 1 to C, so near words count more than far ones;
 - ``linear_decay``: the learning rate falls linearly to nearly 0 over training;
-- ``corpus_ids``: word2vec's vocabulary (rare words dropped, no ``'<unk>'``);
 
-The trainer, ``train_negative_sampling``, is in ``negative_sampling_trainer.py``; its
+Its windows (``reduced_windows``, ``dynamic_contexts``) are in ``windows.py``, its vocabulary
+(``corpus_ids``) in ``vocabulary.py``. The trainer, ``train_negative_sampling``, is in ``negative_sampling_trainer.py``; its
 step on a batch, ``negative_sampling_step``, in ``engine/negative_sampling_step.py``.
 
 Shapes follow the course: W1 is (N, V) (column k belongs to word k), W2 is
@@ -33,14 +31,11 @@ Shapes follow the course: W1 is (N, V) (column k belongs to word k), W2 is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 from scipy.special import expit
 
-from ._checks import non_negative_number, positive_int, token_list
+from .engine.checks import non_negative_number, positive_int
 from .model import compare_gradients
-from .text import UNK, build_vocabulary, encode
 
 # ----------------------------------------------------------------------------- the loss
 
@@ -200,35 +195,6 @@ def check_negative_sampling_gradients(
 # ----------------------------------------------------------------------------- the tricks
 
 
-def corpus_ids(tokens: Sequence[str], min_count: int = 5):
-    """word2vec's vocabulary: words seen at least ``min_count`` times, most frequent first, and the corpus as ids.
-
-    Introduced in notebook 09 (negative sampling).
-
-    Rarer words are *dropped* from the corpus (so a window reaches past them), not
-    replaced by ``'<unk>'`` as ``build_vocabulary`` does for the softmax model.
-
-    Returns
-    -------
-    word2Ind : dict
-    Ind2word : dict
-    ids : (n,) int32 array, the kept tokens' ids in corpus order
-
-    Examples
-    --------
-    >>> corpus_ids("the king and the queen and the fool".split(), min_count=2)
-    ({'the': 0, 'and': 1}, {0: 'the', 1: 'and'}, array([0, 1, 0, 1, 0], dtype=int32))
-    """
-    min_count = positive_int("min_count", min_count)
-    tokens = token_list("corpus_ids", tokens)
-    word2Ind, Ind2word = build_vocabulary(tokens, None, min_count)
-    ids = encode(tokens, word2Ind)
-    if UNK in word2Ind and word2Ind[UNK] == len(word2Ind) - 1:  # dropped, not kept as a word
-        ids = ids[ids != word2Ind.pop(UNK)]
-        del Ind2word[len(word2Ind)]
-    return word2Ind, Ind2word, ids
-
-
 def _check_counts(counts) -> np.ndarray:
     counts = np.asarray(counts)
     if counts.ndim != 1 or counts.size == 0 or not np.issubdtype(counts.dtype, np.number):
@@ -353,72 +319,6 @@ def subsample(ids: np.ndarray, keep: np.ndarray, rng: np.random.Generator) -> np
     """
     ids = np.asarray(ids)
     return ids[rng.random(len(ids)) < keep[ids]]
-
-
-def reduced_windows(n: int, C: int, rng: np.random.Generator) -> np.ndarray:
-    """A random window half-size for each of ``n`` centre words, uniform in 1 .. C (word2vec's ``b``).
-
-    A context word at distance d is then used with probability (C - d + 1) / C:
-    near words weigh more than far ones, at no cost.
-
-    Introduced in notebook 09 (negative sampling).
-
-    Returns
-    -------
-    (n,) int32 array
-
-    Examples
-    --------
-    >>> reduced_windows(5, 2, np.random.default_rng(0))
-    array([1, 1, 1, 2, 2], dtype=int32)
-    """
-    C = positive_int("C", C, "the largest window half-size")
-    return C - rng.integers(0, C, size=n, dtype=np.int32)
-
-
-def dynamic_contexts(ids: np.ndarray, C: int, rng: np.random.Generator | None = None):
-    """The context of every position of ``ids``, with reduced windows, in compressed-row form.
-
-    Position i's context is positions i-b .. i+b except i, cut at the ends of
-    the sequence, with b from ``reduced_windows`` (or b = C when ``rng`` is None).
-
-    Introduced in notebook 09 (negative sampling).
-
-    Returns
-    -------
-    indptr : (n + 1,) int32 array; position i's context is ``indices[indptr[i]:indptr[i+1]]``
-    indices : (nnz,) int32 array of word ids: each context's left words from far to near,
-        then its right words from near to far
-
-    Examples
-    --------
-    >>> ids = np.array([10, 11, 12, 13, 14])
-    >>> indptr, indices = dynamic_contexts(ids, 2)  # full windows, C = 2
-    >>> [indices[indptr[i] : indptr[i + 1]].tolist() for i in range(len(ids))]
-    [[11, 12], [10, 12, 13], [10, 11, 13, 14], [11, 12, 14], [12, 13]]
-
-    With the same ``rng`` as in ``reduced_windows``' example, b = 1, 1, 1, 2, 2:
-
-    >>> indptr, indices = dynamic_contexts(ids, 2, np.random.default_rng(0))
-    >>> [indices[indptr[i] : indptr[i + 1]].tolist() for i in range(len(ids))]
-    [[11], [10, 12], [11, 13], [11, 12, 14], [12, 13]]
-    """
-    ids = np.asarray(ids, dtype=np.int32)
-    C = positive_int("C", C, "the largest window half-size")
-    n = len(ids)
-    b = np.full(n, C, dtype=np.int32) if rng is None else reduced_windows(n, C, rng)
-    offsets = np.concatenate([np.arange(-C, 0), np.arange(1, C + 1)])  # (2C,)
-    padded = np.concatenate(
-        [np.full(C, -1, np.int32), ids, np.full(C, -1, np.int32)]
-    )  # -1: off the ends
-    window = np.lib.stride_tricks.sliding_window_view(padded, 2 * C + 1)[
-        :, offsets + C
-    ]  # (n, 2C) word ids
-    valid = (np.abs(offsets).astype(np.int32) <= b[:, None]) & (window >= 0)
-    indices = window[valid]
-    indptr = np.zeros(n + 1, dtype=np.int32)
-    np.cumsum(np.count_nonzero(valid, axis=1), out=indptr[1:])
-    return indptr, indices
 
 
 def linear_decay(start: float, end: float, progress):

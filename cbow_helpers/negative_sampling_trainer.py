@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._checks import (
+from .engine.checks import (
     check_flag,
     non_negative_number,
     positive_int,
@@ -25,8 +25,6 @@ from .engine.kernels import HAVE_SPARSETOOLS, KERNELS, resolve_kernel
 from .engine.negative_sampling_loop import check_kept, check_memory, epoch_windows, train_epoch
 from .engine.training import DivergenceWatch, WordEmbeddings, progress_bar, settings_from
 from .negative_sampling import (
-    corpus_ids,
-    dynamic_contexts,
     keep_probabilities,
     linear_decay,
     noise_distribution,
@@ -34,6 +32,8 @@ from .negative_sampling import (
     subsample,
     unigram_table,
 )
+from .vocabulary import corpus_ids
+from .windows import dynamic_contexts
 
 
 @dataclasses.dataclass(kw_only=True)

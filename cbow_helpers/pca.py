@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import positive_int
+from .engine.checks import positive_int
 
 # Above this many columns, the components come from an SVD rather than the covariance matrix.
 _COVARIANCE_MAX_COLUMNS = 4096

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ._files import atomic_path
-from .text import tokenize_shakespeare
+from .corpus import tokenize_shakespeare
+from .engine.files import atomic_path
 from .trainer import CBOWResult, train_cbow
 
 #: The arguments of ``train_cbow`` that made the reference model (introduced in notebook 06, which

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._checks import (
+from .engine.cbow_loop import check_memory, train_epochs
+from .engine.checks import (
     check_flag,
     integer_at_least,
     positive_int,
@@ -21,11 +22,11 @@ from ._checks import (
     seed_value,
     token_list,
 )
-from .engine.cbow_loop import check_memory, train_epochs
 from .engine.fast_cbow import FastCBOW
 from .engine.training import WordEmbeddings, settings_from
 from .model import initialize_model
-from .text import build_vocabulary, context_windows, encode
+from .vocabulary import build_vocabulary, encode
+from .windows import context_windows
 
 
 @dataclasses.dataclass(kw_only=True)

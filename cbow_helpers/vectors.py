@@ -6,8 +6,8 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
-from ._checks import context_half_size, positive_int, token_list, vocabulary_size
-from .text import get_windows
+from .engine.checks import context_half_size, positive_int, token_list, vocabulary_size
+from .windows import get_windows
 
 
 def _index(word: str, word2Ind: Mapping[str, int]) -> int:

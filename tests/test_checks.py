@@ -19,14 +19,14 @@ from cbow_helpers import (
     initialize_model,
     word_to_one_hot_vector,
 )
-from cbow_helpers._checks import (
+from cbow_helpers.cli import main
+from cbow_helpers.engine.checks import (
     integer_at_least,
     non_negative_number,
     positive_int,
     positive_number,
     seed_value,
 )
-from cbow_helpers.cli import main
 
 WORDS = ["i", "am", "happy", "because", "i", "am", "learning"]
 

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from cbow_helpers import load_vectors, tokenize_shakespeare
-from cbow_helpers import text as text_module
+from cbow_helpers import corpus as corpus_module
+from cbow_helpers import load_vectors, tokenize_file, tokenize_shakespeare
 from cbow_helpers.cli import main
-from cbow_helpers.text import tokenize_file
 
 TEXT = "The king and the queen walk in the garden at night. " * 200
 
@@ -66,7 +65,7 @@ def test_a_cache_folder_that_is_a_file_costs_only_the_cache(tmp_path, monkeypatc
     not_a_folder = tmp_path / "cache"
     not_a_folder.write_text("I am a file", encoding="utf-8")
     monkeypatch.setenv("CBOW_CACHE_DIR", str(not_a_folder))
-    monkeypatch.setattr(text_module, "load_shakespeare", lambda: "To be or not to be.")
+    monkeypatch.setattr(corpus_module, "load_shakespeare", lambda: "To be or not to be.")
     tokenize_shakespeare.cache_clear()
     try:
         assert tokenize_shakespeare() == ["to", "be", "or", "not", "to", "be", "."]

@@ -22,16 +22,19 @@ from cbow_helpers import (
     evaluate_word_pairs,
     load_vectors,
     save_vectors,
+    tokenize,
+    tokenize_file,
     train_cbow,
 )
-from cbow_helpers import text as text_module
+from cbow_helpers import tokens as text_module
 from cbow_helpers import trainer as trainer_module
-from cbow_helpers._checks import NotEnoughMemoryError
-from cbow_helpers._files import remove_stale_temp_files
 from cbow_helpers.cli import main
+from cbow_helpers.engine import text_files
 from cbow_helpers.engine import training as training_module
+from cbow_helpers.engine.checks import NotEnoughMemoryError
+from cbow_helpers.engine.files import remove_stale_temp_files
 from cbow_helpers.evaluation import format_scores
-from cbow_helpers.text import _pieces, _tokenize_piece, _tokenize_pieces, tokenize, tokenize_file
+from cbow_helpers.tokens import _pieces, _tokenize_piece, _tokenize_pieces
 
 TINY = ["--dim", "4", "--batch-size", "32", "--quiet"]
 
@@ -143,7 +146,7 @@ def test_2_tokenize_hands_nltk_bounded_pieces_with_the_same_tokens(monkeypatch, 
     assert tokenize(text) == expected
     path = tmp_path / "big.txt"
     path.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(text_module, "_BLOCK_BYTES", 777)
+    monkeypatch.setattr(text_files, "BLOCK_BYTES", 777)
     assert tokenize_file(path) == expected
     assert len(sizes) > 40 and max(sizes) <= 1000
     tokens = tokenize_file(path)
@@ -190,7 +193,7 @@ def test_2_a_corpus_file_is_read_in_pieces_through_the_cli(monkeypatch, tmp_path
         capsys.readouterr().err
     )
     monkeypatch.setattr(text_module, "_PIECE_CHARS", 500)
-    monkeypatch.setattr(text_module, "_BLOCK_BYTES", 300)
+    monkeypatch.setattr(text_files, "BLOCK_BYTES", 300)
     assert (
         main(
             ["train", "--corpus", str(story), *TINY, "--out", str(tmp_path / "v.txt"), "--no-plot"]
@@ -521,8 +524,8 @@ except BaseException:
 def test_7_sigterm_ends_the_run_even_if_the_exception_is_swallowed(tmp_path, where):
     script = f"""
 import signal, time
-from cbow_helpers import _process
-from cbow_helpers._files import PendingFile
+from cbow_helpers.engine import process as _process
+from cbow_helpers.engine.files import PendingFile
 _process.UNWIND_SECONDS = 0.5
 _process.catch_signals()
 pending = PendingFile({str(tmp_path / "v.txt")!r})

@@ -7,7 +7,7 @@ from hypothesis.extra.numpy import arrays
 from sklearn.decomposition import PCA
 
 from cbow_helpers import compute_pca, load_vectors, save_vectors
-from cbow_helpers._files import atomic_path
+from cbow_helpers.engine.files import atomic_path
 
 
 def test_vectors_round_trip_and_gensim_reads_them(tmp_path):

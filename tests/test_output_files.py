@@ -11,7 +11,7 @@ from cli_runs import STORY
 
 from cbow_helpers import cli, load_vectors, save_vectors
 from cbow_helpers import io as io_module
-from cbow_helpers._files import PendingFile, remove_stale_temp_files
+from cbow_helpers.engine.files import PendingFile, remove_stale_temp_files
 
 WORDS, VECTORS = ["king", "queen"], np.array([[1.0, 2.0], [3.0, 4.0]])
 

@@ -130,10 +130,10 @@ def test_shakespeare_tokens_are_exactly_those_of_one_nltk_call():
 
 def test_shakespeare_token_cache(tmp_path, monkeypatch):
     """The cache mechanics, on the first 20,000 characters (the cache is keyed by the text)."""
-    from cbow_helpers import text
+    from cbow_helpers import corpus
 
     excerpt = load_shakespeare()[:20_000]
-    monkeypatch.setattr(text, "load_shakespeare", lambda: excerpt)
+    monkeypatch.setattr(corpus, "load_shakespeare", lambda: excerpt)
     monkeypatch.setenv("CBOW_CACHE_DIR", str(tmp_path))
     tokenize_shakespeare.cache_clear()
     try:
@@ -144,13 +144,13 @@ def test_shakespeare_token_cache(tmp_path, monkeypatch):
         tokenize_shakespeare.cache_clear()
         assert tokenize_shakespeare() == ["cached"]  # read back from the cache, not computed again
         assert tokenize_shakespeare(use_cache=False) == tokens
-        # another tokenizer source (as after an edit of text.py) does not read this cache file
+        # another tokenizer source (as after an edit of tokens.py) does not read this cache file
         real_read_text = Path.read_text
         monkeypatch.setattr(
             Path,
             "read_text",
             lambda self, *a, **k: (
-                real_read_text(self, *a, **k) + ("# edited" if self.name == "text.py" else "")
+                real_read_text(self, *a, **k) + ("# edited" if self.name == "tokens.py" else "")
             ),
         )
         tokenize_shakespeare.cache_clear()

@@ -7,7 +7,9 @@ import re
 
 import numpy as np
 
-from .. import text, vectors
+from .. import tokens as tokens_module
+from .. import vectors, vocabulary
+from .. import windows as windows_module
 from .common import SENTENCE, TEXT, Failed, NotWritten, call, differs, run, show, which_mistake
 
 
@@ -56,7 +58,7 @@ def check_tokenize(tokenize):
     for corpus in cases:
         got = call(tokenize, corpus)
         got = list(got) if isinstance(got, tuple) else got
-        difference = differs(text.tokenize(corpus), got)
+        difference = differs(tokens_module.tokenize(corpus), got)
         if difference is None:
             continue
         key = which_mistake(mistakes, (corpus,), got, differs)
@@ -85,7 +87,7 @@ def _windows_as_lists(result, limit=1000):
 
 def check_get_windows(get_windows):
     def reference(words, C):
-        return list(text.get_windows(words, C))
+        return list(windows_module.get_windows(words, C))
 
     def includes_centre(words, C):
         return [(words[i - C : i + C + 1], words[i]) for i in range(C, len(words) - C)]
@@ -159,7 +161,7 @@ def check_get_dict(get_dict):
                 f"got {type(got).__name__}: {show(got)}"
             )
         word2Ind, Ind2word = got
-        expected_w2i, expected_i2w = text.get_dict(data)
+        expected_w2i, expected_i2w = vocabulary.get_dict(data)
         case = f"get_dict of {' '.join(data[:4])} ..."
         if word2Ind != expected_w2i:
             difference = differs(expected_w2i, word2Ind)
@@ -183,7 +185,7 @@ def check_get_dict(get_dict):
 
 
 def check_word_to_one_hot_vector(function):
-    word2Ind, _ = text.get_dict(SENTENCE)
+    word2Ind, _ = vocabulary.get_dict(SENTENCE)
     V = len(word2Ind)
     cases = [("happy", V), ("am", V), ("learning", V), ("i", 8)]
     for word, size in cases:
@@ -227,7 +229,7 @@ def _unknown_word_fails(function, word2Ind, V) -> None:
 
 
 def check_context_words_to_vector(function):
-    word2Ind, _ = text.get_dict(SENTENCE)
+    word2Ind, _ = vocabulary.get_dict(SENTENCE)
     V = len(word2Ind)
 
     def summed(context, w2i, V):
@@ -259,7 +261,7 @@ def check_context_words_to_vector(function):
 
 def check_get_batches(function):
     words = TEXT[:14]  # 10 windows with C = 2, all different
-    word2Ind, _ = text.get_dict(words)
+    word2Ind, _ = vocabulary.get_dict(words)
     V, C, m = len(word2Ind), 2, 4
     expected = list(itertools.islice(vectors.get_batches(words, word2Ind, V, C, m), 3))
     generator = call(function, list(words), dict(word2Ind), V, C, m)
@@ -298,7 +300,7 @@ def check_get_batches_with_diagnosis(function):
         if failure.mistake is not None:
             raise
         words = TEXT[:14]
-        word2Ind, _ = text.get_dict(words)
+        word2Ind, _ = vocabulary.get_dict(words)
         V, C, m = len(word2Ind), 2, 4
         windows = list(vectors.get_training_example(words, C, word2Ind, V))
         key = {(x.tobytes(), y.tobytes()): i for i, (x, y) in enumerate(windows)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _student_calls as calls
-from .. import model, pca, text, vectors
+from .. import model, pca, vectors, vocabulary
 from .common import TEXT, Failed, call, differs, run, show
 
 
@@ -36,7 +36,7 @@ def _gd_run(
 
 def check_gradient_descent(function):
     words = (TEXT * 2)[:26]
-    word2Ind, _ = text.get_dict(words)
+    word2Ind, _ = vocabulary.get_dict(words)
     V = len(word2Ind)
     kwargs = dict(C=2, batch_size=6, random_seed=3)
     args = (words, word2Ind, 3, V, 6, 0.5)
@@ -116,7 +116,7 @@ def check_capstone(train, forward_prop, softmax, back_prop):
             f'case "{case}": my_train never called the {_and(unused)} it was given',
             "capstone-unused-functions",
         )
-    word2Ind, Ind2word = text.get_dict(tokens)
+    word2Ind, Ind2word = vocabulary.get_dict(tokens)
     W1_course, *_, costs = model.gradient_descent(
         tokens, word2Ind, 8, len(word2Ind), 60, alpha=1.0, C=2, batch_size=32, random_seed=1
     )

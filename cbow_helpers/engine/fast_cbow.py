@@ -37,7 +37,7 @@ import math
 import numpy as np
 import scipy.sparse
 
-from .._checks import positive_int
+from .checks import positive_int
 
 # For |z| < 40, exp(z) lies between 4.2e-18 and 2.4e17: no float32 overflow, even summed
 # over a billion words (2.4e26 < 3.4e38), and no row's sum can underflow to 0 (its largest

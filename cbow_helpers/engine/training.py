@@ -11,7 +11,7 @@ import math
 import numpy as np
 from tqdm import tqdm
 
-from .._checks import check_memory
+from .checks import check_memory
 
 # Divergence: the mean loss of the last LOSS_WINDOW batches above LOSS_FACTOR times the first batch's
 # loss (about log V for the softmax model, a uniform guess), or a weight beyond WEIGHT_LIMIT. A run

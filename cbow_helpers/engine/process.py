@@ -10,7 +10,7 @@ import signal
 import sys
 import threading
 
-from ._files import discard_pending_files
+from .files import discard_pending_files
 
 
 class Terminated(BaseException):

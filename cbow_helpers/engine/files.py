@@ -299,7 +299,7 @@ def atomic_write_text(path, text: str) -> None:
         tmp.write_text(text, encoding="utf-8")
 
 
-def _regular_file(path: Path, what: str) -> os.stat_result:
+def regular_file(path: Path, what: str) -> os.stat_result:
     """stat of ``path``; FileNotFoundError if missing, ValueError if not a regular file (a FIFO would block)."""
     try:
         info = os.stat(path)
