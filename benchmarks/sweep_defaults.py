@@ -141,6 +141,7 @@ def read_jsonl(path: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5, help="seeds 1..SEEDS per configuration")
+    parser.add_argument("--first-seed", type=int, default=1, help="seeds FIRST..FIRST+SEEDS-1")
     parser.add_argument("--config", action="append", default=[], help="ours: name=value,...")
     parser.add_argument("--gensim", action="append", default=[], help="gensim: name=value,...")
     parser.add_argument("--grid", action="store_true", help="add the built-in grid of ours")
@@ -164,7 +165,7 @@ def main() -> None:
     results = {}
     for model, label in runs:
         run = run_ours if model == "ours" else run_gensim
-        for seed in range(1, args.seeds + 1):
+        for seed in range(args.first_seed, args.first_seed + args.seeds):
             row = dict(run(tokens, shared, parse_changes(label), seed), model=model, seed=seed)
             row["settings"] = label
             results.setdefault((model, label), []).append(row)

@@ -101,14 +101,21 @@ def _run(fn, state, items, pool):
     """``[fn(state, item) for item in items]``, the items after the first on ``pool``."""
     items = list(items)
     if len(items) == 1:
-        return [fn(state, items[0])]
+        return [_quietly(fn, state, items[0])]
     if pool is None:
         raise ValueError(
             "shared_negatives_step with workers > 1 needs a pool (a ThreadPoolExecutor)"
         )
-    futures = [pool.submit(fn, state, item) for item in items[1:]]
-    first = fn(state, items[0])
+    futures = [pool.submit(_quietly, fn, state, item) for item in items[1:]]
+    first = _quietly(fn, state, items[0])
     return [first] + [f.result() for f in futures]
+
+
+def _quietly(fn, state, item):
+    """``fn(state, item)`` without numpy's overflow warnings (errstate is per thread): a diverging
+    run is caught by the trainer's divergence watch, which says what to do."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return fn(state, item)
 
 
 def _forward_groups(state, groups) -> float:
