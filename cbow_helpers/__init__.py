@@ -22,18 +22,20 @@ from .evaluation import (
     spearman_interval,
 )
 from .gensim_notices import gensim_dot_notices_quiet
+from .gradient_check import (
+    GradientCheckError,
+    check_gradients,
+    format_gradient_report,
+    numerical_gradient,
+)
 from .io import load_vectors, save_vectors
 from .model import (
-    GradientCheckError,
     back_prop,
-    check_gradients,
     compute_cost,
     cross_entropy_loss,
-    format_gradient_report,
     forward_prop,
     gradient_descent,
     initialize_model,
-    numerical_gradient,
     relu,
     softmax,
 )

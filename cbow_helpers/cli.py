@@ -188,13 +188,47 @@ def _default_help(option: str) -> str:
     return f"(default: {first}{rest})"
 
 
+# The training options of `train`: their type check and help (the default is added from the configs).
+_TRAINING_OPTION_HELP = {
+    "dim": (_positive_int, "embedding size N"),
+    "window": (_up_to_max, f"context half-size C, 1 to {_OPTION_MAX}"),
+    "vocab_size": (_vocab_size, "softmax only: largest vocabulary, counting <unk>"),
+    "min_count": (
+        _positive_int,
+        "rarer words are dropped (negative sampling) or become <unk> (softmax)",
+    ),
+    "batch_size": (_positive_int, "windows per step m"),
+    "epochs": (_positive_int, "passes over the corpus"),
+    "learning_rate": (_positive_float, "SGD step size alpha"),
+    "negative": (
+        _up_to_max,
+        f"negative sampling only: negatives per window K, 1 to {_OPTION_MAX}",
+    ),
+    "sample": (
+        _non_negative_float,
+        "negative sampling only: subsampling threshold, 0 for none",
+    ),
+    "negatives": (
+        _negatives,
+        "negative sampling only: 'per-window' (word2vec) or 'shared' by groups of windows",
+    ),
+    "workers": (_workers, f"negative sampling only: threads, 1 to {_MAX_WORKERS}"),
+    "seed": (_seed, "random seed, a non-negative integer"),
+}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m cbow_helpers",
         description="Train and explore CBOW word embeddings built from scratch in numpy.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_train(sub)
+    _add_lookups(sub)
+    return parser
 
+
+def _add_train(sub) -> None:
     train = sub.add_parser(
         "train", help="train on Shakespeare (or a text file), save vectors and a PCA plot"
     )
@@ -210,33 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the output layer: word2vec's negative sampling over the whole vocabulary (the default), "
         "or the course's full softmax (notebooks 04-08)",
     )
-    training_options = {
-        "dim": (_positive_int, "embedding size N"),
-        "window": (_up_to_max, f"context half-size C, 1 to {_OPTION_MAX}"),
-        "vocab_size": (_vocab_size, "softmax only: largest vocabulary, counting <unk>"),
-        "min_count": (
-            _positive_int,
-            "rarer words are dropped (negative sampling) or become <unk> (softmax)",
-        ),
-        "batch_size": (_positive_int, "windows per step m"),
-        "epochs": (_positive_int, "passes over the corpus"),
-        "learning_rate": (_positive_float, "SGD step size alpha"),
-        "negative": (
-            _up_to_max,
-            f"negative sampling only: negatives per window K, 1 to {_OPTION_MAX}",
-        ),
-        "sample": (
-            _non_negative_float,
-            "negative sampling only: subsampling threshold, 0 for none",
-        ),
-        "negatives": (
-            _negatives,
-            "negative sampling only: 'per-window' (word2vec) or 'shared' by groups of windows",
-        ),
-        "workers": (_workers, f"negative sampling only: threads, 1 to {_MAX_WORKERS}"),
-        "seed": (_seed, "random seed, a non-negative integer"),
-    }
-    for option, (kind, text) in training_options.items():
+    for option, (kind, text) in _TRAINING_OPTION_HELP.items():
         train.add_argument(
             "--" + option.replace("_", "-"), type=kind, help=f"{text} {_default_help(option)}"
         )
@@ -257,6 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--quiet", action="store_true", help="no progress bar and no neighbour listing"
     )
 
+
+def _add_lookups(sub) -> None:
+    """The commands that read a vectors file: ``neighbors`` and ``evaluate``."""
     neighbors = sub.add_parser(
         "neighbors", help="nearest neighbours of a word by cosine similarity"
     )
@@ -270,7 +281,6 @@ def build_parser() -> argparse.ArgumentParser:
         "evaluate", help="WordSim-353, SimLex-999 and Google analogy scores of a vectors file"
     )
     evaluate.add_argument("vectors", type=Path, help="a vectors file (word2vec text format)")
-    return parser
 
 
 def _read_corpus(spec: str, progress: bool) -> list[str]:

@@ -157,19 +157,49 @@ def load_vectors(path) -> tuple[list[str], np.ndarray]:
 def _parse_vectors(path: Path, f, size: int) -> tuple[list[str], np.ndarray]:
     """The words and vectors of the open (binary) file ``f``; ``size``: its most bytes of text."""
     lines = enumerate(f, start=1)
-
-    def text(lineno: int, raw: bytes) -> str:
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ValueError(
-                f"{path}: line {lineno} is not UTF-8 text: this reads the word2vec text format, "
-                "not the binary one (convert a binary file with gensim: "
-                "KeyedVectors.load_word2vec_format(path, binary=True).save_word2vec_format(out, binary=False))"
-            ) from None
-
     _, raw = next(lines, (1, b""))
-    header = text(1, raw.removeprefix(b"\xef\xbb\xbf")).split()
+    count, dim = _header(path, raw, size)
+    check_memory(
+        4.0 * count * dim,
+        f"loading {path} ({count:,} vectors of {dim:,} numbers)",
+        "use a smaller file",
+    )
+    words: list[str] = []
+    first_line: dict[str, int] = {}
+    vectors = np.empty((count, dim), dtype=np.float32)
+    for lineno, raw in lines:
+        parts = _text(path, lineno, raw).rstrip("\r\n").rstrip(" ").split(" ")
+        if parts == [""]:
+            continue
+        if len(words) == count:
+            raise ValueError(
+                f"{path}: line {lineno}: more vectors than the {count} the header announces"
+            )
+        word = _word(path, lineno, parts, dim, first_line)
+        _values(path, lineno, word, parts[1:], vectors[len(words)])
+        first_line[word] = lineno
+        words.append(word)
+    if len(words) != count:
+        raise ValueError(
+            f"{path}: the header announces {count} vectors but the file holds {len(words)}"
+        )
+    return words, vectors
+
+
+def _text(path: Path, lineno: int, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(
+            f"{path}: line {lineno} is not UTF-8 text: this reads the word2vec text format, "
+            "not the binary one (convert a binary file with gensim: "
+            "KeyedVectors.load_word2vec_format(path, binary=True).save_word2vec_format(out, binary=False))"
+        ) from None
+
+
+def _header(path: Path, raw: bytes, size: int) -> tuple[int, int]:
+    """count and dim from the header line ``raw``, if the file's ``size`` bytes can hold them."""
+    header = _text(path, 1, raw.removeprefix(b"\xef\xbb\xbf")).split()
     if len(header) != 2 or not all(re.fullmatch(r"[0-9]+", h) for h in header):
         raise ValueError(
             f"{path}: line 1 must be the header 'count dim', got {' '.join(header)[:80]!r}"
@@ -186,53 +216,35 @@ def _parse_vectors(path: Path, f, size: int) -> tuple[list[str], np.ndarray]:
             f"{path}: line 1: the header announces {count:,} vectors of {dim:,} numbers, but the file's "
             f"{size:,} bytes can hold at most {most:,}"
         )
-    check_memory(
-        4.0 * count * dim,
-        f"loading {path} ({count:,} vectors of {dim:,} numbers)",
-        "use a smaller file",
-    )
-    words: list[str] = []
-    first_line: dict[str, int] = {}
-    vectors = np.empty((count, dim), dtype=np.float32)
-    for lineno, raw in lines:
-        parts = text(lineno, raw).rstrip("\r\n").rstrip(" ").split(" ")
-        if parts == [""]:
-            continue
-        if len(words) == count:
-            raise ValueError(
-                f"{path}: line {lineno}: more vectors than the {count} the header announces"
-            )
-        if len(parts) != dim + 1:
-            raise ValueError(
-                f"{path}: line {lineno}: expected a word and {dim} numbers, got {len(parts)} fields"
-            )
-        word = parts[0]
-        if not word:
-            raise ValueError(
-                f"{path}: line {lineno}: the line starts with a space instead of a word"
-            )
-        if word in first_line:
-            raise ValueError(
-                f"{path}: line {lineno}: the word {word!r} appears again (first on line {first_line[word]}); "
-                "each word must have one vector"
-            )
-        row = vectors[len(words)]
-        try:
-            values = [float(v) for v in parts[1:]]
-        except ValueError as err:
-            raise ValueError(f"{path}: line {lineno}: {err}") from None
-        with np.errstate(over="ignore"):
-            row[:] = values
-        if not np.isfinite(row).all():
-            bad = values[int(np.argmin(np.isfinite(row)))]
-            reason = (
-                "is not a finite number" if not math.isfinite(bad) else "is beyond float32's range"
-            )
-            raise ValueError(f"{path}: line {lineno}: the value {bad!r} of {word!r} {reason}")
-        first_line[word] = lineno
-        words.append(word)
-    if len(words) != count:
+    return count, dim
+
+
+def _word(path: Path, lineno: int, parts: list[str], dim: int, first_line: dict) -> str:
+    """The word of a vector's line, if the line has dim numbers after it and the word is new."""
+    if len(parts) != dim + 1:
         raise ValueError(
-            f"{path}: the header announces {count} vectors but the file holds {len(words)}"
+            f"{path}: line {lineno}: expected a word and {dim} numbers, got {len(parts)} fields"
         )
-    return words, vectors
+    word = parts[0]
+    if not word:
+        raise ValueError(f"{path}: line {lineno}: the line starts with a space instead of a word")
+    if word in first_line:
+        raise ValueError(
+            f"{path}: line {lineno}: the word {word!r} appears again (first on line {first_line[word]}); "
+            "each word must have one vector"
+        )
+    return word
+
+
+def _values(path: Path, lineno: int, word: str, fields: list[str], row: np.ndarray) -> None:
+    """Parse ``fields`` into ``row`` (float32): a ValueError for a value that is not a finite float32."""
+    try:
+        values = [float(v) for v in fields]
+    except ValueError as err:
+        raise ValueError(f"{path}: line {lineno}: {err}") from None
+    with np.errstate(over="ignore"):
+        row[:] = values
+    if not np.isfinite(row).all():
+        bad = values[int(np.argmin(np.isfinite(row)))]
+        reason = "is not a finite number" if not math.isfinite(bad) else "is beyond float32's range"
+        raise ValueError(f"{path}: line {lineno}: the value {bad!r} of {word!r} {reason}")

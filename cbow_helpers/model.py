@@ -1,4 +1,4 @@
-"""The CBOW model of the course: layers, cost, the true gradients, gradient descent and a gradient check.
+"""The CBOW model of the course: layers, cost, the true gradients and gradient descent.
 
 Notation (the same as the notes)::
 
@@ -6,6 +6,10 @@ Notation (the same as the notes)::
     z1 = W1 x + b1 ;  h = ReLU(z1)                                  (N, 1)
     z2 = W2 h + b2 ;  y_hat = softmax(z2)                           (V, 1)
     J  = -sum_k y_k log y_hat_k            (a batch: the mean over its m columns)
+
+Each function checks its arguments once, at the call (``@checked_by``): its body is the
+formula alone, and ``f.unchecked`` skips the check (gradient descent's loop does). The
+gradient check is in ``gradient_check.py``.
 """
 
 from __future__ import annotations
@@ -14,7 +18,14 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .engine.checks import batch_columns, model_shapes, positive_int, positive_number
+from .engine import TINY
+from .engine.checks import (
+    batch_columns,
+    checked_by,
+    model_shapes,
+    positive_int,
+    positive_number,
+)
 from .vectors import get_batches
 
 # ----------------------------------------------------------------------------- activations
@@ -77,9 +88,15 @@ def softmax(z):
 
 
 # Probabilities are clipped to this before the log: log(0) would be -inf.
-_TINY = np.finfo(np.float64).tiny
+def _loss_inputs(y_hat, y):
+    """``y_hat`` and ``y`` as float arrays of one shape (a ValueError naming both shapes if not)."""
+    y_hat, y = np.asarray(y_hat, dtype=float), np.asarray(y, dtype=float)
+    if y_hat.shape != y.shape:
+        raise ValueError(f"y_hat and y must have the same shape, got {y_hat.shape} and {y.shape}")
+    return y_hat, y
 
 
+@checked_by(_loss_inputs)
 def cross_entropy_loss(y_hat, y) -> float:
     """Cross-entropy loss of one example: ``J = -sum_k y_k log y_hat_k``.
 
@@ -104,17 +121,17 @@ def cross_entropy_loss(y_hat, y) -> float:
     >>> round(cross_entropy_loss(np.array([0.2, 0.7, 0.1]), np.array([0, 1, 0])), 4)  # -log 0.7
     0.3567
     """
-    y_hat, y = np.asarray(y_hat, dtype=float), np.asarray(y, dtype=float)
-    if y_hat.shape != y.shape:
-        raise ValueError(f"y_hat and y must have the same shape, got {y_hat.shape} and {y.shape}")
-    return _cross_entropy(y_hat, y)
+    return float(-np.sum(y * np.log(np.clip(y_hat, TINY, 1.0))))
 
 
-def _cross_entropy(y_hat: np.ndarray, y: np.ndarray) -> float:
-    """``cross_entropy_loss`` of float arrays of one shape, unchecked."""
-    return float(-np.sum(y * np.log(np.clip(y_hat, _TINY, 1.0))))
+def _cost_inputs(y, yhat, batch_size):
+    """``y`` and ``yhat`` as float arrays of one shape, and m = ``batch_size``, their columns."""
+    m = batch_columns(batch_size, np.asarray(y))
+    yhat, y = _loss_inputs(yhat, y)
+    return y, yhat, m
 
 
+@checked_by(_cost_inputs)
 def compute_cost(y, yhat, batch_size: int) -> float:
     """Cross-entropy cost of a batch: the mean of the m examples' losses.
 
@@ -141,13 +158,8 @@ def compute_cost(y, yhat, batch_size: int) -> float:
     >>> round(compute_cost(Y, Y_hat, 2), 4)  # (-log 0.5 - log 0.7) / 2
     0.5249
     """
-    m = batch_columns(batch_size, np.asarray(y))
-    return cross_entropy_loss(yhat, y) / m  # the losses of the m columns, summed, over m
-
-
-def _cost(y: np.ndarray, yhat: np.ndarray, m: int) -> float:
-    """``compute_cost`` of float (V, m) arrays, unchecked: for loops that checked once."""
-    return _cross_entropy(yhat, y) / m
+    # the losses of the m columns, summed, over m
+    return cross_entropy_loss.unchecked(yhat, y) / batch_size
 
 
 # ----------------------------------------------------------------------------- the model
@@ -160,8 +172,7 @@ def initialize_model(N: int, V: int, random_seed: int = 1, scale: float = 0.05):
 
     Small weights matter: every column of W1 starts as noise of size ``scale``,
     and a rare word's column receives few updates, so a large start drowns what
-    training learns (on Shakespeare, ``scale=0.5`` gives visibly worse neighbours
-    than 0.05).
+    training learns.
 
     Parameters
     ----------
@@ -196,6 +207,7 @@ def initialize_model(N: int, V: int, random_seed: int = 1, scale: float = 0.05):
     return W1, W2, b1, b2
 
 
+@checked_by(model_shapes)
 def forward_prop(x, W1, W2, b1, b2):
     """Forward pass of the CBOW model.
 
@@ -225,16 +237,27 @@ def forward_prop(x, W1, W2, b1, b2):
     >>> z.shape, h.shape
     ((5, 2), (3, 2))
     """
-    return _forward(*model_shapes(x, W1, W2, b1, b2))
-
-
-def _forward(x, W1, W2, b1, b2):
-    """``forward_prop`` of float arrays of the right shapes, unchecked."""
     h = relu(W1 @ x + b1)
     z = W2 @ h + b2
     return z, h
 
 
+def _back_prop_inputs(x, yhat, y, h, W1, W2, b1, b2, batch_size):
+    """The arguments of ``back_prop`` as float arrays of matching shapes, and m = ``batch_size``."""
+    x, W1, W2, b1, b2 = model_shapes(x, W1, W2, b1, b2)
+    yhat, y, h = (np.asarray(a, dtype=float) for a in (yhat, y, h))
+    yhat, y, h = (a[:, None] if a.ndim == 1 else a for a in (yhat, y, h))
+    N, V = W1.shape
+    m = batch_columns(batch_size, x)
+    for name, arr, want in (("yhat", yhat, (V, m)), ("y", y, (V, m)), ("h", h, (N, m))):
+        if arr.shape != want:
+            raise ValueError(
+                f"{name} has shape {arr.shape} but x has shape {x.shape} and W1 {W1.shape}: expected {want}"
+            )
+    return x, yhat, y, h, W1, W2, b1, b2, m
+
+
+@checked_by(_back_prop_inputs)
 def back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size: int):
     """The gradient of ``compute_cost`` with respect to W1, W2, b1, b2.
 
@@ -274,21 +297,7 @@ def back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size: int):
     >>> [g.shape for g in back_prop(X, softmax(z), Y, h, W1, W2, b1, b2, 2)]
     [(3, 5), (5, 3), (3, 1), (5, 1)]
     """
-    x, W1, W2, b1, b2 = model_shapes(x, W1, W2, b1, b2)
-    yhat, y, h = (np.asarray(a, dtype=float) for a in (yhat, y, h))
-    yhat, y, h = (a[:, None] if a.ndim == 1 else a for a in (yhat, y, h))
-    N, V = W1.shape
-    m = batch_columns(batch_size, x)
-    for name, arr, want in (("yhat", yhat, (V, m)), ("y", y, (V, m)), ("h", h, (N, m))):
-        if arr.shape != want:
-            raise ValueError(
-                f"{name} has shape {arr.shape} but x has shape {x.shape} and W1 {W1.shape}: expected {want}"
-            )
-    return _back_prop(x, yhat, y, h, W2, m)
-
-
-def _back_prop(x, yhat, y, h, W2, m: int):
-    """``back_prop`` of float arrays of the right shapes, unchecked."""
+    m = batch_size
     dz2 = (yhat - y) / m
     grad_W2 = dz2 @ h.T
     grad_b2 = dz2.sum(axis=1, keepdims=True)
@@ -346,15 +355,15 @@ def gradient_descent(
     # Every array's shape is right by construction: the loop calls the unchecked versions.
     for iteration in range(num_iters):
         x, y = next(batches)
-        z, h = _forward(x, W1, W2, b1, b2)
+        z, h = forward_prop.unchecked(x, W1, W2, b1, b2)
         yhat = softmax(z)
-        cost = _cost(y, yhat, m)
+        cost = compute_cost.unchecked(y, yhat, m)
         if not np.isfinite(cost):
             raise FloatingPointError(
                 f"the cost became {cost} at iteration {iteration}: try a smaller alpha"
             )
         costs.append(cost)
-        grad_W1, grad_W2, grad_b1, grad_b2 = _back_prop(x, yhat, y, h, W2, m)
+        grad_W1, grad_W2, grad_b1, grad_b2 = back_prop.unchecked(x, yhat, y, h, W1, W2, b1, b2, m)
         W1 = W1 - alpha * grad_W1
         W2 = W2 - alpha * grad_W2
         b1 = b1 - alpha * grad_b1
@@ -362,167 +371,3 @@ def gradient_descent(
         if callback is not None:
             callback(iteration, cost)
     return W1, W2, b1, b2, costs
-
-
-# ----------------------------------------------------------------------------- gradient check
-
-
-class GradientCheckError(AssertionError):
-    """Raised by ``check_gradients`` when analytic and numerical gradients disagree.
-
-    Introduced in notebook 05 (forward pass, backward pass, gradient descent).
-    """
-
-
-def numerical_gradient(f: Callable[[], float], param: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    """Central-difference derivative of ``f()`` with respect to every entry of ``param``.
-
-    Introduced in notebook 05 (forward pass, backward pass, gradient descent).
-
-    ``param`` is changed in place by +eps and -eps, one entry at a time, and
-    restored afterwards: ``(f(p + eps) - f(p - eps)) / (2 eps)``.
-
-    Returns
-    -------
-    array of the shape of ``param``
-
-    Examples
-    --------
-    >>> p = np.array([1.0, -2.0])
-    >>> numerical_gradient(lambda: float((p**2).sum()), p).round(6)  # the derivative is 2p
-    array([ 2., -4.])
-    """
-    grad = np.zeros_like(param, dtype=float)
-    for idx in np.ndindex(param.shape):
-        old = param[idx]
-        param[idx] = old + eps
-        plus = f()
-        param[idx] = old - eps
-        minus = f()
-        param[idx] = old
-        grad[idx] = (plus - minus) / (2 * eps)
-    return grad
-
-
-def check_gradients(x, y, W1, W2, b1, b2, grads=None, *, eps: float = 1e-6, tol: float = 1e-6):
-    """Compare analytic gradients with central differences of ``compute_cost``.
-
-    Introduced in notebook 05 (forward pass, backward pass, gradient descent).
-
-    Parameters
-    ----------
-    x : (V, m) array, averaged context vectors
-    y : (V, m) array, one-hot centre words
-    W1, W2, b1, b2 : the weights, shapes (N, V), (V, N), (N, 1), (V, 1)
-    grads : tuple of 4 arrays, optional
-        ``(grad_W1, grad_W2, grad_b1, grad_b2)`` to check; by default the ones
-        ``back_prop`` computes.
-    eps : float
-        Step of the central differences.
-    tol : float
-        Largest relative error accepted, per tensor.
-
-    Returns
-    -------
-    dict
-        ``{name: {"max_abs_diff": float, "rel_error": float}}`` for W1, W2, b1, b2,
-        where ``rel_error = |analytic - numerical| / max(|analytic| + |numerical|, 1e-12)``
-        (norms over the whole tensor).
-
-    Raises
-    ------
-    GradientCheckError
-        If any tensor's relative error exceeds ``tol``; the message is the
-        per-tensor report.
-
-    Examples
-    --------
-    >>> W1, W2, b1, b2 = initialize_model(N=3, V=5)
-    >>> X, Y = np.full((5, 2), 0.2), np.eye(5)[:, :2]
-    >>> print(format_gradient_report(check_gradients(X, Y, W1, W2, b1, b2), floor=1e-6))
-    tensor  max abs diff  rel error
-    W1           < 1e-06    < 1e-06
-    W2           < 1e-06    < 1e-06
-    b1           < 1e-06    < 1e-06
-    b2           < 1e-06    < 1e-06
-    """
-    x, W1, W2, b1, b2 = model_shapes(x, W1, W2, b1, b2)
-    y = np.asarray(y, dtype=float)
-    y = y[:, None] if y.ndim == 1 else y
-    m = x.shape[1]
-    params = {"W1": W1.copy(), "W2": W2.copy(), "b1": b1.copy(), "b2": b2.copy()}
-
-    if y.shape != x.shape:
-        raise ValueError(f"y has shape {y.shape} but x has shape {x.shape}: both must be (V, m)")
-
-    def cost() -> float:  # called twice per weight: the shapes were checked above, once
-        z, _ = _forward(x, params["W1"], params["W2"], params["b1"], params["b2"])
-        return _cost(y, softmax(z), m)
-
-    if grads is None:
-        z, h = forward_prop(x, W1, W2, b1, b2)
-        grads = back_prop(x, softmax(z), y, h, W1, W2, b1, b2, m)
-    return compare_gradients(cost, params, grads, eps=eps, tol=tol)
-
-
-def compare_gradients(
-    cost: Callable[[], float], params: dict, grads, *, eps: float = 1e-6, tol: float = 1e-6
-):
-    """The gradient check of any model: analytic gradients against central differences of ``cost``.
-
-    ``params`` maps each tensor's name to the array ``cost()`` reads (changed in place by
-    ``numerical_gradient`` and restored); ``grads`` holds the analytic gradients in the same
-    order. Returns the per-tensor report of ``check_gradients``; raises ``GradientCheckError``
-    if a tensor's relative error exceeds ``tol``.
-    """
-    report = {}
-    for (name, param), analytic in zip(params.items(), grads):
-        analytic = np.asarray(analytic, dtype=float)
-        if analytic.shape != param.shape:
-            raise ValueError(
-                f"grad_{name} has shape {analytic.shape}, but {name} has shape {param.shape}"
-            )
-        numeric = numerical_gradient(cost, param, eps)
-        diff = np.linalg.norm(analytic - numeric)
-        scale = max(np.linalg.norm(analytic) + np.linalg.norm(numeric), 1e-12)
-        report[name] = {
-            "max_abs_diff": float(np.max(np.abs(analytic - numeric))),
-            "rel_error": float(diff / scale),
-        }
-    failed = [name for name, r in report.items() if r["rel_error"] > tol]
-    if failed:
-        raise GradientCheckError(
-            f"gradient check failed for {', '.join(failed)} (tolerance {tol:g}):\n"
-            + format_gradient_report(report)
-        )
-    return report
-
-
-def format_gradient_report(report, floor: float = 1e-7) -> str:
-    """A table of a ``check_gradients`` report, one line per tensor.
-
-    Introduced in notebook 05 (forward pass, backward pass, gradient descent).
-
-    Numbers below ``floor`` are shown as ``< floor``: at that size they are float64
-    rounding noise, whose digits differ from one CPU to another. Larger numbers are
-    shown with two significant digits.
-
-    Examples
-    --------
-    >>> report = {"W1": {"max_abs_diff": 0.0852, "rel_error": 0.712},
-    ...           "W2": {"max_abs_diff": 1.4e-10, "rel_error": 3.3e-8}}
-    >>> print(format_gradient_report(report))
-    tensor  max abs diff  rel error
-    W1           8.5e-02    7.1e-01
-    W2           < 1e-07    < 1e-07
-    """
-
-    def shown(value: float) -> str:
-        return f"< {floor:.0e}" if value < floor else f"{value:.1e}"
-
-    lines = [f"{'tensor':<6} {'max abs diff':>13} {'rel error':>10}"]
-    lines += [
-        f"{name:<6} {shown(r['max_abs_diff']):>13} {shown(r['rel_error']):>10}"
-        for name, r in report.items()
-    ]
-    return "\n".join(lines)

@@ -34,8 +34,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
-from .engine.checks import non_negative_number, positive_int
-from .model import compare_gradients
+from .engine.checks import negative_sampling_inputs, non_negative_number, positive_int, word_counts
+from .gradient_check import compare_gradients
 
 # ----------------------------------------------------------------------------- the loss
 
@@ -51,41 +51,6 @@ def sigmoid(z):
     ``1 / (1 + np.exp(800.0))`` would warn of an overflow on the way to its 0.
     """
     return expit(z)
-
-
-def _check_ids(name: str, ids, V: int, ndim: int) -> np.ndarray:
-    ids = np.asarray(ids)
-    if ids.ndim != ndim or not np.issubdtype(ids.dtype, np.integer):
-        raise ValueError(
-            f"{name} must be a {ndim}-D array of word ids, got dtype {ids.dtype} and shape {ids.shape}"
-        )
-    if ids.size and (ids.min() < 0 or ids.max() >= V):
-        bad = ids[(ids < 0) | (ids >= V)].flat[0]
-        raise ValueError(f"{name} holds the word id {bad}, outside 0 .. V-1 = {V - 1}")
-    return ids
-
-
-def _check_ns_inputs(W1, W2, context, center, negatives):
-    W1, W2 = np.asarray(W1, dtype=float), np.asarray(W2, dtype=float)
-    if W1.ndim != 2:
-        raise ValueError(f"W1 must be a 2-D (N, V) array, got shape {W1.shape}")
-    N, V = W1.shape
-    if W2.shape != (V, N):
-        raise ValueError(
-            f"W2 has shape {W2.shape} but W1 has shape {W1.shape}, so W2 must have shape {(V, N)}"
-        )
-    context = _check_ids("context", context, V, 2)
-    center = _check_ids("center", center, V, 1)
-    negatives = _check_ids("negatives", negatives, V, 2)
-    m = len(center)
-    if context.shape[0] != m or negatives.shape[0] != m or m == 0:
-        raise ValueError(
-            f"context {context.shape}, center {center.shape} and negatives {negatives.shape} "
-            "must describe the same m >= 1 windows (one row each)"
-        )
-    if context.shape[1] == 0:
-        raise ValueError("context has no columns: a window needs at least one context word")
-    return W1, W2, context, center, negatives
 
 
 def negative_sampling_loss(W1, W2, context, center, negatives) -> float:
@@ -116,7 +81,9 @@ def negative_sampling_loss(W1, W2, context, center, negatives) -> float:
     >>> print(round(J, 4), round(3 * np.log(2), 4))
     2.0794 2.0794
     """
-    W1, W2, context, center, negatives = _check_ns_inputs(W1, W2, context, center, negatives)
+    W1, W2, context, center, negatives = negative_sampling_inputs(
+        W1, W2, context, center, negatives
+    )
     h = W1[:, context].mean(axis=2)  # (N, m)
     s_pos = np.einsum("mn,nm->m", W2[center], h)
     s_neg = np.einsum("mkn,nm->mk", W2[negatives], h)
@@ -142,7 +109,9 @@ def negative_sampling_gradients(W1, W2, context, center, negatives):
     grad_W1 : (N, V) array
     grad_W2 : (V, N) array
     """
-    W1, W2, context, center, negatives = _check_ns_inputs(W1, W2, context, center, negatives)
+    W1, W2, context, center, negatives = negative_sampling_inputs(
+        W1, W2, context, center, negatives
+    )
     m, two_c = context.shape
     targets = np.concatenate([center[:, None], negatives], axis=1)  # (m, K+1)
     labels = np.zeros(targets.shape)
@@ -181,7 +150,9 @@ def check_negative_sampling_gradients(
     GradientCheckError
         If a tensor's relative error exceeds ``tol``.
     """
-    W1, W2, context, center, negatives = _check_ns_inputs(W1, W2, context, center, negatives)
+    W1, W2, context, center, negatives = negative_sampling_inputs(
+        W1, W2, context, center, negatives
+    )
     params = {"W1": W1.copy(), "W2": W2.copy()}
     if grads is None:
         _, *grads = negative_sampling_gradients(W1, W2, context, center, negatives)
@@ -193,19 +164,6 @@ def check_negative_sampling_gradients(
 
 
 # ----------------------------------------------------------------------------- the tricks
-
-
-def _check_counts(counts) -> np.ndarray:
-    counts = np.asarray(counts)
-    if counts.ndim != 1 or counts.size == 0 or not np.issubdtype(counts.dtype, np.number):
-        raise ValueError(
-            f"counts must be a non-empty 1-D array of word counts, got shape {counts.shape}"
-        )
-    if not np.all(np.isfinite(counts)) or counts.min() <= 0:
-        raise ValueError(
-            f"every count must be a positive finite number, got a minimum of {counts.min()!r}"
-        )
-    return counts.astype(np.float64)
 
 
 def noise_distribution(counts, power: float = 0.75) -> np.ndarray:
@@ -232,7 +190,7 @@ def noise_distribution(counts, power: float = 0.75) -> np.ndarray:
     >>> print(np.round(noise_distribution(counts), 4))
     [0.7066 0.2113 0.0632 0.0189]
     """
-    counts = _check_counts(counts)
+    counts = word_counts(counts)
     power = non_negative_number("power", power, "the exponent of the counts")
     weights = counts**power
     return weights / weights.sum()
@@ -304,7 +262,7 @@ def keep_probabilities(counts, sample: float = 1e-3) -> np.ndarray:
     >>> print(np.round(keep_probabilities(np.array([500, 100, 20, 4]), sample=0.01), 4))
     [0.1242 0.3122 0.8706 1.    ]
     """
-    counts = _check_counts(counts)
+    counts = word_counts(counts)
     sample = non_negative_number("sample", sample, "the subsampling threshold; 0: no subsampling")
     if sample == 0:
         return np.ones_like(counts)

@@ -19,7 +19,7 @@ from .engine.checks import (
     positive_int,
     positive_number,
     seed_value,
-    token_list,
+    str_token_list,
 )
 from .engine.kernels import HAVE_SPARSETOOLS, KERNELS, resolve_kernel
 from .engine.negative_sampling_loop import check_kept, check_memory, epoch_windows, train_epoch
@@ -259,7 +259,7 @@ def train_negative_sampling(
         (a ValueError and a MemoryError) if training would need more memory than the
         machine has available; raised before allocating.
     """
-    tokens = token_list("train_negative_sampling", tokens)
+    tokens = str_token_list("train_negative_sampling", tokens)  # checked once, here
     _, Ind2word, ids = _vocabulary(tokens, config.min_count)
     return train_on_ids(ids, Ind2word, config, progress, n_tokens=len(tokens))
 
@@ -344,7 +344,7 @@ def _check_ids(ids, V: int) -> np.ndarray:
 
 def _vocabulary(tokens: list, min_count: int):
     """``corpus_ids``, with a ValueError in the course's words if fewer than 2 tokens or words remain."""
-    word2Ind, Ind2word, ids = corpus_ids(tokens, min_count)
+    word2Ind, Ind2word, ids = corpus_ids.unchecked(tokens, min_count)
     if len(ids) < 2:
         raise ValueError(
             f"after dropping words seen fewer than min_count={min_count} times, {len(ids)} token(s) remain: "

@@ -2,7 +2,8 @@
 
 It numbers the words (``build_vocabulary``, ``encode``), cuts the windows (``context_windows``),
 shuffles them each epoch, and hands batches of distinct windows to ``FastCBOW.step`` (the model's
-forward and backward pass on word ids, in ``fast_cbow.py``), watching the loss for divergence.
+forward and backward pass on word ids, in ``engine/fast_cbow.py``), watching the loss for
+divergence (the loop is in ``engine/cbow_loop.py``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from .engine.checks import (
     positive_int,
     positive_number,
     seed_value,
-    token_list,
+    str_token_list,
 )
 from .engine.fast_cbow import FastCBOW
 from .engine.training import WordEmbeddings, settings_from
@@ -191,7 +192,7 @@ def train_cbow(tokens: Sequence[str], config: CBOWConfig, progress: bool) -> CBO
         (a ValueError and a MemoryError) if training would need more memory
         than the machine has available; raised before allocating.
     """
-    tokens = token_list("train_cbow", tokens)
+    tokens = str_token_list("train_cbow", tokens)  # checked once, here
     C, batch_size = config.C, config.batch_size
     if len(tokens) < 2 * C + 1:
         raise ValueError(
@@ -204,7 +205,7 @@ def train_cbow(tokens: Sequence[str], config: CBOWConfig, progress: bool) -> CBO
     if config.max_steps is not None:
         total_steps = min(config.max_steps, total_steps)
     check_memory(len(tokens), n_windows, V, config.N, C, min(batch_size, n_windows), total_steps)
-    context, center = context_windows(encode(tokens, word2Ind), C)
+    context, center = context_windows(encode.unchecked(tokens, word2Ind), C)
     model = FastCBOW(*initialize_model(config.N, V, random_seed=config.seed))
     losses, examples_per_second = train_epochs(
         model, context, center, config, total_steps, progress
@@ -225,7 +226,7 @@ def train_cbow(tokens: Sequence[str], config: CBOWConfig, progress: bool) -> CBO
 
 def _vocabulary(tokens: list, vocab_size, min_count: int):
     """``build_vocabulary``, with a ValueError in the course's words if it has a single word."""
-    word2Ind, Ind2word = build_vocabulary(tokens, vocab_size, min_count)
+    word2Ind, Ind2word = build_vocabulary.unchecked(tokens, vocab_size, min_count)
     if len(word2Ind) < 2:
         raise ValueError(
             f"the vocabulary has a single word, {Ind2word[0]!r}: CBOW needs at least 2 distinct words to "

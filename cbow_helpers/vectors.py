@@ -1,4 +1,8 @@
-"""One-hot vectors, averaged context vectors, training examples and dense batches."""
+"""One-hot vectors, averaged context vectors, training examples and dense batches.
+
+Each function checks its arguments once, at the call (``@checked_by``, with the check just above
+its function); ``f.unchecked`` is its body alone, which the functions built on it call.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
-from .engine.checks import context_half_size, positive_int, token_list, vocabulary_size
+from .engine.checks import checked_by, context_half_size, positive_int, token_list, vocabulary_size
 from .windows import get_windows
 
 
@@ -21,6 +25,11 @@ def _index(word: str, word2Ind: Mapping[str, int]) -> int:
         raise TypeError(f"a word must be a str, got {type(word).__name__}: {word!r}") from None
 
 
+def _one_hot_inputs(word, word2Ind, V):
+    return word, word2Ind, vocabulary_size(V, word2Ind)
+
+
+@checked_by(_one_hot_inputs)
 def word_to_one_hot_vector(word: str, word2Ind: Mapping[str, int], V: int) -> np.ndarray:
     """The one-hot vector of ``word``.
 
@@ -44,16 +53,20 @@ def word_to_one_hot_vector(word: str, word2Ind: Mapping[str, int], V: int) -> np
     >>> word_to_one_hot_vector("happy", {"am": 0, "happy": 1, "i": 2}, 3)
     array([0., 1., 0.])
     """
-    return _one_hot(word, word2Ind, vocabulary_size(V, word2Ind))
-
-
-def _one_hot(word: str, word2Ind: Mapping[str, int], V: int) -> np.ndarray:
-    """``word_to_one_hot_vector`` without the check of V, for callers that made it once."""
     one_hot_vector = np.zeros(V)
     one_hot_vector[_index(word, word2Ind)] = 1
     return one_hot_vector
 
 
+def _context_inputs(context_words, word2Ind, V):
+    if isinstance(context_words, str):
+        raise TypeError(f"context_words must be a list of words, got the str {context_words!r}")
+    if len(context_words) == 0:
+        raise ValueError("context_words is empty: the mean of no one-hot vectors is undefined")
+    return context_words, word2Ind, vocabulary_size(V, word2Ind)
+
+
+@checked_by(_context_inputs)
 def context_words_to_vector(
     context_words: Sequence[str], word2Ind: Mapping[str, int], V: int
 ) -> np.ndarray:
@@ -78,18 +91,17 @@ def context_words_to_vector(
     >>> context_words_to_vector(["i", "am", "i", "happy"], {"am": 0, "happy": 1, "i": 2}, 3)
     array([0.25, 0.25, 0.5 ])
     """
-    if isinstance(context_words, str):
-        raise TypeError(f"context_words must be a list of words, got the str {context_words!r}")
-    if len(context_words) == 0:
-        raise ValueError("context_words is empty: the mean of no one-hot vectors is undefined")
-    return _context_vector(context_words, word2Ind, vocabulary_size(V, word2Ind))
+    one_hots = [word_to_one_hot_vector.unchecked(w, word2Ind, V) for w in context_words]
+    return np.mean(one_hots, axis=0)
 
 
-def _context_vector(context_words, word2Ind: Mapping[str, int], V: int) -> np.ndarray:
-    """``context_words_to_vector`` without its checks, for callers that made them once."""
-    return np.mean([_one_hot(w, word2Ind, V) for w in context_words], axis=0)
+def _example_inputs(words, C, word2Ind, V):
+    C = context_half_size(C)
+    words = token_list("get_training_example", words)
+    return words, C, word2Ind, vocabulary_size(V, word2Ind)
 
 
+@checked_by(_example_inputs)
 def get_training_example(
     words: Sequence[str], C: int, word2Ind: Mapping[str, int], V: int
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -112,17 +124,26 @@ def get_training_example(
     [0.  0.5 0.5] [1. 0. 0.]
     [0.5 0.  0.5] [0. 1. 0.]
     """
+    for context_words, center_word in get_windows.unchecked(words, C):
+        x = context_words_to_vector.unchecked(context_words, word2Ind, V)
+        yield x, word_to_one_hot_vector.unchecked(center_word, word2Ind, V)
+
+
+def _batch_inputs(data, word2Ind, V, C, batch_size):
+    data = token_list("get_batches", data)
+    batch_size = positive_int("batch_size", batch_size)
     C = context_half_size(C)
-    words = token_list("get_training_example", words)
-    return _examples(words, C, word2Ind, vocabulary_size(V, word2Ind))
+    V = vocabulary_size(V, word2Ind)
+    n_windows = max(len(data) - 2 * C, 0)
+    if n_windows < batch_size:
+        raise ValueError(
+            f"the data gives {n_windows} windows with C={C}, fewer than batch_size={batch_size}: "
+            "use a smaller batch_size or more data"
+        )
+    return data, word2Ind, V, C, batch_size
 
 
-def _examples(words: list[str], C: int, word2Ind: Mapping[str, int], V: int):
-    """``get_training_example`` without its checks of V (``get_windows`` checks C, once per pass)."""
-    for context_words, center_word in get_windows(words, C):
-        yield _context_vector(context_words, word2Ind, V), _one_hot(center_word, word2Ind, V)
-
-
+@checked_by(_batch_inputs)
 def get_batches(
     data: Sequence[str], word2Ind: Mapping[str, int], V: int, C: int, batch_size: int
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -176,25 +197,10 @@ def get_batches(
            [0., 0., 1.],
            [0., 0., 0.]])
     """
-    data = token_list("get_batches", data)
-    batch_size = positive_int("batch_size", batch_size)
-    C = context_half_size(C)
-    V = vocabulary_size(V, word2Ind)
-    n_windows = max(len(data) - 2 * C, 0)
-    if n_windows < batch_size:
-        raise ValueError(
-            f"the data gives {n_windows} windows with C={C}, fewer than batch_size={batch_size}: "
-            "use a smaller batch_size or more data"
-        )
-    return _batches(data, word2Ind, V, C, batch_size)  # the arguments are checked now
-
-
-def _batches(data: list[str], word2Ind: Mapping[str, int], V: int, C: int, batch_size: int):
-    """``get_batches`` without its checks."""
 
     def forever():
         while True:  # restart the generator rather than keep every dense vector in memory
-            yield from _examples(data, C, word2Ind, V)
+            yield from get_training_example.unchecked(data, C, word2Ind, V)
 
     examples = forever()
     while True:

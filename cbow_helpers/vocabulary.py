@@ -13,7 +13,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .engine.checks import integer_at_least, positive_int, str_tokens, token_list
+from .engine.checks import (
+    checked_by,
+    integer_at_least,
+    positive_int,
+    str_token_list,
+    str_tokens,
+    token_list,
+)
 
 
 def get_dict(data: Sequence[str]) -> tuple[dict[str, int], dict[int, str]]:
@@ -51,6 +58,14 @@ def get_dict(data: Sequence[str]) -> tuple[dict[str, int], dict[int, str]]:
 UNK = "<unk>"
 
 
+def _vocabulary_inputs(tokens, vocab_size=None, min_count=1):
+    if vocab_size is not None:
+        vocab_size = integer_at_least("vocab_size", vocab_size, 2, why="a word and '<unk>'")
+    min_count = positive_int("min_count", min_count)
+    return str_token_list("build_vocabulary", tokens), vocab_size, min_count
+
+
+@checked_by(_vocabulary_inputs)
 def build_vocabulary(tokens: Sequence[str], vocab_size: int | None = None, min_count: int = 1):
     """Word-to-index maps for the trainer, most frequent word first.
 
@@ -75,10 +90,7 @@ def build_vocabulary(tokens: Sequence[str], vocab_size: int | None = None, min_c
     >>> build_vocabulary("the king the queen the".split(), vocab_size=2)
     ({'the': 0, '<unk>': 1}, {0: 'the', 1: '<unk>'})
     """
-    if vocab_size is not None:
-        vocab_size = integer_at_least("vocab_size", vocab_size, 2, why="a word and '<unk>'")
-    min_count = positive_int("min_count", min_count)
-    counts = str_tokens(token_list("build_vocabulary", tokens), collections.Counter)
+    counts = collections.Counter(tokens)
     unknown = counts.pop(UNK, 0)
     ranked = sorted((w for w, c in counts.items() if c >= min_count), key=lambda w: (-counts[w], w))
     needs_unk = len(ranked) < len(counts) or unknown > 0
@@ -91,6 +103,11 @@ def build_vocabulary(tokens: Sequence[str], vocab_size: int | None = None, min_c
     return word2Ind, {i: w for w, i in word2Ind.items()}
 
 
+def _encode_inputs(tokens, word2Ind):
+    return token_list("encode", tokens), word2Ind
+
+
+@checked_by(_encode_inputs)
 def encode(tokens: Sequence[str], word2Ind: dict) -> np.ndarray:
     """Token ids (int32); a word missing from ``word2Ind`` becomes ``'<unk>'``.
 
@@ -101,7 +118,6 @@ def encode(tokens: Sequence[str], word2Ind: dict) -> np.ndarray:
     >>> encode(["the", "queen", "king"], {"the": 0, "<unk>": 1})
     array([0, 1, 1], dtype=int32)
     """
-    tokens = token_list("encode", tokens)
     unk = word2Ind.get(UNK, -1)
     ids = np.fromiter((word2Ind.get(t, unk) for t in tokens), dtype=np.int32, count=len(tokens))
     if (ids < 0).any():
@@ -110,6 +126,12 @@ def encode(tokens: Sequence[str], word2Ind: dict) -> np.ndarray:
     return ids
 
 
+def _corpus_inputs(tokens, min_count=5):
+    min_count = positive_int("min_count", min_count)
+    return str_token_list("corpus_ids", tokens), min_count
+
+
+@checked_by(_corpus_inputs)
 def corpus_ids(tokens: Sequence[str], min_count: int = 5):
     """word2vec's vocabulary: words seen at least ``min_count`` times, most frequent first, and the corpus as ids.
 
@@ -129,10 +151,8 @@ def corpus_ids(tokens: Sequence[str], min_count: int = 5):
     >>> corpus_ids("the king and the queen and the fool".split(), min_count=2)
     ({'the': 0, 'and': 1}, {0: 'the', 1: 'and'}, array([0, 1, 0, 1, 0], dtype=int32))
     """
-    min_count = positive_int("min_count", min_count)
-    tokens = token_list("corpus_ids", tokens)
-    word2Ind, Ind2word = build_vocabulary(tokens, None, min_count)
-    ids = encode(tokens, word2Ind)
+    word2Ind, Ind2word = build_vocabulary.unchecked(tokens, None, min_count)
+    ids = encode.unchecked(tokens, word2Ind)
     if UNK in word2Ind and word2Ind[UNK] == len(word2Ind) - 1:  # dropped, not kept as a word
         ids = ids[ids != word2Ind.pop(UNK)]
         del Ind2word[len(word2Ind)]

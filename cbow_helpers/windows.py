@@ -12,9 +12,15 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from .engine.checks import context_half_size, positive_int, token_list
+from .engine.checks import checked_by, context_half_size, positive_int, token_list
 
 
+def _windows_inputs(words, C):
+    C = context_half_size(C)  # checked before the first window, when get_windows is called
+    return token_list("get_windows", words), C
+
+
+@checked_by(_windows_inputs)
 def get_windows(words: Sequence[str], C: int) -> Iterator[tuple[list[str], str]]:
     """Slide a window of 2C+1 words along ``words``.
 
@@ -49,13 +55,6 @@ def get_windows(words: Sequence[str], C: int) -> Iterator[tuple[list[str], str]]
     >>> list(get_windows(["i", "am", "happy", "because", "i"], 1))
     [(['i', 'happy'], 'am'), (['am', 'because'], 'happy'), (['happy', 'i'], 'because')]
     """
-    C = context_half_size(C)
-    words = token_list("get_windows", words)
-    return _windows(words, C)  # the arguments are checked now, not at the first window
-
-
-def _windows(words: list[str], C: int) -> Iterator[tuple[list[str], str]]:
-    """The windows, as the generator that ``get_windows`` returns once it has checked its arguments."""
     for i in range(C, len(words) - C):
         yield words[i - C : i] + words[i + 1 : i + C + 1], words[i]
 

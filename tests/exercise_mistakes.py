@@ -12,7 +12,7 @@ import emoji
 import numpy as np
 from nltk.tokenize import word_tokenize
 
-from cbow_helpers import get_dict, get_windows, model
+from cbow_helpers import get_dict, get_windows, gradient_check, model
 
 
 def _steps(
@@ -532,7 +532,7 @@ def numgrad_restored_by_arithmetic(f, param, eps=1e-6):
 
 def numgrad_large_eps(f, param, eps=1e-6):
     """A fixed step of 0.1 (no hint names this yet)."""
-    return model.numerical_gradient(f, param, 0.1)
+    return gradient_check.numerical_gradient(f, param, 0.1)
 
 
 def _backward(dz1_of, bias=lambda d: d.sum(axis=1, keepdims=True), scale=1.0, w2=None):
@@ -879,7 +879,7 @@ MUTANTS = [
     (
         "gradient_check",
         "gradcheck-mismatch",
-        (relative_errors, back_prop_notes, model.numerical_gradient),
+        (relative_errors, back_prop_notes, gradient_check.numerical_gradient),
     ),
     (
         "gradient_check",
@@ -889,32 +889,36 @@ MUTANTS = [
     (
         "gradient_check",
         None,
-        (relative_errors, back_prop_global_z1, model.numerical_gradient),
+        (relative_errors, back_prop_global_z1, gradient_check.numerical_gradient),
     ),
     (
         "gradient_check",
         "gradcheck-formula",
-        (_errors(relative=False), _true_back_prop, model.numerical_gradient),
+        (_errors(relative=False), _true_back_prop, gradient_check.numerical_gradient),
     ),
     (
         "gradient_check",
         "gradcheck-formula",
-        (_errors(norm=lambda a: np.max(np.abs(a))), _true_back_prop, model.numerical_gradient),
+        (
+            _errors(norm=lambda a: np.max(np.abs(a))),
+            _true_back_prop,
+            gradient_check.numerical_gradient,
+        ),
     ),
     (
         "gradient_check",
         "gradcheck-cost-not-averaged",
-        (_errors(summed=True), _true_back_prop, model.numerical_gradient),
+        (_errors(summed=True), _true_back_prop, gradient_check.numerical_gradient),
     ),
     (
         "gradient_check",
         "gradcheck-yhat-is-logits",
-        (_errors(logits=True), _true_back_prop, model.numerical_gradient),
+        (_errors(logits=True), _true_back_prop, gradient_check.numerical_gradient),
     ),
     (
         "gradient_check",
         "gradcheck-cost-ignores-param",
-        (_errors(copy_params=True), _true_back_prop, model.numerical_gradient),
+        (_errors(copy_params=True), _true_back_prop, gradient_check.numerical_gradient),
     ),
     ("gradient_descent", "gd-same-batch", (gd_same_batch,)),
     ("gradient_descent", "gd-cost-after-step", (gd_cost_after_step,)),
@@ -940,7 +944,7 @@ MUTANTS = [
 RIGHT = [
     ("get_windows", (windows_as_a_list,)),
     ("numerical_gradient", (numgrad_restored_by_arithmetic,)),
-    ("gradient_check", (relative_errors, _true_back_prop, model.numerical_gradient)),
+    ("gradient_check", (relative_errors, _true_back_prop, gradient_check.numerical_gradient)),
     ("softmax", (lambda z: np.exp(z - z.max(axis=0)) / np.exp(z - z.max(axis=0)).sum(axis=0),)),
     ("relu", (lambda z: z * (z > 0),)),
 ]

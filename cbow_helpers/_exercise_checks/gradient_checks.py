@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _student_calls as calls
-from .. import model
+from .. import gradient_check, model
 from .common import Failed, call, copies, differs, leaves_inputs, run, show, weights
 
 
@@ -216,7 +216,7 @@ def _relative_errors(back_prop, x, y, W1, W2, b1, b2, summed=False, logits=False
     grads = back_prop(x, yhat, y, h, W1, W2, b1, b2, m)
     errors = {}
     for (name, param), a in zip(params.items(), grads):
-        n = model.numerical_gradient(cost, param)
+        n = gradient_check.numerical_gradient(cost, param)
         errors[name] = float(
             np.linalg.norm(a - n) / max(np.linalg.norm(a) + np.linalg.norm(n), 1e-12)
         )
@@ -240,7 +240,7 @@ def check_gradient_check(relative_errors, back_prop, numerical_gradient):
     """Guided: the student's relative errors, on the course's functions, then on their own."""
     x, _, y, _, W1, W2, b1, b2, _ = _backprop_case(4, 6, 5, 3)
     batch = (x, y, W1, W2, b1, b2)
-    course_nb = model.numerical_gradient
+    course_nb = gradient_check.numerical_gradient
     cases = [
         ("the course's back_prop: every error below 1e-6", model.back_prop),
         ("the notes' back_prop (ReLU on the gradient)", _notes_back_prop),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 
@@ -123,6 +124,13 @@ def token_list(function: str, tokens) -> list:
 
 def _first_non_str(words):
     return next((w for w in words if not isinstance(w, str)), None)
+
+
+def str_token_list(function: str, tokens) -> list:
+    """``tokens`` as a list, if it is one of str (``token_list`` and ``str_tokens``, in one)."""
+    tokens = token_list(function, tokens)
+    str_tokens(tokens)
+    return tokens
 
 
 def str_tokens(tokens: list, collect=set):
@@ -250,3 +258,84 @@ def check_memory(needed: float, what: str, advice: str) -> None:
             f"{what} would need about {format_bytes(needed)} of memory, more than the "
             f"{format_bytes(available)} available; {advice}"
         )
+
+
+# ----------------------------------------------------------------------------- negative sampling
+
+
+def word_ids(name: str, ids, V: int, ndim: int) -> np.ndarray:
+    """``ids`` as an ``ndim``-D integer array of word ids in 0 .. V-1."""
+    ids = np.asarray(ids)
+    if ids.ndim != ndim or not np.issubdtype(ids.dtype, np.integer):
+        raise ValueError(
+            f"{name} must be a {ndim}-D array of word ids, got dtype {ids.dtype} and shape {ids.shape}"
+        )
+    if ids.size and (ids.min() < 0 or ids.max() >= V):
+        bad = ids[(ids < 0) | (ids >= V)].flat[0]
+        raise ValueError(f"{name} holds the word id {bad}, outside 0 .. V-1 = {V - 1}")
+    return ids
+
+
+def negative_sampling_inputs(W1, W2, context, center, negatives):
+    """W1 (N, V) and W2 (V, N) as float arrays, and the m windows' word ids, checked."""
+    W1, W2 = np.asarray(W1, dtype=float), np.asarray(W2, dtype=float)
+    if W1.ndim != 2:
+        raise ValueError(f"W1 must be a 2-D (N, V) array, got shape {W1.shape}")
+    N, V = W1.shape
+    if W2.shape != (V, N):
+        raise ValueError(
+            f"W2 has shape {W2.shape} but W1 has shape {W1.shape}, so W2 must have shape {(V, N)}"
+        )
+    context = word_ids("context", context, V, 2)
+    center = word_ids("center", center, V, 1)
+    negatives = word_ids("negatives", negatives, V, 2)
+    m = len(center)
+    if context.shape[0] != m or negatives.shape[0] != m or m == 0:
+        raise ValueError(
+            f"context {context.shape}, center {center.shape} and negatives {negatives.shape} "
+            "must describe the same m >= 1 windows (one row each)"
+        )
+    if context.shape[1] == 0:
+        raise ValueError("context has no columns: a window needs at least one context word")
+    return W1, W2, context, center, negatives
+
+
+def word_counts(counts) -> np.ndarray:
+    """``counts`` as a non-empty 1-D float64 array of positive finite counts."""
+    counts = np.asarray(counts)
+    if counts.ndim != 1 or counts.size == 0 or not np.issubdtype(counts.dtype, np.number):
+        raise ValueError(
+            f"counts must be a non-empty 1-D array of word counts, got shape {counts.shape}"
+        )
+    if not np.all(np.isfinite(counts)) or counts.min() <= 0:
+        raise ValueError(
+            f"every count must be a positive finite number, got a minimum of {counts.min()!r}"
+        )
+    return counts.astype(np.float64)
+
+
+# ----------------------------------------------------------------------------- at the boundary
+
+
+def checked_by(check):
+    """Decorator: the course function ``f`` checks its arguments with ``check`` first.
+
+    ``f(*args)`` calls ``check(*args)``, which raises a clear TypeError or ValueError for a bad
+    argument and returns the arguments ready for the formula (as float arrays of the right
+    shapes, plain ints); ``f``'s own body then holds only the formula. ``f.unchecked`` is that
+    body alone, for callers whose arguments are right by construction (a training loop).
+
+    ``check`` is looked up by name in ``f``'s module at each call (so a test can count its
+    calls), falling back to the function given.
+    """
+
+    def decorate(formula):
+        @functools.wraps(formula)
+        def course_function(*args, **kwargs):
+            current = formula.__globals__.get(check.__name__, check)
+            return formula(*current(*args, **kwargs))
+
+        course_function.unchecked = formula
+        return course_function
+
+    return decorate

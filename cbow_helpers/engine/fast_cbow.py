@@ -317,9 +317,14 @@ class FastCBOW:
             self._executor = None
 
     def weights(self):
-        """W1 (N, V), W2 (V, N), b1 (N, 1), b2 (V, 1) as float32 copies, in the course's shapes."""
+        """W1 (N, V), W2 (V, N), b1 (N, 1), b2 (V, 1) in float32, in the course's shapes.
+
+        The one place the engine's ``W1T`` (a word per row) turns into the course's W1 (a word
+        per column): W1 is a view of ``W1T``, not a copy (a later ``step`` changes it);
+        W2, b1 and b2 are copies.
+        """
         return (
-            np.ascontiguousarray(self.W1T.T),
+            self.W1T.T,
             np.ascontiguousarray(self.W2x[:, : self.N]),
             self.b1.reshape(-1, 1).copy(),
             self.W2x[:, self.N + 1 :].copy(),

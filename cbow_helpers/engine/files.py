@@ -14,7 +14,7 @@ No reader ever sees a half-written file. The rules for the target:
   same folder removes those whose process is gone;
 * an OS error while writing names the target, never the temporary file.
 
-``io.py`` (word vectors in the word2vec text format), ``reference.py``, ``text.py``'s token
+``io.py`` (word vectors in the word2vec text format), ``reference.py``, ``corpus.py``'s token
 cache and the command line write their files through these functions.
 """
 

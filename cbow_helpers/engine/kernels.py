@@ -43,8 +43,8 @@ def scatter_add_public(W, indptr, indices, weights, X) -> None:
     """``W[indices[j]] += weights[j] * X[i]`` for every entry j of row i, in place (public path).
 
     ``np.add.at`` on flat indices adds repeated rows correctly (a plain
-    ``W[idx] += ...`` would keep only one of them) and is ~3x faster than on
-    2-D indices.
+    ``W[idx] += ...`` would keep only one of them) and is faster than on 2-D
+    indices.
     """
     N = W.shape[1]
     counts = np.diff(indptr)
