@@ -144,13 +144,13 @@ def test_shakespeare_token_cache(tmp_path, monkeypatch):
         tokenize_shakespeare.cache_clear()
         assert tokenize_shakespeare() == ["cached"]  # read back from the cache, not computed again
         assert tokenize_shakespeare(use_cache=False) == tokens
-        # another tokenizer source (as after an edit of text.py) does not read this cache file
+        # another tokenizer source (as after an edit of tokens.py) does not read this cache file
         real_read_text = Path.read_text
         monkeypatch.setattr(
             Path,
             "read_text",
             lambda self, *a, **k: (
-                real_read_text(self, *a, **k) + ("# edited" if self.name == "text.py" else "")
+                real_read_text(self, *a, **k) + ("# edited" if self.name == "tokens.py" else "")
             ),
         )
         tokenize_shakespeare.cache_clear()
