@@ -139,12 +139,11 @@ class _Parser(argparse.ArgumentParser):
 # seeds; docs/benchmarks_negative_sampling.md has the table): a window of 3, which puts words of one
 # kind (king, queen) nearest; 20 epochs, which gensim's 5 leave far from converged on a million
 # tokens; 15 negatives shared by groups of 64 windows (the output layer as matrix products), which
-# are cheap when shared and lift the scores; 2 workers. Softmax: the course's trainer
-# (`train_cbow`). The README says why negative sampling is the default.
+# are cheap when shared and lift the scores. One worker: on the shared 2-core machine measured, 2
+# were slower (--workers 2 gives the same weights). Softmax: the course's trainer (`train_cbow`).
+# The README says why negative sampling is the default.
 OBJECTIVES = {
-    "negative-sampling": NegativeSamplingConfig(
-        C=3, epochs=20, negative=15, negatives="shared", workers=2
-    ),
+    "negative-sampling": NegativeSamplingConfig(C=3, epochs=20, negative=15, negatives="shared"),
     "softmax": CBOWConfig(),
 }
 DEFAULT_OBJECTIVE = "negative-sampling"
