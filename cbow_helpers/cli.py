@@ -27,7 +27,7 @@ from .engine.process import (
 from .engine.training import TrainingDivergedError
 from .evaluation import WordVectors, evaluate_all, format_scores, nearest_neighbors
 from .io import check_vectors, write_vectors
-from .negative_sampling_trainer import NEGATIVES, NegativeSamplingConfig, train_negative_sampling
+from .negative_sampling_trainer import NegativeSamplingConfig, train_negative_sampling
 from .plotting import missing_glyphs_quiet, plot_embeddings_pca
 from .trainer import CBOWConfig, train_cbow
 from .vocabulary import UNK
@@ -89,18 +89,6 @@ _up_to_max = _option_type(
         name, value, 1, _OPTION_MAX, why="word2vec uses 2 to 20"
     ),
 )
-_MAX_WORKERS = 64
-_workers = _option_type(
-    int, lambda name, value: checks.integer_from_to(name, value, 1, _MAX_WORKERS, why="threads")
-)
-
-
-def _negatives(text: str) -> str:
-    if text not in NEGATIVES:
-        raise argparse.ArgumentTypeError(f"expected one of {', '.join(NEGATIVES)}, got {text!r}")
-    return text
-
-
 _positive_float = _option_type(float, checks.positive_number)
 _non_negative_float = _option_type(float, checks.non_negative_number)
 _seed = _option_type(int, lambda name, value: checks.integer_at_least(name, value, 0))
@@ -133,15 +121,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)\n")
 
 
-# Each objective's config: its defaults fill the options left unset (they are written once, in
-# CBOWConfig and NegativeSamplingConfig). Negative sampling: word2vec's and gensim's CBOW defaults
-# changed for a corpus of Shakespeare's size, by measurement (benchmarks/sweep_defaults.py, over 5
-# seeds; docs/benchmarks_negative_sampling.md has the table): a window of 3, which puts words of one
-# kind (king, queen) nearest; 20 epochs, which gensim's 5 leave far from converged on a million
-# tokens; 15 negatives shared by groups of 64 windows (the output layer as matrix products), which
-# are cheap when shared and lift the scores. One worker: on the shared 2-core machine measured, 2
-# were slower (--workers 2 gives the same weights). Softmax: the course's trainer (`train_cbow`).
-# The README says why negative sampling is the default.
+# Each objective's config fills the options left unset. Negative sampling: gensim's defaults changed
+# for Shakespeare by measurement (docs/benchmarks_negative_sampling.md); softmax: `train_cbow`'s.
 OBJECTIVES = {
     "negative-sampling": NegativeSamplingConfig(C=3, epochs=20, negative=15, negatives="shared"),
     "softmax": CBOWConfig(),
@@ -207,11 +188,8 @@ _TRAINING_OPTION_HELP = {
         _non_negative_float,
         "negative sampling only: subsampling threshold, 0 for none",
     ),
-    "negatives": (
-        _negatives,
-        "negative sampling only: 'per-window' (word2vec) or 'shared' by groups of windows",
-    ),
-    "workers": (_workers, f"negative sampling only: threads, 1 to {_MAX_WORKERS}"),
+    "negatives": (str, "negative sampling only: per-window (word2vec) or shared by 64 windows"),
+    "workers": (_positive_int, "negative sampling only: threads (the same weights for any)"),
     "seed": (_seed, "random seed, a non-negative integer"),
 }
 

@@ -175,3 +175,14 @@ def test_shared_training_gives_the_same_weights_for_one_or_two_workers(corpus):
 def test_shared_training_records_its_sharing_in_the_config(corpus):
     run = train_negative_sampling(corpus, negatives="shared", group_size=8, progress=False)
     assert run.config["negatives"] == "shared" and run.config["group_size"] == 8
+
+
+def test_the_command_line_refuses_a_bad_negatives_value_before_training(tmp_path, capsys):
+    from cbow_helpers.cli import main
+
+    out = tmp_path / "v.txt"
+    assert main(["train", "--negatives", "bogus", "--quiet", "--no-plot", "--out", str(out)]) == 1
+    assert (
+        "negatives must be one of ('per-window', 'shared'), got 'bogus'" in capsys.readouterr().err
+    )
+    assert not out.exists()
