@@ -5,7 +5,7 @@
 The corpus is Shakespeare repeated (fine for time and memory, not for quality), held compactly:
 its word ids once, as an int32 array (4 bytes a token; 16 Shakespeares take 63 MB, where a list of
 str would take 8 bytes a token for the references alone). Ours trains on the ids directly
-(``train_on_ids``, the command line's model with shared negatives and 2 workers, and with
+(``train_on_ids``, the command line's model with shared negatives, and with
 per-window negatives and 1 worker); gensim streams its sentences of 10,000 words from the same
 ids, decoded one sentence at a time (``workers=2``). Each run is a fresh process (so that its peak
 resident memory is its own), and the runs of one scale follow each other (interleaved, so a slow
@@ -31,7 +31,7 @@ from cbow_helpers import corpus_ids, tokenize_shakespeare
 from cbow_helpers.negative_sampling_trainer import NegativeSamplingConfig, train_on_ids
 
 SETTINGS = dict(N=100, C=5, negative=5, sample=1e-3, min_count=5)
-MODELS = ("ours shared workers=2", "ours per-window workers=1", "gensim workers=2")
+MODELS = ("ours shared workers=1", "ours per-window workers=1", "gensim workers=2")
 
 
 def peak_mb() -> float:
