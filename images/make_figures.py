@@ -32,7 +32,7 @@ from cbow_helpers import (
     tokenize,
     word_to_one_hot_vector,
 )
-from cbow_helpers._files import atomic_path
+from cbow_helpers.engine.files import atomic_path
 from cbow_helpers.plotting import PALETTE
 
 HERE = Path(__file__).resolve().parent
