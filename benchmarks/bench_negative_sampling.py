@@ -2,14 +2,16 @@
 
     python benchmarks/bench_negative_sampling.py [--repeats 3]           # words/s, as ratios
     python benchmarks/bench_negative_sampling.py --quality [--seeds 5]   # benchmark scores, mean and sd
-    (either with --window C to change both models' window, 5 by default)
+    (either with --window C to change both models' window, 5 by default; --quality with
+    --negatives shared scores ours with shared negatives, 2 workers)
 
 Settings, the same for both (word2vec's and gensim's CBOW defaults): window 5, 5
 negatives, sample 1e-3, 100 dimensions, min_count 5, 5 epochs, learning rate
 0.025 falling linearly to 0.0001, on Shakespeare (``tokenize_shakespeare()``).
 
-Speed: each round trains ours with ``workers=1`` and ``workers=2`` (threads that
-share each batch's gathers and scores; the same result either way) and gensim with
+Speed: each round trains ours with per-window negatives and with negatives shared by groups of
+64 windows (``negatives="shared"``), each with ``workers=1`` and ``workers=2`` (the same result
+either way), and gensim with
 ``workers=1`` and ``workers=2``, one after the other (interleaved, so that a slow
 moment of the machine hits all four); words/s is corpus words times epochs over the wall time
 of the whole call (vocabulary included, for both), and the best of the rounds is
@@ -76,6 +78,8 @@ def speed(tokens, repeats: int) -> None:
     runs = {
         "ours workers=1": lambda: ours(tokens, workers=1),
         "ours workers=2": lambda: ours(tokens, workers=2),
+        "ours shared workers=1": lambda: ours(tokens, workers=1, negatives="shared"),
+        "ours shared workers=2": lambda: ours(tokens, workers=2, negatives="shared"),
         "gensim workers=1": lambda: gensim_cbow(tokens, workers=1),
         "gensim workers=2": lambda: gensim_cbow(tokens, workers=2),
     }
@@ -93,8 +97,12 @@ def speed(tokens, repeats: int) -> None:
         f"\n{len(tokens):,} tokens x {SETTINGS['epochs']} epochs; best of {repeats} (whole call, vocabulary included)"
     )
     for name, rate in best.items():
-        print(f"  {name:<18} {rate:>10,.0f} words/s")
-    for mine in ("ours workers=1", "ours workers=2"):
+        print(f"  {name:<22} {rate:>10,.0f} words/s")
+    print(
+        "ours shared workers=2 / ours shared workers=1: "
+        f"{best['ours shared workers=2'] / best['ours shared workers=1']:.2f}x"
+    )
+    for mine in [name for name in runs if name.startswith("ours")]:
         for theirs in ("gensim workers=1", "gensim workers=2"):
             print(f"{mine} / {theirs}: {best[mine] / best[theirs]:.2f}x")
 
@@ -117,11 +125,12 @@ def scores_of(vectors) -> dict:
     return row
 
 
-def quality(tokens, seeds: int) -> None:
+def quality(tokens, seeds: int, negatives: str = "per-window") -> None:
     rows = {"ours": [], "gensim": []}
+    options = dict(negatives="shared", workers=2) if negatives == "shared" else {}
     for seed in range(1, seeds + 1):
         start = time.perf_counter()
-        a, b = ours(tokens, seed), gensim_cbow(tokens, seed)
+        a, b = ours(tokens, seed, **options), gensim_cbow(tokens, seed)
         shared = [w for w in a.words if w in b.key_to_index]
         for name, model in (("ours", a), ("gensim", b)):
             rows[name].append(scores_of(common_vectors(model, shared)))
@@ -133,7 +142,7 @@ def quality(tokens, seeds: int) -> None:
             flush=True,
         )
         assert rows["gensim"][-1]["items"] == items
-    summarise("ours: train_negative_sampling", rows["ours"])
+    summarise(f"ours: train_negative_sampling, {negatives} negatives", rows["ours"])
     summarise("gensim Word2Vec CBOW, workers=1", rows["gensim"])
     print()
     for name, _ in BENCHMARKS:
@@ -161,6 +170,12 @@ def main() -> None:
     parser.add_argument(
         "--window", type=int, default=5, help="C, the window half-size, for both (default: 5)"
     )
+    parser.add_argument(
+        "--negatives",
+        choices=("per-window", "shared"),
+        default="per-window",
+        help="--quality: ours with per-window (default) or shared negatives",
+    )
     args = parser.parse_args()
     if args.repeats < 1 or args.seeds < 1 or args.window < 1:
         parser.error(
@@ -169,7 +184,7 @@ def main() -> None:
     SETTINGS["C"] = args.window
     tokens = list(tokenize_shakespeare())
     if args.quality:
-        quality(tokens, args.seeds)
+        quality(tokens, args.seeds, args.negatives)
     else:
         speed(tokens, args.repeats)
 

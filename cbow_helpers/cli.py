@@ -121,10 +121,8 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)\n")
 
 
-# Each objective's config: its defaults fill the options left unset (they are written once, in
-# CBOWConfig and NegativeSamplingConfig). Negative sampling: word2vec's and gensim's CBOW defaults
-# except a window of 3, which puts words of one kind (king, queen) nearest; softmax: the course's
-# trainer (`train_cbow`). The README says why negative sampling is the default.
+# Each objective's config fills the options left unset. Negative sampling: gensim's defaults changed
+# for Shakespeare by measurement (docs/benchmarks_negative_sampling.md); softmax: `train_cbow`'s.
 OBJECTIVES = {
     "negative-sampling": NegativeSamplingConfig(C=3),
     "softmax": CBOWConfig(),
@@ -141,6 +139,8 @@ TRAINING_OPTIONS = {
     "learning_rate": "learning_rate",
     "negative": "negative",
     "sample": "sample",
+    "negatives": "negatives",
+    "workers": "workers",
     "seed": "seed",
 }
 
@@ -188,6 +188,8 @@ _TRAINING_OPTION_HELP = {
         _non_negative_float,
         "negative sampling only: subsampling threshold, 0 for none",
     ),
+    "negatives": (str, "negative sampling only: per-window (word2vec) or shared by 64 windows"),
+    "workers": (_positive_int, "negative sampling only: threads (the same weights for any)"),
     "seed": (_seed, "random seed, a non-negative integer"),
 }
 

@@ -53,6 +53,7 @@ class NegativeSamplingResult(WordEmbeddings):
 
 
 UPDATE_RULES = ("word2vec", "gradient")
+NEGATIVES = ("per-window", "shared")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,12 +96,18 @@ class NegativeSamplingConfig:
     seed: int = 1
     kernel: str = "auto"
     workers: int = 1
+    negatives: str = "per-window"
+    group_size: int = 64
 
     def __post_init__(self):
-        checked = {
-            name: positive_int(name, getattr(self, name))
-            for name in ("N", "C", "negative", "min_count", "epochs", "batch_size", "workers")
-        }
+        names = ("N", "C", "negative", "min_count", "epochs", "batch_size", "workers", "group_size")
+        checked = {name: positive_int(name, getattr(self, name)) for name in names}
+        if not isinstance(self.negatives, str):
+            raise TypeError(
+                f"negatives must be a str, one of {NEGATIVES}, got {type(self.negatives).__name__}"
+            )
+        if self.negatives not in NEGATIVES:
+            raise ValueError(f"negatives must be one of {NEGATIVES}, got {self.negatives!r}")
         learning_rate = checked["learning_rate"] = positive_number(
             "learning_rate", self.learning_rate
         )
@@ -218,10 +225,17 @@ def train_negative_sampling(
         ``"auto"``: sparsetools when this scipy has them.
     workers : int
         Threads that share each batch's gathers and scores (numpy and scipy
-        release the GIL there); the update runs on one. The result is the same
-        for any number of workers (a test checks it). The step is bound by memory
-        traffic, so more workers need not be faster (``benchmarks/`` times them);
-        the default is 1.
+        release the GIL there). Per-window negatives: the update runs on one thread, and the
+        step is bound by memory traffic, so more workers need not be faster. Shared negatives:
+        the update is split too, each worker adding the updates of its own words. The result
+        is the same for any number of workers either way (tests check it; ``benchmarks/``
+        times them).
+    negatives : {"per-window", "shared"}
+        ``"per-window"``: every window draws its own K negatives (word2vec). ``"shared"``: the
+        windows of a group of ``group_size`` share K negatives, so the output layer's scores and
+        updates become matrix products (``engine/shared_negatives.py``; notebook 09 explains it).
+    group_size : int
+        Windows per group sharing negatives (``negatives="shared"`` only).
     progress : bool
         Show a tqdm progress bar.
 
@@ -248,7 +262,26 @@ def train_negative_sampling(
         machine has available; raised before allocating.
     """
     tokens = str_token_list("train_negative_sampling", tokens)  # checked once, here
-    word2Ind, Ind2word, ids = _vocabulary(tokens, config.min_count)
+    _, Ind2word, ids = _vocabulary(tokens, config.min_count)
+    return train_on_ids(ids, Ind2word, config, progress, n_tokens=len(tokens))
+
+
+def train_on_ids(
+    ids, Ind2word: dict, config: NegativeSamplingConfig, progress: bool = False, n_tokens=None
+) -> NegativeSamplingResult:
+    """``train_negative_sampling`` on a corpus already encoded as word ids, with a config.
+
+    Not in the notebooks: for corpora too large to hold as a list of str (``benchmarks/
+    bench_scale.py`` holds 16 Shakespeares as an int32 array of ids, 4 bytes a token).
+
+    ``ids`` : 1-D integer array, the corpus in word ids 0 .. V-1 (``corpus_ids`` makes one; its
+    words are the vocabulary, so ``config.min_count`` is not applied again); ``Ind2word`` : dict
+    from id to word, V entries; ``n_tokens`` : the corpus's length before words were dropped
+    (the learning rate falls with the share of it done), ``len(ids)`` by default.
+    """
+    ids = _check_ids(ids, len(Ind2word))
+    word2Ind = {word: k for k, word in Ind2word.items()}
+    n_tokens = len(ids) if n_tokens is None else n_tokens
     V, N = len(word2Ind), config.N
     check_memory(len(ids), V, N, config.C, config.negative, config.batch_size, config.epochs)
     counts = np.bincount(ids, minlength=V).astype(np.float64)
@@ -264,6 +297,9 @@ def train_negative_sampling(
     pool = concurrent.futures.ThreadPoolExecutor(workers - 1) if workers > 1 else None
     step_options = dict(kernel=kernel, workers=workers, pool=pool)
     step_options["h"] = np.empty((config.batch_size, N), dtype=np.float32)
+    if config.negatives == "shared":
+        draw = lambda groups: sample_negatives(table, (groups, config.negative), rng)
+        step_options["shared"] = (config.group_size, draw)
     watch = DivergenceWatch(config.learning_rate, _DIVERGED_ADVICE)
     bar = progress_bar(config.epochs, progress, "epoch", "training CBOW (negative sampling)")
     losses, windows, start = [], 0, time.perf_counter()
@@ -271,7 +307,7 @@ def train_negative_sampling(
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             for epoch in range(config.epochs):
                 epoch_data = _epoch(ids, keep, table, config, rng, epoch)
-                rate = _learning_rates(config, epoch, len(tokens))
+                rate = _learning_rates(config, epoch, n_tokens)
                 losses.append(
                     train_epoch(W_in, W_out, epoch_data, rate, watch, epoch, step_options)
                 )
@@ -291,8 +327,21 @@ def train_negative_sampling(
         Ind2word=Ind2word,
         losses=np.concatenate(losses),
         examples_per_second=windows / max(seconds, 1e-9),
-        config=dict(dataclasses.asdict(config), kernel=kernel, V=V, n_tokens=len(tokens)),
+        config=dict(dataclasses.asdict(config), kernel=kernel, V=V, n_tokens=n_tokens),
     )
+
+
+def _check_ids(ids, V: int) -> np.ndarray:
+    """``ids`` as a 1-D int array of at least 2 word ids in 0 .. V-1 (V >= 2), or a clear error."""
+    if not isinstance(ids, np.ndarray) or not np.issubdtype(ids.dtype, np.integer):
+        raise TypeError(f"ids must be a numpy array of integers, got {type(ids).__name__}")
+    if ids.ndim != 1 or len(ids) < 2 or V < 2:
+        raise ValueError(
+            f"ids must be 1-D with at least 2 ids and V >= 2 words, got shape {ids.shape}, V={V}"
+        )
+    if ids.min() < 0 or ids.max() >= V:
+        raise ValueError(f"ids must lie in 0 .. V-1 = {V - 1}, got {ids.min()} .. {ids.max()}")
+    return ids
 
 
 def _vocabulary(tokens: list, min_count: int):
@@ -318,6 +367,8 @@ def _epoch(ids, keep, table, config: NegativeSamplingConfig, rng, epoch: int):
     check_kept(len(kept), len(ids), config.sample, f"survived epoch {epoch + 1}'s")
     contexts = dynamic_contexts(kept, config.C, rng if config.dynamic_window else None)
     negatives = lambda n: sample_negatives(table, (n, config.negative), rng)
+    if config.negatives == "shared":  # drawn per batch, one set per group of windows
+        negatives = None
     return epoch_windows(kept, contexts, negatives, config.update_rule)
 
 

@@ -46,8 +46,12 @@ NEGATIVE_SAMPLING_DEFAULTS = dict(
     seed=1,
     kernel="auto",
     workers=1,
+    negatives="per-window",
+    group_size=64,
 )
-CLI_WINDOW = 3  # the command line's one change to NegativeSamplingConfig (README: why)
+# The command line's changes to NegativeSamplingConfig (README and docs/benchmarks_negative_sampling.md:
+# why).
+CLI_CHANGES = dict(C=3, epochs=20, negative=15, negatives="shared")
 
 
 def keyword_defaults(function) -> dict:
@@ -92,7 +96,7 @@ def shown_default(help_text: str, option: str) -> str:
 def test_train_help_shows_the_configs_defaults():
     text = train_help()
     softmax = CBOWConfig()
-    negative = dataclasses.replace(NegativeSamplingConfig(), C=CLI_WINDOW)
+    negative = dataclasses.replace(NegativeSamplingConfig(), **CLI_CHANGES)
     assert shown_default(text, "--dim") == f"{negative.N}" == f"{softmax.N}"
     assert shown_default(text, "--seed") == f"{negative.seed}" == f"{softmax.seed}"
     assert shown_default(text, "--window") == f"{negative.C}, or {softmax.C} with softmax"
@@ -110,6 +114,8 @@ def test_train_help_shows_the_configs_defaults():
     assert shown_default(text, "--vocab-size") == f"{softmax.vocab_size}"
     assert shown_default(text, "--negative") == f"{negative.negative}"
     assert shown_default(text, "--sample") == f"{negative.sample}"
+    assert shown_default(text, "--negatives") == f"{negative.negatives}"
+    assert shown_default(text, "--workers") == f"{negative.workers}"
     # and the values themselves, as the README states them
     assert shown_default(text, "--window") == "3, or 2 with softmax"
     assert shown_default(text, "--learning-rate") == (
@@ -162,11 +168,13 @@ def test_the_cli_trains_softmax_with_train_cbows_defaults(tmp_path, recorded):
     assert kwargs == keyword_defaults(train_cbow)
 
 
-def test_the_cli_trains_negative_sampling_with_its_defaults_but_a_window_of_3(tmp_path, recorded):
+def test_the_cli_trains_negative_sampling_with_its_defaults_changed_for_shakespeare(
+    tmp_path, recorded
+):
     run_train(tmp_path)
     kwargs = recorded["train_negative_sampling"]
     assert kwargs.pop("progress") is False
-    assert kwargs == dict(keyword_defaults(train_negative_sampling), C=CLI_WINDOW)
+    assert kwargs == dict(keyword_defaults(train_negative_sampling), **CLI_CHANGES)
 
 
 def test_the_cli_passes_the_options_given(tmp_path, recorded):

@@ -10,6 +10,7 @@ import dataclasses
 import numpy as np
 
 from .negative_sampling_step import negative_sampling_step
+from .shared_negatives import shared_negatives_step
 from .training import LOSS_WINDOW, check_training_memory
 
 
@@ -52,7 +53,8 @@ class EpochWindows:
     """One epoch's windows, in compressed-row form, with their targets and weights.
 
     Window i's centre word is ``targets[i, 0]``, its negatives ``targets[i, 1:]`` (a 0 in
-    ``not_center[i]`` skips a negative that is the centre word, as word2vec does), and its
+    ``not_center[i]`` skips a negative that is the centre word, as word2vec does; with shared
+    negatives ``targets`` holds only the centre words, the negatives are drawn per batch), and its
     context ``indices[indptr[i]:indptr[i+1]]`` with the weights ``mean_w`` (for h, the mean)
     and ``scatter_w`` (for the update: 1, word2vec's rule, or the mean's weights, the gradient).
     """
@@ -70,7 +72,7 @@ class EpochWindows:
 
 def epoch_windows(kept, contexts, negatives, update_rule: str) -> EpochWindows:
     """The windows of the kept tokens ``kept``, given their ``contexts`` (indptr, indices) and
-    a function ``negatives(n)`` that draws (n, K) negatives."""
+    a function ``negatives(n)`` that draws (n, K) negatives (None: shared negatives, drawn later)."""
     indptr, indices = contexts
     n_context = np.diff(indptr)
     has_context = n_context > 0
@@ -79,7 +81,7 @@ def epoch_windows(kept, contexts, negatives, update_rule: str) -> EpochWindows:
     n = len(kept)
     mean_w = np.repeat((1.0 / n_context).astype(np.float32), n_context)
     scatter_w = np.ones_like(mean_w) if update_rule == "word2vec" else mean_w
-    drawn = negatives(n)
+    drawn = negatives(n) if negatives is not None else np.empty((n, 0), dtype=np.int32)
     targets = np.empty((n, drawn.shape[1] + 1), dtype=np.int32)
     targets[:, 0] = kept
     targets[:, 1:] = drawn
@@ -133,26 +135,38 @@ def train_epoch(W_in, W_out, windows: EpochWindows, rate, watch, epoch: int, ste
     ``rate(a, n_batches)`` is the learning rate of the batch that starts at window ``a``;
     ``watch`` (a ``DivergenceWatch``) checks every batch's loss; ``step_options`` go to
     ``negative_sampling_step`` (``kernel``, ``h``, ``workers``, ``pool``), whose batch size
-    is ``len(step_options["h"])``.
+    is ``len(step_options["h"])``. With ``step_options["shared"] = (group_size, draw)`` the
+    batches go to ``shared_negatives_step`` instead, groups of ``group_size`` windows sharing the
+    negatives ``draw(groups)`` returns, a (groups, K) array.
     """
+    options = dict(step_options)
+    shared = options.pop("shared", None)
     n, batch_size = len(windows), len(step_options["h"])
     n_batches = -(-n // batch_size)  # the batches of batch_size windows
     indptr, losses, a = windows.indptr, [], 0
     while a < n:
         b = batch_end(a, min(a + batch_size, n), indptr, windows.indices, windows.targets)
         lo, hi = indptr[a], indptr[b]
-        loss = negative_sampling_step(
-            W_in,
-            W_out,
-            indptr[a : b + 1] - lo,
-            windows.indices[lo:hi],
-            windows.targets[a:b],
-            rate(a, n_batches),
-            mean_weights=windows.mean_w[lo:hi],
-            scatter_weights=windows.scatter_w[lo:hi],
-            not_center=windows.not_center[a:b],
-            **dict(step_options, h=step_options["h"][: b - a]),
-        )
+        batch = (W_in, W_out, indptr[a : b + 1] - lo, windows.indices[lo:hi])
+        weights = dict(mean_weights=windows.mean_w[lo:hi], scatter_weights=windows.scatter_w[lo:hi])
+        if shared is None:
+            targets, not_center = windows.targets[a:b], windows.not_center[a:b]
+            h = options["h"][: b - a]
+            loss = negative_sampling_step(
+                *batch,
+                targets,
+                rate(a, n_batches),
+                not_center=not_center,
+                **weights,
+                **dict(options, h=h),
+            )
+        else:
+            group_size, draw = shared
+            centers, negatives = windows.targets[a:b, 0], draw(-(-(b - a) // group_size))
+            loss = shared_negatives_step(
+                *batch, centers, negatives, rate(a, n_batches), **weights,
+                kernel=options["kernel"], workers=options["workers"], pool=options["pool"],
+            )  # fmt: skip
         losses.append(loss)
         # A loss that is NaN or infinite, or whose recent mean rose far above the first batch's.
         watch.batch(losses[-LOSS_WINDOW:], len(losses) - 1, epoch)
