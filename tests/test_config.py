@@ -51,7 +51,7 @@ NEGATIVE_SAMPLING_DEFAULTS = dict(
 )
 # The command line's changes to NegativeSamplingConfig (README and docs/benchmarks_negative_sampling.md:
 # why).
-CLI_CHANGES = dict(C=3, epochs=20, negative=15, negatives="shared")
+CLI_CHANGES = dict(C=3)
 
 
 def keyword_defaults(function) -> dict:
