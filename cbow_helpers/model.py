@@ -169,7 +169,7 @@ def compute_cost(y, yhat, batch_size: int) -> float:
 def initialize_model(N: int, V: int, random_seed: int = 1, scale: float = 0.05):
     """Random initial weights, uniform in [-scale, scale).
 
-    Introduced in notebook 04 (the CBOW architecture).
+    Introduced in notebook 04 (the CBOW architecture); notebook 00 previews it.
 
     Small weights matter: every column of W1 starts as noise of size ``scale``,
     and a rare word's column receives few updates, so a large start drowns what
@@ -323,7 +323,7 @@ def gradient_descent(
 ):
     """The course's training loop on dense batches (``get_batches``), float64.
 
-    Introduced in notebook 06 (training).
+    Introduced in notebook 06 (training); notebook 00 previews it.
 
     Each iteration: forward pass, cost, ``back_prop``, and the update
     ``W := W - alpha * dJ/dW`` for W1, W2, b1, b2.
