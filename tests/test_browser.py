@@ -1,6 +1,6 @@
 """The slide decks and the site, opened in a real browser with the network cut off.
 
-Builds the site with tools/build_site.py (into build/site), then opens every deck, page and the
+Builds the site with tools/instructors/build_site.py (into build/site), then opens every deck, page and the
 index in Debian's Chromium, driven by Playwright, with every request that is not file:// aborted,
 and checks what a person would see: no outside request, no console error, the slide count of the
 notebook's metadata, every image loaded, every formula typeset, no slide taller than the screen,
@@ -64,12 +64,14 @@ def missing_tool(need_node=True):
     if importlib.util.find_spec("playwright") is None:
         return "the Python package playwright is missing (pip install -r requirements-ci.txt)"
     if need_node and (shutil.which("npm") is None or shutil.which("node") is None):
-        return "Node.js/npm is missing: tools/build_site.py installs the web assets with npm ci"
+        return "Node.js/npm is missing: tools/instructors/build_site.py installs the web assets with npm ci"
     return None
 
 
 def load_builder():
-    spec = importlib.util.spec_from_file_location("build_site", ROOT / "tools" / "build_site.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_site", ROOT / "tools" / "instructors" / "build_site.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -1,6 +1,6 @@
 """The exercise notebooks and their checks.
 
-- exercises/ is what ``python tools/make_exercises.py`` makes from the course notebooks;
+- exercises/ is what ``python tools/instructors/make_exercises.py`` makes from the course notebooks;
 - every check passes the course's solution, says "not written yet" for a blank, and names each
   classic mistake (tests/exercise_mistakes.py writes one small wrong implementation per mistake);
 - a student's notebook runs top to bottom with its blanks, one friendly line per check, no traceback
@@ -24,7 +24,7 @@ import cbow_helpers
 from cbow_helpers.exercises import EXERCISES, MISTAKES, run_check
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "tools" / "instructors"))
 import make_exercises
 
 COURSE = sorted((ROOT / "notebooks").glob("*.ipynb"))

@@ -23,7 +23,7 @@ from cbow_helpers import grading
 from cbow_helpers.exercises import run_check
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "tools" / "instructors"))
 import grade_exercises
 import make_exercises
 import sandbox
