@@ -96,6 +96,7 @@ def test_unknown_words_are_keyerrors_naming_them():
         analogy("a", "b", "zebra", (words, matrix))
 
 
+@pytest.mark.slow
 def test_evaluate_command(vectors, tmp_path, capsys):
     path = tmp_path / "v.txt"
     save_vectors(path, *vectors)
@@ -105,6 +106,7 @@ def test_evaluate_command(vectors, tmp_path, capsys):
     assert f"Spearman {ws['spearman']:6.3f}" in out and "WordSim-353" in out and "covered" in out
 
 
+@pytest.mark.slow
 def test_spearman_interval_brackets_the_score_and_is_reproducible():
     from cbow_helpers import spearman_interval
 

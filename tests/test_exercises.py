@@ -172,6 +172,7 @@ def test_a_worked_answer_moves_after_its_check_and_leaves_its_imports():
 # ----------------------------------------------------------------------------- the checks
 
 
+@pytest.mark.slow
 def test_the_course_solutions_pass_and_the_blanks_say_not_written_yet():
     """Run every exercise cell of every course notebook (solutions), then of its exercise version (blanks)."""
     for path in COURSE:
@@ -223,6 +224,7 @@ def test_a_wrong_answer_fails_and_a_classic_mistake_is_named(exercise, mistake, 
         assert lines[1] == f"  Mistake: {MISTAKES[mistake]}"
 
 
+@pytest.mark.slow
 def test_at_least_four_wrong_answers_in_five_get_a_hint_naming_their_mistake(capsys):
     """The battery: 60 or more wrong answers over every exercise; the share with a named mistake."""
     named = sum(run_check(e, *functions).mistake is not None for e, _, functions in MUTANTS)
@@ -252,7 +254,7 @@ def test_hints_name_the_mistake_without_the_corrected_code():
         assert not re.search(r"\w+ = .*[-+*/@]|\.sum\(axis|keepdims=True|np\.maximum\(", hint), key
 
 
-def test_the_issue_mistakes_are_among_them():
+def test_the_classic_mistakes_are_among_the_named_ones():
     for key in (
         "backprop-relu-on-gradient",
         "softmax-overflow",

@@ -28,6 +28,8 @@ import grade_exercises
 import make_exercises
 import sandbox
 
+pytestmark = pytest.mark.slow  # the grader: kernels, forks and sandboxes
+
 NAME = "04_cbow_architecture.ipynb"
 EXERCISES_04 = ["relu", "softmax", "forward_prop", "cross_entropy_loss"]
 PROBE = "grader_probe_was_here.txt"
