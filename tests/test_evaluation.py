@@ -58,6 +58,7 @@ def test_word_pairs_agree_with_gensim(vectors, keyed, name):
     assert 0 < ours["pairs"] < ours["total"]
 
 
+@pytest.mark.slow
 def test_analogies_agree_with_gensim(vectors, keyed, tmp_path):
     path = tmp_path / "questions.txt"
     text = benchmark_paths()["Google analogies"].read_text(encoding="utf-8")

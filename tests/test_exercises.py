@@ -48,6 +48,7 @@ def _run_cells(sources):
 # ----------------------------------------------------------------------------- the generated notebooks
 
 
+@pytest.mark.slow
 def test_exercise_notebooks_are_up_to_date():
     problems = make_exercises.stale_files()
     assert not problems, f"{'; '.join(problems)}: run {make_exercises.COMMAND}"
@@ -86,6 +87,7 @@ def test_blank_keeps_signature_docstring_and_check():
         make_exercises.blank_functions("check('f', f)")
 
 
+@pytest.mark.slow
 def test_stale_exercises_are_reported(tmp_path):
     (tmp_path / "notebooks").mkdir()
     course = COURSE[4]
@@ -101,6 +103,7 @@ def test_stale_exercises_are_reported(tmp_path):
     assert make_exercises.main(["--check"]) == 0  # the repository's own exercises are current
 
 
+@pytest.mark.slow
 def test_exercise_notebooks_hide_the_solutions():
     for path, text in make_exercises.expected_files().items():
         nb = nbformat.reads(text, as_version=4)
@@ -115,6 +118,7 @@ def test_exercise_notebooks_hide_the_solutions():
             assert cell.cell_type != "code" or (cell.outputs == [] and cell.execution_count is None)
 
 
+@pytest.mark.slow
 def test_no_exercise_shows_its_answer_above_the_blank():
     """No code cell above a blank computes what the blank must (names ignored, runs of tokens)."""
     for path, text in make_exercises.expected_files().items():
@@ -123,6 +127,7 @@ def test_no_exercise_shows_its_answer_above_the_blank():
         assert make_exercises.answers_shown_above(nb, course) == [], path.name
 
 
+@pytest.mark.slow
 def test_without_fading_the_answers_above_the_blanks_are_caught(monkeypatch):
     """The course notebooks show the answers before their exercises: the generator refuses them."""
     monkeypatch.setattr(make_exercises, "FADED", {})

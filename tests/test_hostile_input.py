@@ -363,6 +363,7 @@ def test_a_vectors_header_that_promises_too_much_is_refused(tmp_path, capsys):
     assert "999,999,999 vectors" in one_line_error(capsys.readouterr().err)
 
 
+@pytest.mark.slow
 def test_pca_of_very_wide_data_needs_no_n_by_n_covariance():
     data = np.random.default_rng(0).normal(size=(27, 100_000))  # the covariance would take 74.5 GiB
     ours = compute_pca(data, 2)
@@ -434,6 +435,7 @@ def test_output_problems_are_found_before_training(
         assert flag in one_line_error(capsys.readouterr().err)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ext,magic", [("pdf", b"%PDF"), ("svg", b"<?xml")])
 def test_the_plot_is_written_in_the_format_of_its_extension(tmp_path, story, ext, magic):
     plot = tmp_path / f"pca.{ext}"
