@@ -1,6 +1,6 @@
 """Grading a student's functions without trusting the process they run in: record, then replay.
 
-Not in the notebooks: ``tools/grade_exercises.py`` uses it.
+Not in the notebooks: ``tools/instructors/grade_exercises.py`` uses it.
 
 1. **In the student's kernel** (untrusted), ``record_exercises`` runs each check with the student's
    functions wrapped in recorders, each check in a child process of its own (``os.fork`` where

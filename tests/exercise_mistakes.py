@@ -833,7 +833,7 @@ MUTANTS = [
     ("compute_pca", "pca-not-centred", (pca_not_centred,)),
     ("compute_pca", "pca-wrong-order", (pca_wrong_order,)),
     ("compute_pca", "pca-modifies-input", (pca_in_place,)),
-    # the mistakes students really make (the list, and more)
+    # the mistakes students really make (the classic ones, and more)
     ("tokenize", "tokenize-period-glued", (tokenize_period_glued,)),
     ("tokenize", "tokenize-drops-emoji", (tokenize_drops_emoji,)),
     ("tokenize", "tokenize-split-on-spaces", (tokenize_split_on_spaces,)),

@@ -1,8 +1,8 @@
 """The slide decks and the site, opened in a real browser with the network cut off.
 
-Builds the site with tools/build_site.py (into build/site), then opens every deck, page and the
-index in Debian's Chromium, driven by Playwright, with every request that is not file:// aborted,
-and checks what a person would see: no outside request, no console error, the slide count of the
+Builds the site with tools/instructors/build_site.py (into build/site), then opens every deck, page
+and the index in Debian's Chromium, driven by Playwright, with every request that is not file://
+aborted, and checks what a person would see: no outside request, no console error, the slide count of the
 notebook's metadata, every image loaded, every formula typeset, no slide taller than the screen,
 and the keyboard moving to the next slide. Saves a screenshot of one slide per deck under
 build/screenshots/.
@@ -64,12 +64,14 @@ def missing_tool(need_node=True):
     if importlib.util.find_spec("playwright") is None:
         return "the Python package playwright is missing (pip install -r requirements-ci.txt)"
     if need_node and (shutil.which("npm") is None or shutil.which("node") is None):
-        return "Node.js/npm is missing: tools/build_site.py installs the web assets with npm ci"
+        return "Node.js/npm is missing: tools/instructors/build_site.py installs the web assets with npm ci"
     return None
 
 
 def load_builder():
-    spec = importlib.util.spec_from_file_location("build_site", ROOT / "tools" / "build_site.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_site", ROOT / "tools" / "instructors" / "build_site.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -373,9 +375,9 @@ def test_index(browser, site):
 # JupyterLab (4.6.6) writes the kernel's language_info into the notebook's metadata when the
 # kernel starts, and marks the notebook changed unless it equals what the file holds. ipykernel
 # reports the Python version to the patch level (3.12.1), so a notebook recorded on one Python is
-# marked changed on any other: no recorded value fits 3.11, 3.12 and 3.13 at once (README). These
-# tests pin down that this version is the only thing JupyterLab rewrites, on the Python that runs
-# them (.ci/run runs them on 3.12 and 3.13 too).
+# marked changed on any other: no recorded value fits 3.11, 3.12 and 3.13 at once
+# (docs/reproducibility.md). These tests pin down that this version is the only thing JupyterLab
+# rewrites, on the Python that runs them (.ci/run runs them on 3.12 and 3.13 too).
 
 NOTEBOOK_FOLDERS = ("notebooks", "exercises", "instructors")
 ALL_NOTEBOOKS = sorted(p for d in NOTEBOOK_FOLDERS for p in (ROOT / d).glob("*.ipynb"))

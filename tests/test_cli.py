@@ -115,6 +115,7 @@ def test_neighbors_and_evaluate_on_the_trained_vectors(trained, capsys):
     assert f"on {scores['Google analogies']['answered']:>3} of 19544 questions" in out
 
 
+@pytest.mark.slow
 def test_neighbors_command(tmp_path):
     path = tmp_path / "v.txt"
     save_vectors(path, ["king", "queen", "apple"], np.array([[1.0, 0.1], [0.9, 0.2], [-1.0, 0.5]]))
@@ -124,6 +125,7 @@ def test_neighbors_command(tmp_path):
     assert [line.split("\t")[0] for line in lines] == ["queen", "apple"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args,message",
     [

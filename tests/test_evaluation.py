@@ -58,6 +58,7 @@ def test_word_pairs_agree_with_gensim(vectors, keyed, name):
     assert 0 < ours["pairs"] < ours["total"]
 
 
+@pytest.mark.slow
 def test_analogies_agree_with_gensim(vectors, keyed, tmp_path):
     path = tmp_path / "questions.txt"
     text = benchmark_paths()["Google analogies"].read_text(encoding="utf-8")
@@ -96,6 +97,7 @@ def test_unknown_words_are_keyerrors_naming_them():
         analogy("a", "b", "zebra", (words, matrix))
 
 
+@pytest.mark.slow
 def test_evaluate_command(vectors, tmp_path, capsys):
     path = tmp_path / "v.txt"
     save_vectors(path, *vectors)
@@ -105,6 +107,7 @@ def test_evaluate_command(vectors, tmp_path, capsys):
     assert f"Spearman {ws['spearman']:6.3f}" in out and "WordSim-353" in out and "covered" in out
 
 
+@pytest.mark.slow
 def test_spearman_interval_brackets_the_score_and_is_reproducible():
     from cbow_helpers import spearman_interval
 

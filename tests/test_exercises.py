@@ -1,6 +1,6 @@
 """The exercise notebooks and their checks.
 
-- exercises/ is what ``python tools/make_exercises.py`` makes from the course notebooks;
+- exercises/ is what ``python tools/instructors/make_exercises.py`` makes from the course notebooks;
 - every check passes the course's solution, says "not written yet" for a blank, and names each
   classic mistake (tests/exercise_mistakes.py writes one small wrong implementation per mistake);
 - a student's notebook runs top to bottom with its blanks, one friendly line per check, no traceback
@@ -24,7 +24,7 @@ import cbow_helpers
 from cbow_helpers.exercises import EXERCISES, MISTAKES, run_check
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "tools" / "instructors"))
 import make_exercises
 
 COURSE = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -48,6 +48,7 @@ def _run_cells(sources):
 # ----------------------------------------------------------------------------- the generated notebooks
 
 
+@pytest.mark.slow
 def test_exercise_notebooks_are_up_to_date():
     problems = make_exercises.stale_files()
     assert not problems, f"{'; '.join(problems)}: run {make_exercises.COMMAND}"
@@ -86,6 +87,7 @@ def test_blank_keeps_signature_docstring_and_check():
         make_exercises.blank_functions("check('f', f)")
 
 
+@pytest.mark.slow
 def test_stale_exercises_are_reported(tmp_path):
     (tmp_path / "notebooks").mkdir()
     course = COURSE[4]
@@ -101,6 +103,7 @@ def test_stale_exercises_are_reported(tmp_path):
     assert make_exercises.main(["--check"]) == 0  # the repository's own exercises are current
 
 
+@pytest.mark.slow
 def test_exercise_notebooks_hide_the_solutions():
     for path, text in make_exercises.expected_files().items():
         nb = nbformat.reads(text, as_version=4)
@@ -115,6 +118,7 @@ def test_exercise_notebooks_hide_the_solutions():
             assert cell.cell_type != "code" or (cell.outputs == [] and cell.execution_count is None)
 
 
+@pytest.mark.slow
 def test_no_exercise_shows_its_answer_above_the_blank():
     """No code cell above a blank computes what the blank must (names ignored, runs of tokens)."""
     for path, text in make_exercises.expected_files().items():
@@ -123,6 +127,7 @@ def test_no_exercise_shows_its_answer_above_the_blank():
         assert make_exercises.answers_shown_above(nb, course) == [], path.name
 
 
+@pytest.mark.slow
 def test_without_fading_the_answers_above_the_blanks_are_caught(monkeypatch):
     """The course notebooks show the answers before their exercises: the generator refuses them."""
     monkeypatch.setattr(make_exercises, "FADED", {})
@@ -172,6 +177,7 @@ def test_a_worked_answer_moves_after_its_check_and_leaves_its_imports():
 # ----------------------------------------------------------------------------- the checks
 
 
+@pytest.mark.slow
 def test_the_course_solutions_pass_and_the_blanks_say_not_written_yet():
     """Run every exercise cell of every course notebook (solutions), then of its exercise version (blanks)."""
     for path in COURSE:
@@ -223,6 +229,7 @@ def test_a_wrong_answer_fails_and_a_classic_mistake_is_named(exercise, mistake, 
         assert lines[1] == f"  Mistake: {MISTAKES[mistake]}"
 
 
+@pytest.mark.slow
 def test_at_least_four_wrong_answers_in_five_get_a_hint_naming_their_mistake(capsys):
     """The battery: 60 or more wrong answers over every exercise; the share with a named mistake."""
     named = sum(run_check(e, *functions).mistake is not None for e, _, functions in MUTANTS)
@@ -252,7 +259,7 @@ def test_hints_name_the_mistake_without_the_corrected_code():
         assert not re.search(r"\w+ = .*[-+*/@]|\.sum\(axis|keepdims=True|np\.maximum\(", hint), key
 
 
-def test_the_issue_mistakes_are_among_them():
+def test_the_classic_mistakes_are_among_the_named_ones():
     for key in (
         "backprop-relu-on-gradient",
         "softmax-overflow",

@@ -23,10 +23,12 @@ from cbow_helpers import grading
 from cbow_helpers.exercises import run_check
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "tools" / "instructors"))
 import grade_exercises
 import make_exercises
 import sandbox
+
+pytestmark = pytest.mark.slow  # the grader: kernels, forks and sandboxes
 
 NAME = "04_cbow_architecture.ipynb"
 EXERCISES_04 = ["relu", "softmax", "forward_prop", "cross_entropy_loss"]

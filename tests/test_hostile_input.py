@@ -1,6 +1,6 @@
-"""What careless and hostile users type (issue 15): nothing loses their work, damages the machine,
-or returns garbage as a success. Grouped by the issue's numbered items; each runs the API and the
-command line, in this process (``main``) or, where the process itself matters, as a user would."""
+"""What careless and hostile users type: nothing loses their work, damages the machine, or returns
+garbage as a success. Grouped by what could go wrong; each runs the API and the command line, in
+this process (``main``) or, where the process itself matters, as a user would."""
 
 import codecs
 import os
@@ -72,10 +72,11 @@ def assert_untouched(old_outputs, folder):
     assert not [p for p in os.listdir(folder) if "cbow-tmp" in p]
 
 
-# ----------------------------------------------------------------------------- 1. the plot is optional
+# ----------------------------------------------------------------------------- the plot is optional
 
 
-def test_1_a_corpus_without_the_plots_english_words_keeps_its_vectors(tmp_path):
+@pytest.mark.slow
+def test_a_corpus_without_the_plots_english_words_keeps_its_vectors(tmp_path):
     corpus = tmp_path / "rot13.txt"
     corpus.write_text(codecs.encode(STORY, "rot13"), encoding="utf-8")
     out, plot = tmp_path / "v.txt", tmp_path / "p.png"
@@ -98,7 +99,7 @@ def test_1_a_corpus_without_the_plots_english_words_keeps_its_vectors(tmp_path):
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_1_no_plot_when_the_vectors_cannot_be_drawn_but_the_vectors_are_saved(
+def test_no_plot_when_the_vectors_cannot_be_drawn_but_the_vectors_are_saved(
     tmp_path, story, capsys
 ):
     out, plot = tmp_path / "v.txt", tmp_path / "p.png"
@@ -132,10 +133,10 @@ def test_1_no_plot_when_the_vectors_cannot_be_drawn_but_the_vectors_are_saved(
     assert sorted(os.listdir(tmp_path)) == ["story.txt", "v.txt", "w.txt"]
 
 
-# ----------------------------------------------------------------------------- 2. large corpora
+# ----------------------------------------------------------------------------- large corpora
 
 
-def test_2_tokenize_hands_nltk_bounded_pieces_with_the_same_tokens(monkeypatch, tmp_path):
+def test_tokenize_hands_nltk_bounded_pieces_with_the_same_tokens(monkeypatch, tmp_path):
     text = STORY * 4  # 22,000 characters
     expected = tokenize(text)
     sizes = []
@@ -162,7 +163,7 @@ CHARS = list(
 ) + ["❤️", "cannot", "gonna", "'s", "n't", "...", "U.S.", "'t", "is", "d'ye"]
 
 
-def test_2_cutting_after_a_space_or_line_break_never_changes_the_tokens():
+def test_cutting_after_a_space_or_line_break_never_changes_the_tokens():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
@@ -177,7 +178,7 @@ def test_2_cutting_after_a_space_or_line_break_never_changes_the_tokens():
     check()
 
 
-def test_2_a_corpus_file_is_read_in_pieces_through_the_cli(monkeypatch, tmp_path, story, capsys):
+def test_a_corpus_file_is_read_in_pieces_through_the_cli(monkeypatch, tmp_path, story, capsys):
     (tmp_path / "bad.txt").write_bytes(STORY.encode() + b"\xff rest")
     assert (
         main(
@@ -207,10 +208,10 @@ def test_2_a_corpus_file_is_read_in_pieces_through_the_cli(monkeypatch, tmp_path
     assert len(load_vectors(tmp_path / "v.txt")[0]) == len(set(tokenize(STORY)))
 
 
-# ----------------------------------------------------------------------------- 3. special files and links
+# ----------------------------------------------------------------------------- special files and links
 
 
-def test_3_a_link_to_a_device_is_refused_before_training(tmp_path, story, capsys):
+def test_a_link_to_a_device_is_refused_before_training(tmp_path, story, capsys):
     link = tmp_path / "null"
     link.symlink_to(os.devnull)
     assert (
@@ -233,7 +234,7 @@ def test_3_a_link_to_a_device_is_refused_before_training(tmp_path, story, capsys
     assert sorted(os.listdir(tmp_path)) == ["null", "story.txt"]
 
 
-def test_3_special_files_are_refused_and_links_written_through(tmp_path, story, capsys):
+def test_special_files_are_refused_and_links_written_through(tmp_path, story, capsys):
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
     for bad in (fifo, tmp_path):
@@ -251,7 +252,7 @@ def test_3_special_files_are_refused_and_links_written_through(tmp_path, story, 
     assert link.is_symlink() and load_vectors(real)[0][0] == "the"
 
 
-# ----------------------------------------------------------------------------- 4. divergence
+# ----------------------------------------------------------------------------- divergence
 
 
 @pytest.mark.parametrize(
@@ -261,7 +262,7 @@ def test_3_special_files_are_refused_and_links_written_through(tmp_path, story, 
         ("negative-sampling", "training diverged: "),
     ],
 )
-def test_4_a_diverged_run_with_a_finite_loss_is_an_error(
+def test_a_diverged_run_with_a_finite_loss_is_an_error(
     tmp_path, story, old_outputs, capsys, objective, message
 ):
     out, plot = old_outputs
@@ -288,7 +289,7 @@ def test_4_a_diverged_run_with_a_finite_loss_is_an_error(
     assert_untouched(old_outputs, tmp_path)
 
 
-def test_4_negative_sampling_catches_a_rising_loss_and_exploding_weights(monkeypatch):
+def test_negative_sampling_catches_a_rising_loss_and_exploding_weights(monkeypatch):
     from cbow_helpers import negative_sampling_trainer as ns
     from cbow_helpers.engine import training
 
@@ -305,7 +306,7 @@ def test_4_negative_sampling_catches_a_rising_loss_and_exploding_weights(monkeyp
     assert np.isfinite(result.losses).all()
 
 
-def test_4_divergence_in_the_api_and_a_normal_run_is_untouched():
+def test_divergence_in_the_api_and_a_normal_run_is_untouched():
     tokens = tokenize(STORY)
     with pytest.raises(TrainingDivergedError, match="smaller learning rate"):
         train_cbow(tokens, N=8, batch_size=32, learning_rate=400.0, progress=False)
@@ -318,11 +319,11 @@ def test_4_divergence_in_the_api_and_a_normal_run_is_untouched():
     assert result.losses[-10:].mean() < result.losses[0]
 
 
-# ----------------------------------------------------------------------------- 5. memory
+# ----------------------------------------------------------------------------- memory
 
 
 @pytest.mark.parametrize("objective", ["softmax", "negative-sampling"])
-def test_5_training_too_large_for_memory_is_refused_before_allocating(
+def test_training_too_large_for_memory_is_refused_before_allocating(
     tmp_path, story, old_outputs, capsys, objective
 ):
     out, plot = old_outputs
@@ -362,7 +363,7 @@ def test_5_training_too_large_for_memory_is_refused_before_allocating(
         )
 
 
-def test_5_a_vectors_header_that_promises_too_much(tmp_path, capsys):
+def test_a_vectors_header_that_promises_too_much_is_refused(tmp_path, capsys):
     path = tmp_path / "v.txt"
     path.write_text("999999999 300\nking " + " ".join(["1"] * 300) + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match="can hold at most 1$"):
@@ -371,7 +372,8 @@ def test_5_a_vectors_header_that_promises_too_much(tmp_path, capsys):
     assert "999,999,999 vectors" in one_line_error(capsys.readouterr().err)
 
 
-def test_5_pca_of_very_wide_data_needs_no_n_by_n_covariance():
+@pytest.mark.slow
+def test_pca_of_very_wide_data_needs_no_n_by_n_covariance():
     data = np.random.default_rng(0).normal(size=(27, 100_000))  # the covariance would take 74.5 GiB
     ours = compute_pca(data, 2)
     # The projections are also the top eigenvectors of the small 27 x 27 Gram matrix, scaled.
@@ -382,10 +384,10 @@ def test_5_pca_of_very_wide_data_needs_no_n_by_n_covariance():
         np.testing.assert_allclose(np.abs(ours[:, k]), np.abs(expected), rtol=1e-8)
 
 
-# ----------------------------------------------------------------------------- 6. outputs checked first, all or none
+# ----------------------------------------------------------------------------- outputs checked first, all or none
 
 
-def test_6_output_problems_are_found_before_training(
+def test_output_problems_are_found_before_training(
     monkeypatch, tmp_path, story, old_outputs, capsys
 ):
     out, plot = old_outputs
@@ -442,8 +444,9 @@ def test_6_output_problems_are_found_before_training(
         assert flag in one_line_error(capsys.readouterr().err)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ext,magic", [("pdf", b"%PDF"), ("svg", b"<?xml")])
-def test_6_the_plot_is_written_in_the_format_of_its_extension(tmp_path, story, ext, magic):
+def test_the_plot_is_written_in_the_format_of_its_extension(tmp_path, story, ext, magic):
     plot = tmp_path / f"pca.{ext}"
     assert (
         main(
@@ -463,7 +466,7 @@ def test_6_the_plot_is_written_in_the_format_of_its_extension(tmp_path, story, e
     assert plot.read_bytes().startswith(magic)
 
 
-# ----------------------------------------------------------------------------- 7. signals and stale temporary files
+# ----------------------------------------------------------------------------- signals and stale temporary files
 
 
 def _start_training(tmp_path, story, out, plot):
@@ -494,7 +497,8 @@ def _start_training(tmp_path, story, out, plot):
     return proc
 
 
-def test_7_sigterm_cleans_up_like_ctrl_c(tmp_path, story, old_outputs):
+@pytest.mark.slow
+def test_sigterm_cleans_up_like_ctrl_c(tmp_path, story, old_outputs):
     out, plot = old_outputs
     proc = _start_training(tmp_path, story, out, plot)
     proc.send_signal(signal.SIGTERM)
@@ -524,8 +528,9 @@ except BaseException:
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", SWALLOWED)
-def test_7_sigterm_ends_the_run_even_if_the_exception_is_swallowed(tmp_path, where):
+def test_sigterm_ends_the_run_even_if_the_exception_is_swallowed(tmp_path, where):
     script = f"""
 import signal, time
 from cbow_helpers.engine import process as _process
@@ -545,7 +550,8 @@ print("still running")
     assert os.listdir(tmp_path) == []
 
 
-def test_7_the_next_run_removes_what_a_killed_run_left(tmp_path, story, old_outputs):
+@pytest.mark.slow
+def test_the_next_run_removes_what_a_killed_run_left(tmp_path, story, old_outputs):
     out, plot = old_outputs
     proc = _start_training(tmp_path, story, out, plot)
     proc.kill()
@@ -565,10 +571,10 @@ def test_7_the_next_run_removes_what_a_killed_run_left(tmp_path, story, old_outp
     assert remove_stale_temp_files(out) == []
 
 
-# ----------------------------------------------------------------------------- 8. crashes and cryptic errors
+# ----------------------------------------------------------------------------- crashes and cryptic errors
 
 
-def test_8_a_one_word_vocabulary_is_a_clear_error(tmp_path, capsys):
+def test_a_one_word_vocabulary_is_a_clear_error(tmp_path, capsys):
     from cbow_helpers import train_negative_sampling
 
     for text in ("la " * 50, ". , ! " * 50):
@@ -604,7 +610,7 @@ def test_8_a_one_word_vocabulary_is_a_clear_error(tmp_path, capsys):
         assert f"argument {option}:" in one_line_error(capsys.readouterr().err)
 
 
-def test_8_unknown_word_tokens_and_tokens_that_are_not_str():
+def test_unk_in_the_corpus_gets_one_index_and_tokens_that_are_not_str_are_refused():
     word2Ind, _ = build_vocabulary(["a", UNK, "b", "a", "c", UNK], vocab_size=3)
     assert word2Ind == {"a": 0, "b": 1, UNK: 2}
     word2Ind, _ = build_vocabulary(["a", UNK, "b", "a"], vocab_size=None)
@@ -621,7 +627,7 @@ def test_8_unknown_word_tokens_and_tokens_that_are_not_str():
             get_dict(bad)
 
 
-def test_8_scores_from_a_handful_of_pairs_are_not_reported(tmp_path):
+def test_scores_from_a_handful_of_pairs_are_not_reported(tmp_path):
     pairs = tmp_path / "pairs.tsv"
     pairs.write_text("".join(f"w{i}\tw{i + 1}\t{i}\n" for i in range(4)), encoding="utf-8")
     vectors = ([f"w{i}" for i in range(5)], np.random.default_rng(0).normal(size=(5, 3)))
@@ -641,7 +647,7 @@ def test_8_scores_from_a_handful_of_pairs_are_not_reported(tmp_path):
     assert "Spearman    n/a" in text and "accuracy    n/a" in text and "fewer than 20" in text
 
 
-def test_8_a_binary_vectors_file_gets_a_hint(tmp_path, capsys):
+def test_a_binary_vectors_file_gets_a_hint(tmp_path, capsys):
     path = tmp_path / "v.bin"
     path.write_bytes(b"2 2\nking \x81\x00\x00\x80?\x00\x00\x00@\n")
     assert main(["neighbors", str(path), "king"]) == 1
@@ -649,7 +655,7 @@ def test_8_a_binary_vectors_file_gets_a_hint(tmp_path, capsys):
     assert str(path) in line and "line 2 is not UTF-8" in line and "binary" in line
 
 
-# ----------------------------------------------------------------------------- 9. the vectors loader is strict
+# ----------------------------------------------------------------------------- the vectors loader is strict
 
 
 @pytest.mark.parametrize(
@@ -671,7 +677,7 @@ def test_8_a_binary_vectors_file_gets_a_hint(tmp_path, capsys):
         ("\u00b2 2\nking 1 2\n", "line 1"),
     ],
 )
-def test_9_the_loader_rejects_bad_files_with_the_line_number(tmp_path, content, match):
+def test_the_loader_rejects_bad_files_with_the_line_number(tmp_path, content, match):
     path = tmp_path / "bad.txt"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ValueError, match=match):
@@ -688,13 +694,13 @@ def test_9_the_loader_rejects_bad_files_with_the_line_number(tmp_path, content, 
         (["\ud800"], [[1.0]]),
     ],
 )
-def test_9_save_refuses_what_load_would_refuse(tmp_path, words, vectors):
+def test_save_refuses_what_load_would_refuse(tmp_path, words, vectors):
     with pytest.raises(ValueError):
         save_vectors(tmp_path / "v.txt", words, vectors)
     assert os.listdir(tmp_path) == []
 
 
-def test_9_the_cli_reports_a_duplicate_word_in_one_line(tmp_path, capsys):
+def test_the_cli_reports_a_duplicate_word_in_one_line(tmp_path, capsys):
     path = tmp_path / "v.txt"
     path.write_text("3 2\nking 1 0\nqueen 0.9 0.1\nking 1 0\n", encoding="utf-8")
     assert main(["neighbors", str(path), "king"]) == 1

@@ -323,6 +323,7 @@ def test_trainer_wants_tokens_not_text():
         train_negative_sampling(CORPUS, progress=False)
 
 
+@pytest.mark.slow
 def test_cli_trains_either_objective(tmp_path, capsys):
     from cbow_helpers.cli import main
 

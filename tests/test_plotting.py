@@ -82,6 +82,7 @@ def test_no_other_file_writes_a_palette_colour():
         assert not found, f"{path.relative_to(ROOT)} writes palette colours {sorted(found)}"
 
 
+@pytest.mark.slow
 def test_a_word_the_font_lacks_draws_and_saves_without_a_warning(tmp_path):
     """An emoji or a Chinese word is drawn as boxes; neither the plot nor the CLI's save warns."""
     from cbow_helpers.cli import plot_pca

@@ -22,6 +22,7 @@ def reference():
     return load_reference_model()
 
 
+@pytest.mark.slow
 def test_the_reference_model_is_the_configured_run(reference):
     assert {key: reference.config[key] for key in REFERENCE_CONFIG} == REFERENCE_CONFIG
     N, V = REFERENCE_CONFIG["N"], reference.config["V"]
@@ -39,6 +40,7 @@ def test_the_reference_model_is_the_configured_run(reference):
     assert np.isnan(reference.examples_per_second)  # not trained on this machine
 
 
+@pytest.mark.slow
 def test_the_reference_model_is_current(reference):
     """The shipped file was made by today's tokenizer, vocabulary rule and trainer with REFERENCE_CONFIG.
 

@@ -15,7 +15,9 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
 def load_tool(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    spec = importlib.util.spec_from_file_location(
+        name, ROOT / "tools" / "instructors" / f"{name}.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -80,7 +82,7 @@ def test_notebook_matches_its_slide_plan(path):
     )
     assert problems == []
     assert apply_slide_plan.dumps(new) == text, (
-        f"{path.name} differs from {plan.name}: run python tools/apply_slide_plan.py"
+        f"{path.name} differs from {plan.name}: run python tools/instructors/apply_slide_plan.py"
     )
 
 

@@ -11,6 +11,8 @@ from cli_runs import STORY
 
 from cbow_helpers import load_vectors, save_vectors
 
+pytestmark = pytest.mark.slow  # every test runs the real command in a new process
+
 # A story whose words include one ASCII cannot show.
 CAFE_STORY = STORY + "The café and the king. The queen in the café. " * 30
 

@@ -107,6 +107,7 @@ def test_get_dict_sorted():
     assert Ind2word == {0: "am", 1: "because", 2: "happy", 3: "i", 4: "learning"}
 
 
+@pytest.mark.slow
 def test_shakespeare_has_no_markup():
     text = load_shakespeare()
     assert "**" not in text and "#" not in text and "_" not in text
@@ -115,6 +116,7 @@ def test_shakespeare_has_no_markup():
     assert "THESEUS" not in text and "Enter THESEUS" not in text and "Exeunt" not in text
 
 
+@pytest.mark.slow
 def test_shakespeare_tokens_are_exactly_those_of_one_nltk_call():
     """Exactly the tokens of one nltk call on the whole text (before tokenize cut it into pieces),
     which the notebooks' recorded outputs depend on: their number and a SHA-256 of them.

@@ -10,6 +10,7 @@ from cbow_helpers.cli import main
 from cbow_helpers.engine.negative_sampling_loop import MAX_REPEATS_PER_BATCH, batch_end
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sample", [0, 1.5])  # 1.5: every word is kept, as with 0
 def test_no_subsampling_trains_where_summed_updates_of_frequent_words_diverged(sample):
     # Without subsampling, '.' and 'the' fill a batch of 1,024 windows some thousand times: their

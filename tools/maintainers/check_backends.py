@@ -18,9 +18,9 @@ an artefact no student's machine has.
 
 Usage::
 
-    python tools/check_backends.py              # every backend, 1 and 2 threads
-    python tools/check_backends.py --quick      # one thread count only (1)
-    python tools/check_backends.py --list       # what would run, and what is skipped
+    python tools/maintainers/check_backends.py              # every backend, 1 and 2 threads
+    python tools/maintainers/check_backends.py --quick      # one thread count only (1)
+    python tools/maintainers/check_backends.py --list       # what would run, and what is skipped
 
 Exit status 0 when every backend reproduced every saved output, 1 otherwise.
 """
@@ -34,7 +34,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NO_AVX512 = "X86_V4 AVX512_ICL AVX512_SPR"
 SSE_ONLY = "X86_V3 " + NO_AVX512
 

@@ -1,11 +1,11 @@
 """Grade a class's exercise notebooks: run each in a sandbox, then judge its functions here.
 
-    python tools/grade_exercises.py submissions/*.ipynb [--csv grades.csv]
+    python tools/instructors/grade_exercises.py submissions/*.ipynb [--csv grades.csv]
 
 Each submission is a student's copy of one of ``exercises/NN_*.ipynb`` (recognised by its file
 name ending, e.g. ``alice_04_cbow_architecture.ipynb``, or by its cells' ids). It runs top to
 bottom in a fresh kernel, in a scratch folder of its own, inside a bubblewrap sandbox when one is
-available (``tools/grade_worker.py``); then the functions that the exercise notebook's own
+available (``tools/instructors/grade_worker.py``); then the functions that the exercise notebook's own
 ``check(...)`` lines name are called on the checks' inputs and their results are recorded as data.
 The verdicts are computed here, in this process, by replaying those results through the checks
 (``cbow_helpers.grading``): nothing the student's code prints or changes in its kernel can pass a

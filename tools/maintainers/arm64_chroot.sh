@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds an aarch64 (ARM64) Debian bookworm chroot in the empty folder ROOT, run by qemu-user, with
 # a Python 3.11 venv at /opt/venv holding requirements.txt's pins from PyPI's aarch64 wheels.
-# tools/arm64_nbval.sh calls it (after installing qemu-user-static and registering it with
+# tools/maintainers/arm64_nbval.sh calls it (after installing qemu-user-static and registering it with
 # binfmt_misc) and caches the result; it is not meant to be run by hand.
 #
-# Usage, as root:  tools/arm64_chroot.sh ROOT REQUIREMENTS_FILE
+# Usage, as root:  tools/maintainers/arm64_chroot.sh ROOT REQUIREMENTS_FILE
 #
 # The wheels are downloaded by the host's pip (native speed) and installed inside the chroot from
 # that folder with --no-index: pip resolving under emulation is many times slower. No pin needs a

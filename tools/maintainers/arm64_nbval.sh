@@ -2,20 +2,20 @@
 # Runs the notebooks under nbval on ARM64 Linux: inside an aarch64 Debian chroot, emulated by
 # qemu-user as a Neoverse N1 (an AWS Graviton 2 / Ampere Altra core), with numpy's and OpenBLAS's
 # aarch64 kernels. It shows that the saved outputs hold on ARM, not only on the x86 CPUs that
-# tools/check_backends.py emulates. .ci/run calls it; run it as root from anywhere:
+# tools/maintainers/check_backends.py emulates. .ci/run calls it; run it as root from anywhere:
 #
-#   tools/arm64_nbval.sh                        # the notebooks CI checks (see NOTEBOOKS below)
-#   tools/arm64_nbval.sh notebooks/09_negative_sampling.ipynb   # chosen notebooks instead
-#   ARM64_BUILD_ONLY=1 tools/arm64_nbval.sh     # build (or check) the cached chroot, run nothing
+#   tools/maintainers/arm64_nbval.sh                        # the notebooks CI checks (see NOTEBOOKS below)
+#   tools/maintainers/arm64_nbval.sh notebooks/09_negative_sampling.ipynb   # chosen notebooks instead
+#   ARM64_BUILD_ONLY=1 tools/maintainers/arm64_nbval.sh     # build (or check) the cached chroot, run nothing
 #
 # The chroot takes about ten minutes to build, so it is cached in ARM64_CACHE (default
 # /var/cache/cbow-arm64), outside the clone, under a key hashed from requirements.txt and
-# tools/arm64_chroot.sh: a change to either builds a new one, and older ones are removed. A build
+# tools/maintainers/arm64_chroot.sh: a change to either builds a new one, and older ones are removed. A build
 # happens in a temporary folder renamed to its key only once it has finished, so an interrupted
 # build is never reused. A lock serialises runs that share the cache.
 set -euo pipefail
 
-project=$(cd "$(dirname "$0")/.." && pwd)
+project=$(cd "$(dirname "$0")/../.." && pwd)
 cache=${ARM64_CACHE:-/var/cache/cbow-arm64}
 # Left out to keep CI short: notebook 06 and its exercises notebook (each trains the reference
 # model, about 20 minutes emulated), and notebooks 09 and 10 (several minutes each).
@@ -53,7 +53,7 @@ remove_tree() {
     rm -rf --one-file-system "$1"
 }
 
-key=$(cat requirements.txt tools/arm64_chroot.sh | sha256sum | cut -c1-16)
+key=$(cat requirements.txt tools/maintainers/arm64_chroot.sh | sha256sum | cut -c1-16)
 root="$cache/chroot-$key"
 # Nothing else runs under the lock, so every other chroot here is stale or half-built.
 for old in "$cache"/chroot-*/ "$cache"/building.*/; do
@@ -67,7 +67,7 @@ else
     chmod 755 "$building" # it becomes the chroot's /
     echo "aarch64 chroot: building in $building (about ten minutes)"
     built_at=$SECONDS
-    "$project/tools/arm64_chroot.sh" "$building" "$project/requirements.txt"
+    "$project/tools/maintainers/arm64_chroot.sh" "$building" "$project/requirements.txt"
     for m in $(mounts_under "$building"); do umount "$m"; done # debootstrap's own, if any are left
     touch "$building/.complete"
     mv -T "$building" "$root"

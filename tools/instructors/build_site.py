@@ -1,19 +1,19 @@
 """Build the course's slide decks and browsable site, for offline use.
 
-    python tools/build_site.py [--out build/site]
+    python tools/instructors/build_site.py [--out build/site]
 
 writes, into an ignored folder:
 
     build/site/index.html                  the course index: every notebook, its page and its deck
     build/site/notebooks/NN_name.html      one page per notebook (code, outputs, figures, math)
     build/site/slides/NN_name.slides.html  one reveal.js deck per notebook, from the cells'
-                                           ``metadata.slideshow`` (see slides/ and tools/apply_slide_plan.py)
+                                           ``metadata.slideshow`` (see slides/ and tools/instructors/apply_slide_plan.py)
     build/site/images/                     the figures the notebooks show (they link ../images/)
     build/site/_static/                    reveal.js, MathJax, require.js, jQuery and course.css
 
 Every file a page needs is in that folder: opening a deck or a page fetches nothing from the
 network. The web assets come from the npm registry at build time, pinned to exact versions by
-tools/web/package.json and tools/web/package-lock.json (``npm ci``), so the build needs Node.js
+tools/instructors/web/package.json and tools/instructors/web/package-lock.json (``npm ci``), so the build needs Node.js
 and npm; it says so in one line and stops when they are missing.
 
 The build is atomic: it writes a temporary folder beside the target and swaps it in at the end,
@@ -33,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 IMAGES = ROOT / "images"
 WEB = Path(__file__).resolve().parent / "web"
@@ -112,7 +112,7 @@ def require_node() -> str:
     if npm is None or shutil.which("node") is None:
         raise BuildError(
             "Node.js and npm are needed to install the pinned web assets (reveal.js, MathJax, "
-            "require.js, jQuery from tools/web/package-lock.json); install them "
+            "require.js, jQuery from tools/instructors/web/package-lock.json); install them "
             "(Debian: apt-get install nodejs npm) and run this again"
         )
     return npm
@@ -159,7 +159,7 @@ def install_assets() -> Path:
         raise BuildError(f"npm ci failed in {NPM_DIR} (exit {proc.returncode}): {last}")
     if not installed_matches_lock(json.loads(lock_text), node_modules):
         raise BuildError(
-            f"npm ci in {NPM_DIR} did not install the versions of tools/web/package-lock.json"
+            f"npm ci in {NPM_DIR} did not install the versions of tools/instructors/web/package-lock.json"
         )
     return node_modules
 
@@ -317,7 +317,7 @@ def build(out: Path) -> dict:
             counts.append(expected_slide_count(nb))
             if counts[-1] < 2:
                 raise BuildError(
-                    f"{path.name} has no slide metadata: run python tools/apply_slide_plan.py"
+                    f"{path.name} has no slide metadata: run python tools/instructors/apply_slide_plan.py"
                 )
             nb = drop_blank_streams(coalesce_streams(nb))
             resources = {"metadata": {"name": titles[i], "path": str(NOTEBOOKS)}}

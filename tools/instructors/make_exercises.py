@@ -1,8 +1,8 @@
 """Make the students' exercise notebooks from the course notebooks (the solutions).
 
-    python tools/make_exercises.py           # write exercises/NN_*.ipynb
-    python tools/make_exercises.py --check   # exit 1 if exercises/ is not what the course gives
-    python tools/make_exercises.py --tag     # (re)apply the "exercise" tags to the course notebooks
+    python tools/instructors/make_exercises.py           # write exercises/NN_*.ipynb
+    python tools/instructors/make_exercises.py --check   # exit 1 if exercises/ is not what the course gives
+    python tools/instructors/make_exercises.py --tag     # (re)apply the "exercise" tags to the course notebooks
 
 A course notebook's code cell tagged ``exercise`` holds one or more solution functions
 followed by a ``check(...)`` line. In the exercise notebook each function keeps its
@@ -33,9 +33,9 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TAG = "exercise"
-COMMAND = "python tools/make_exercises.py"
+COMMAND = "python tools/instructors/make_exercises.py"
 
 #: Course notebook -> the cells tagged "exercise": (cell id, how its source starts).
 TAGGED = {

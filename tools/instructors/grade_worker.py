@@ -1,8 +1,8 @@
 """One submission, inside the grader's sandbox: run the notebook, then record its checks.
 
-    python tools/grade_worker.py FOLDER
+    python tools/instructors/grade_worker.py FOLDER
 
-``tools/grade_exercises.py`` starts this in a scratch FOLDER that holds ``submission.ipynb`` and
+``tools/instructors/grade_exercises.py`` starts this in a scratch FOLDER that holds ``submission.ipynb`` and
 ``job.json`` (the checks to record, the time limits). The notebook runs top to bottom in a fresh
 kernel whose working folder is FOLDER (a cell that fails does not stop the rest; a cell that runs
 too long is interrupted; the notebook's own ``check(...)`` lines are skipped); a last cell then records every check of the student's functions

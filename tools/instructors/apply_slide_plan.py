@@ -1,7 +1,7 @@
 """Apply the slide design in slides/*.toml to the notebooks' cell metadata.
 
-    python tools/apply_slide_plan.py            # write the notebooks, report what changed
-    python tools/apply_slide_plan.py --check    # change nothing; exit 1 if a notebook is out of date
+    python tools/instructors/apply_slide_plan.py            # write the notebooks, report what changed
+    python tools/instructors/apply_slide_plan.py --check    # change nothing; exit 1 if a notebook is out of date
 
 The slide design of notebook ``notebooks/NN_name.ipynb`` lives in ``slides/NN_name.toml``, one
 ``[[cell]]`` table per cell that has a role in the deck:
@@ -45,7 +45,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     tomllib = None
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 PLANS = ROOT / "slides"
 SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip")
@@ -272,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         if changed:
             if args.check:
                 print(
-                    f"{path.name}: out of date with {plan.relative_to(ROOT)} (run python tools/apply_slide_plan.py)"
+                    f"{path.name}: out of date with {plan.relative_to(ROOT)} (run python tools/instructors/apply_slide_plan.py)"
                 )
                 status = 1
             else:

@@ -1,6 +1,6 @@
 """Where and how the grader runs a student's notebook: a scratch folder, limits, bubblewrap if it works.
 
-``Sandbox.run(folder, checks, limits)`` starts ``tools/grade_worker.py`` on ``folder`` as a child
+``Sandbox.run(folder, checks, limits)`` starts ``tools/instructors/grade_worker.py`` on ``folder`` as a child
 process with:
 
 - **limits**: its address space (``--memory-mb``, every process), the size of any file it writes
@@ -33,7 +33,7 @@ try:
 except ImportError:  # Windows: no POSIX resource limits (and no fork)
     resource = None
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 WORKER = Path(__file__).resolve().parent / "grade_worker.py"
 FILE_LIMIT = 64 * 2**20
 TMP_BYTES = 64 * 2**20
