@@ -20,13 +20,13 @@ MISTAKES = {
     "(notebook 01).",
     "tokenize-punctuation-kept": "',', '!', '?', ';' or '-' reach the token list: step 1 turns every run "
     "of them into one '.' before anything else (notebook 01).",
-    "tokenize-period-glued": "a word keeps the period after it (like 'opened.'): without the sentence "
-    "splitter, nltk leaves such periods glued to their word, and step 3 splits them off "
-    "(notebook 01).",
+    "tokenize-period-glued": "a word keeps the period after it (like 'opened.'): nltk's word tokenizer "
+    "splits off only the period at the end of the text it is given, so step 2 cuts the text into "
+    "sentences (PunktSentenceTokenizer) and step 3 tokenizes each sentence (notebook 01).",
     "tokenize-drops-emoji": "the emoji is gone: step 4 keeps emoji as tokens (emoji.is_emoji), next to "
     "words and '.' (notebook 01).",
     "tokenize-split-on-spaces": "quotes and punctuation stay glued to words: splitting on spaces is not "
-    "enough; step 2 uses nltk's word_tokenize (notebook 01).",
+    "enough; step 3 uses nltk's word tokenizer (NLTKWordTokenizer, notebook 01).",
     # 02 get_windows
     "window-includes-centre": "the context holds the centre word itself: it is the C words before and "
     "the C words after it, without it (notebook 02).",

@@ -22,9 +22,12 @@ _PUNCTUATION_RUN = re.compile(r"[,!?;-]+")
 # counts as part of a word ("Behold.' And", "John.'Tis"), unless another candidate follows before
 # the next white space (punkt then skips the first one).
 _MARK = r"[)\";}\]*:@'({\[\u2018\u2019\u201c\u201d\u00ab\u00bb?!]"
-_CANDIDATE = rf"(?<=[^.\s])\.(?=\s|$|{_MARK}(?!\S*?\.(?:\s|$|{_MARK})))"
-# punkt moves closing quotes and brackets that start the next sentence back onto this one; nltk's
-# word tokenizer splits the period from them only if just spaces and some of them come between.
+# (the period comes first in the pattern, the look back after it: the regular-expression engine
+# then jumps from period to period)
+_CANDIDATE = rf"\.(?<=[^.\s]\.)(?=\s|$|{_MARK}(?!\S*?\.(?:\s|$|{_MARK})))"
+# punkt moves closing quotes and brackets that start the next sentence back onto the sentence
+# before. nltk's word tokenizer then splits the period off that sentence's end only if nothing but
+# spaces and the marks of _STILL_SPLIT follow it; otherwise the period stays glued to its word.
 _MOVED_BACK = r"\s*[\"')\]}\u2018\u2019\u201c\u201d\u00ab\u00bb]+?(?:\s|--|$)"
 _STILL_SPLIT = r" *[\"')\]}\u00bb\u201d\u2019]+?(?:\s|--|$)"
 _SENTENCE_END = re.compile(rf"{_CANDIDATE}(?:(?!{_MOVED_BACK})|(?={_STILL_SPLIT}))")

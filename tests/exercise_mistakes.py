@@ -10,7 +10,7 @@ import re
 
 import emoji
 import numpy as np
-from nltk.tokenize import word_tokenize
+from nltk.tokenize import NLTKWordTokenizer, PunktSentenceTokenizer, word_tokenize
 
 from cbow_helpers import get_dict, get_windows, gradient_check, model
 
@@ -19,13 +19,8 @@ def _steps(
     corpus, lower=True, keep=lambda t: t.isalpha() or t == "." or emoji.is_emoji(t), merge=True
 ):
     text = re.sub(r"[,!?;-]+", ".", corpus) if merge else corpus
-    tokens = []
-    for token in word_tokenize(text, preserve_line=True):
-        tokens += (
-            [token[:-1], "."]
-            if len(token) > 1 and token.endswith(".") and token.strip(".")
-            else [token]
-        )
+    sentences = PunktSentenceTokenizer().tokenize(text)
+    tokens = [t for sentence in sentences for t in NLTKWordTokenizer().tokenize(sentence)]
     return [t.lower() if lower else t for t in tokens if keep(t)]
 
 

@@ -18,7 +18,7 @@ import nbformat
 import numpy as np
 import pytest
 from exercise_mistakes import MUTANTS, RIGHT
-from nltk.tokenize import word_tokenize
+from nltk.tokenize import NLTKWordTokenizer, PunktSentenceTokenizer, word_tokenize
 
 import cbow_helpers
 from cbow_helpers.exercises import EXERCISES, MISTAKES, run_check
@@ -37,7 +37,13 @@ def _exercise_cells(nb):
 
 def _run_cells(sources):
     """Execute cell sources in one namespace (as a kernel would) and return what they printed."""
-    namespace = {"np": np, "emoji": emoji, "word_tokenize": word_tokenize}
+    namespace = {  # what the notebooks imported before their exercise cells
+        "np": np,
+        "emoji": emoji,
+        "word_tokenize": word_tokenize,
+        "NLTKWordTokenizer": NLTKWordTokenizer,
+        "PunktSentenceTokenizer": PunktSentenceTokenizer,
+    }
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         for source in sources:

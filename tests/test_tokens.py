@@ -5,7 +5,9 @@ sentence, then the notes' filter (lowercase; keep alphabetic words, '.' and emoj
 makes; ``PunktSentenceTokenizer()`` runs the same algorithm untrained, with no data. Untrained, it
 reads a one-letter word before a period ("O, then" becomes "O. then") as an initial, as in
 "J. Bach", and does not end the sentence there; nltk's word tokenizer then leaves "O." whole and
-the filter drops it. ``tokenize`` ends the sentence there. Those are the only differences.
+the filter drops it. ``tokenize`` ends the sentence there. On Shakespeare, those are the only
+differences (elsewhere, punkt also reads a number before a period and a lower-case word, "in
+2020. then", as no sentence end).
 """
 
 from __future__ import annotations

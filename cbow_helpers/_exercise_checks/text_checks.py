@@ -16,13 +16,11 @@ from .common import SENTENCE, TEXT, Failed, NotWritten, call, differs, run, show
 def _tokenize_steps(corpus, lower=True, numbers=False, merge=True, split=True, emoji_kept=True):
     """The course's four tokenizer steps, each of which can be left out (the classic mistakes)."""
     import emoji
-    from nltk.tokenize import word_tokenize
+    from nltk.tokenize import NLTKWordTokenizer, PunktSentenceTokenizer
 
     step1 = re.sub(r"[,!?;-]+", ".", corpus) if merge else corpus
-    tokens = []
-    for token in word_tokenize(step1, preserve_line=True):
-        final = split and len(token) > 1 and token.endswith(".") and token.strip(".")
-        tokens += [token[:-1], "."] if final else [token]
+    sentences = PunktSentenceTokenizer().tokenize(step1) if split else [step1]
+    tokens = [t for sentence in sentences for t in NLTKWordTokenizer().tokenize(sentence)]
 
     def keep(t):
         return (
