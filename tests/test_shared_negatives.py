@@ -61,7 +61,7 @@ def test_shared_step_matches_the_per_window_step_given_the_same_negatives(m):
     keep = (each != centers[:, None]).astype(W_in.dtype)
     indptr = np.arange(0, context.size + 1, context.shape[1], dtype=np.int32)
     ref_loss = negative_sampling_step(
-        ref_in, ref_out, indptr, context.reshape(-1), targets, 0.1, keep=keep, kernel="public"
+        ref_in, ref_out, indptr, context.reshape(-1), targets, 0.1, not_center=keep, kernel="public"
     )
     assert loss == pytest.approx(ref_loss, rel=1e-6)  # the reference keeps its errors in float32
     np.testing.assert_allclose(mine_out, ref_out, rtol=1e-6, atol=1e-7)
