@@ -51,24 +51,49 @@ def _keep(token: str) -> bool:
     return token.isalpha() or token == "." or emoji.is_emoji(token)
 
 
+def _cut_point(text: str, i: int) -> bool:
+    """A piece may end just after ``text[i]``: a space or line break with a letter or digit next.
+
+    The period rules above look past white space at what follows a period (a closing quote that
+    punkt moves back): before a letter or digit they see the same thing in a piece as in the
+    whole text, so such a cut changes no token.
+    """
+    return text[i] in " \n" and i + 1 < len(text) and text[i + 1].isalnum()
+
+
+def last_cut(text: str, start: int = 0, stop: int | None = None) -> int:
+    """Just after the last cut point (``_cut_point``) in ``text[start:stop]``, or -1 if none."""
+    end = len(text) if stop is None else min(stop, len(text))
+    while True:
+        end = max(text.rfind(" ", start, end), text.rfind("\n", start, end))
+        if end < start:
+            return -1
+        if _cut_point(text, end):
+            return end + 1
+
+
+def _first_cut(text: str, start: int, stop: int) -> int:
+    """Just after the first cut point in ``text[start:stop]``, or -1 if none."""
+    while start < stop:
+        found = [i for i in (text.find(" ", start, stop), text.find("\n", start, stop)) if i >= 0]
+        if not found:
+            return -1
+        if _cut_point(text, min(found)):
+            return min(found) + 1
+        start = min(found) + 1
+    return -1
+
+
 def _cut(text: str, start: int, size: int, limit: int) -> int:
-    """Where the piece of ``text`` that begins at ``start`` ends: just after a space or line break.
+    """Where the piece of ``text`` that begins at ``start`` ends: just after a cut point.
 
     The last one within ``size`` characters, else the first one after, else (beyond
     ``limit`` characters, or the text's end) ``start + limit``.
     """
-    end = max(text.rfind(" ", start, start + size), text.rfind("\n", start, start + size))
-    if end < start:
-        found = [
-            i
-            for i in (
-                text.find(" ", start + size, start + limit),
-                text.find("\n", start + size, start + limit),
-            )
-            if i >= 0
-        ]
-        end = min(found) if found else start + limit - 1
-    return end + 1
+    end = last_cut(text, start, start + size)
+    if end < 0:
+        end = _first_cut(text, start + size, start + limit)
+    return end if end >= 0 else start + limit
 
 
 def _pieces(text: str, size: int | None = None, limit: int | None = None) -> Iterator[str]:

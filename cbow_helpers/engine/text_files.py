@@ -6,6 +6,8 @@ import codecs
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..tokens import last_cut
+
 #: Files are read in blocks of this many bytes.
 BLOCK_BYTES = 1 << 20
 
@@ -87,10 +89,10 @@ def text_pieces(path: Path, bar) -> Iterator[str]:
                 if pending:
                     yield pending
                 return
-            end = max(pending.rfind(" "), pending.rfind("\n")) + 1
-            if end == 0 and len(pending) > 8 * BLOCK_BYTES:
+            end = last_cut(pending)  # after a space or line break that a word follows
+            if end < 0 and len(pending) > 8 * BLOCK_BYTES:
                 end = len(pending)
-            if end:
+            if end > 0:
                 yield pending[:end]
                 pending = pending[end:]
 
