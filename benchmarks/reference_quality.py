@@ -15,7 +15,7 @@ For each model it prints one row:
   largest of the N principal directions of the embeddings;
 - the 5 nearest neighbours of king, father, love, night, sword and eye.
 
-A run of one epoch at m = 256 takes about 20-40 s on a shared 2-core machine; --sweep about 15 minutes.
+A run of one epoch at m = 256 takes about 20-40 s on a shared 2-core machine; --sweep about half an hour.
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ SWEEP = (
     dict(learning_rate=2.0, batch_size=256, epochs=3),
     dict(learning_rate=2.0, batch_size=128, epochs=3),
     dict(learning_rate=1.0, batch_size=64, epochs=3),
+    dict(learning_rate=1.0, batch_size=64, epochs=5),
+    dict(learning_rate=0.5, batch_size=64, epochs=5),
 )
 
 

@@ -32,7 +32,7 @@ from .trainer import CBOWResult, train_cbow
 #: the most learning in a few minutes with fewer than one hidden unit in ten dead (a step of 4 at
 #: m = 256 for one epoch, the old recipe, killed units and ended barely under the unigram baseline).
 REFERENCE_CONFIG = dict(
-    N=50, C=2, vocab_size=3000, batch_size=64, epochs=5, learning_rate=1.0, seed=1
+    N=50, C=2, vocab_size=3000, batch_size=64, epochs=5, learning_rate=0.5, seed=1
 )
 
 _FILE = "reference_cbow.npz"

@@ -204,7 +204,7 @@ class CBOWConfig:
     --------
     >>> config = CBOWConfig(N=50)
     >>> config.N, config.C, config.batch_size, config.learning_rate
-    (50, 2, 64, 1.0)
+    (50, 2, 64, 0.5)
     >>> CBOWConfig(C=1.5)
     Traceback (most recent call last):
     ...
@@ -223,7 +223,7 @@ class CBOWConfig:
     # hidden units, one epoch ends barely under the unigram baseline.
     batch_size: int = 64
     epochs: int = 5
-    learning_rate: float = 1.0
+    learning_rate: float = 0.5
     seed: int = 1
     shuffle: bool = True
     max_steps: int | None = None

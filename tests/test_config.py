@@ -25,7 +25,7 @@ SOFTMAX_DEFAULTS = dict(
     min_count=1,
     batch_size=64,
     epochs=5,
-    learning_rate=1.0,
+    learning_rate=0.5,
     seed=1,
     shuffle=True,
     max_steps=None,
@@ -117,7 +117,7 @@ def test_train_help_shows_the_configs_defaults():
     # and the values themselves, as the README states them
     assert shown_default(text, "--window") == "3, or 2 with softmax"
     assert shown_default(text, "--learning-rate") == (
-        "0.025 falling linearly to 0.0001, or 1.0 with softmax"
+        "0.025 falling linearly to 0.0001, or 0.5 with softmax"
     )
 
 
