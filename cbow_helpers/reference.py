@@ -26,11 +26,15 @@ import numpy as np
 from .corpus import tokenize_shakespeare
 from .engine.files import atomic_path
 from .trainer import CBOWResult, train_cbow
+from .vocabulary import encode
+from .windows import context_windows
 
-#: The arguments of ``train_cbow`` that made the reference model (introduced in notebook 06, which
-#: trains with the same).
+#: The arguments of ``train_cbow`` that made the reference model (introduced in notebook 06, whose
+#: learning-rate sweep and firing rates show why). Chosen by ``benchmarks/reference_quality.py``:
+#: the most learning in a few minutes with fewer than one hidden unit in ten dead (a step of 4 at
+#: m = 256 for one epoch, the old recipe, killed units and ended barely under the unigram baseline).
 REFERENCE_CONFIG = dict(
-    N=50, C=2, vocab_size=3000, batch_size=256, epochs=1, learning_rate=4.0, seed=1
+    N=50, C=2, vocab_size=3000, batch_size=64, epochs=5, learning_rate=0.5, seed=1
 )
 
 _FILE = "reference_cbow.npz"
@@ -120,6 +124,49 @@ def load_reference_model() -> CBOWResult:
     Its ``examples_per_second`` is NaN: it was not trained on your machine.
     """
     return load_model(reference_path())
+
+
+def unigram_entropy(center: np.ndarray, V: int) -> float:
+    """The entropy, in nats, of the centre words' frequencies: the loss of a model that knows only them.
+
+    Introduced in notebook 06 (training): the baseline a loss curve must beat. A model that
+    predicts every centre word with its frequency p_k scores the mean of -log p_k over the
+    windows, which is this entropy, ``-sum_k p_k log p_k``.
+
+    Parameters
+    ----------
+    center : (n,) int array, the centre word of every window (ids 0 .. V-1)
+    V : int, the vocabulary size
+
+    Examples
+    --------
+    >>> round(unigram_entropy(np.array([0, 0, 1, 2]), V=4), 4)
+    1.0397
+    """
+    counts = np.bincount(np.asarray(center), minlength=V)
+    p = counts[counts > 0] / counts.sum()
+    return float(-(p * np.log(p)).sum())
+
+
+def firing_rates(result: CBOWResult, tokens, chunk: int = 100_000) -> np.ndarray:
+    """(N,) the share of the windows of ``tokens`` on which each hidden unit fires (z1 > 0).
+
+    Introduced in notebook 06 (training): a unit that never fires (rate 0) is a *dead* ReLU
+    unit: its gradient is 0 on every window, so it never learns again.
+
+    Parameters
+    ----------
+    result : a trained model (``train_cbow``'s result or ``load_reference_model()``)
+    tokens : list of str, the corpus (words outside the vocabulary count as ``'<unk>'``)
+    """
+    ids = encode(tokens, result.word2Ind)
+    context, _ = context_windows(ids, result.config["C"])
+    W1T, b1 = result.W1.T, result.b1[:, 0]
+    fired = np.zeros(len(b1), dtype=np.int64)
+    for begin in range(0, len(context), chunk):
+        z1 = W1T[context[begin : begin + chunk]].mean(axis=1) + b1
+        fired += (z1 > 0).sum(axis=0)
+    return fired / len(context)
 
 
 def build_reference_model(path=None, progress: bool = True) -> CBOWResult:

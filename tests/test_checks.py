@@ -1,4 +1,4 @@
-"""The argument checks (cbow_helpers/_checks.py): scikit-learn's split between a wrong type
+"""The argument checks (cbow_helpers/engine/checks.py): scikit-learn's split between a wrong type
 (TypeError) and a bad value (ValueError), messages that name the value, and checks made once."""
 
 import numpy as np

@@ -23,9 +23,9 @@ SOFTMAX_DEFAULTS = dict(
     C=2,
     vocab_size=3000,
     min_count=1,
-    batch_size=256,
-    epochs=1,
-    learning_rate=4.0,
+    batch_size=64,
+    epochs=5,
+    learning_rate=0.5,
     seed=1,
     shuffle=True,
     max_steps=None,
@@ -106,7 +106,11 @@ def test_train_help_shows_the_configs_defaults():
     assert shown_default(text, "--batch-size") == (
         f"{negative.batch_size}, or {softmax.batch_size} with softmax"
     )
-    assert shown_default(text, "--epochs") == f"{negative.epochs}, or {softmax.epochs} with softmax"
+    assert shown_default(text, "--epochs") == (
+        f"{negative.epochs}"  # the same for both objectives: shown once
+        if negative.epochs == softmax.epochs
+        else f"{negative.epochs}, or {softmax.epochs} with softmax"
+    )
     assert shown_default(text, "--learning-rate") == (
         f"{negative.learning_rate} falling linearly to {negative.min_learning_rate}, "
         f"or {softmax.learning_rate} with softmax"
@@ -119,7 +123,7 @@ def test_train_help_shows_the_configs_defaults():
     # and the values themselves, as the README states them
     assert shown_default(text, "--window") == "3, or 2 with softmax"
     assert shown_default(text, "--learning-rate") == (
-        "0.025 falling linearly to 0.0001, or 4.0 with softmax"
+        "0.025 falling linearly to 0.0001, or 0.5 with softmax"
     )
 
 

@@ -6,6 +6,8 @@ import pytest
 from cbow_helpers import (
     REFERENCE_CONFIG,
     build_vocabulary,
+    context_windows,
+    encode,
     load_model,
     load_reference_model,
     nearest_neighbors,
@@ -14,7 +16,7 @@ from cbow_helpers import (
     tokenize_shakespeare,
     train_cbow,
 )
-from cbow_helpers.reference import reference_path
+from cbow_helpers.reference import firing_rates, reference_path, unigram_entropy
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +37,9 @@ def test_the_reference_model_is_the_configured_run(reference):
     )
     assert (
         reference.W1.dtype == np.float32
-        and len(reference.losses) == reference.config["n_windows"] // 256 + 1
+        and len(reference.losses)
+        == -(-reference.config["n_windows"] // REFERENCE_CONFIG["batch_size"])
+        * REFERENCE_CONFIG["epochs"]
     )
     assert np.isnan(reference.examples_per_second)  # not trained on this machine
 
@@ -62,6 +66,78 @@ def test_the_reference_model_learned_something(reference):
     assert reference.losses[:100].mean() - reference.losses[-100:].mean() > 0.5
     king = [w for w, _ in nearest_neighbors("king", reference, k=10)]
     assert "queen" in king and "prince" in king
+
+
+@pytest.fixture(scope="module")
+def shakespeare_windows(reference):
+    tokens = tokenize_shakespeare()
+    _, center = context_windows(encode(tokens, reference.word2Ind), reference.config["C"])
+    return tokens, center
+
+
+def test_the_reference_model_beats_the_unigram_baseline_by_half_a_nat(
+    reference, shakespeare_windows
+):
+    """Its final loss (mean of the last 100 steps) is at least 0.5 nats under what word frequencies alone score."""
+    _, center = shakespeare_windows
+    baseline = unigram_entropy(center, reference.config["V"])
+    assert reference.losses[-100:].mean() <= baseline - 0.5
+
+
+def test_fewer_than_one_in_ten_of_the_reference_models_hidden_units_is_dead(
+    reference, shakespeare_windows
+):
+    tokens, _ = shakespeare_windows
+    rates = firing_rates(reference, tokens)
+    assert rates.shape == (reference.config["N"],)
+    assert (rates == 0).mean() < 0.1
+
+
+# Words a reader accepts as neighbours of each probe: the same kind of thing, or its usual company.
+ACCEPTED = {
+    "king": {"queen", "prince", "duke", "emperor", "lord", "kings", "crown", "throne", "father"},
+    "father": {"mother", "son", "brother", "daughter", "sister", "uncle", "husband", "wife"},
+    "love": {"hate", "fear", "grief", "joy", "pity", "hope", "desire", "duty", "praise", "sorrow"},
+    "night": {
+        "day",
+        "morning",
+        "morrow",
+        "evening",
+        "tonight",
+        "dark",
+        "darkness",
+        "sleep",
+        "hour",
+    },
+    "sword": {"rapier", "dagger", "blade", "weapon", "knife", "swords", "arms", "spear", "axe"},
+    "eye": {"eyes", "ear", "heart", "tongue", "hand", "face", "lip", "cheek", "sight", "brow"},
+}
+
+
+# Two probes fall short, and the tests say so (strict: they fail once that changes). sword's nearest
+# words are what a sword is held in, drawn by or laid on (body, neck, breast, head): no recipe in
+# benchmarks/reference_quality.py, nor word2vec's negative sampling (README), puts a weapon among
+# its five nearest at this window size. night has day among its five, and words of its grammatical
+# slot (archbishop, south, duke) for the rest.
+NOT_YET = {
+    "sword": "sword's neighbours are body parts, not weapons",
+    "night": "night has only day among its five nearest",
+}
+
+
+@pytest.mark.parametrize(
+    "word",
+    [
+        pytest.param(w, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[w]))
+        if w in NOT_YET
+        else w
+        for w in sorted(ACCEPTED)
+    ],
+)
+def test_the_reference_models_neighbours_are_words_a_reader_accepts(reference, word):
+    """At least two of the five nearest neighbours are of the same kind (or the usual company)."""
+    near = [w for w, _ in nearest_neighbors(word, reference, k=5)]
+    assert len(ACCEPTED[word] & set(near)) >= 2, f"{word}: {near}"
 
 
 def test_save_and_load_model_round_trip(tmp_path):
