@@ -17,6 +17,7 @@ from cbow_helpers import (
     train_cbow,
     train_negative_sampling,
 )
+from cbow_helpers.engine import cbow_loop
 
 TOKENS = ("the king and the queen . the prince loves the queen and the king . " * 6).split() + [
     "a",
@@ -278,3 +279,12 @@ def test_divergence_messages_count_steps_within_each_epoch(monkeypatch, objectiv
     fail_at = per_epoch + 3  # the third step of the second epoch
     with pytest.raises(TrainingDivergedError, match="became nan at step 3 of epoch 2 "):
         train(TOKENS * 3, epochs=2, seed=1, progress=False, **settings)
+
+
+def test_max_steps_ends_the_run_without_visiting_the_remaining_epochs(monkeypatch):
+    """After max_steps, no later epoch shuffles its windows or checks the weights."""
+    checks = []
+    largest = cbow_loop._largest
+    monkeypatch.setattr(cbow_loop, "_largest", lambda model: checks.append(1) or largest(model))
+    result = train_cbow(TOKENS, N=4, C=2, batch_size=8, epochs=5, max_steps=3, progress=False)
+    assert len(result.losses) == 3 and checks == [1]  # the end of the first, partial epoch

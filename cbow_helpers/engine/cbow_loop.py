@@ -58,6 +58,8 @@ def train_epochs(model, context, center, config, total_steps: int, progress: boo
     try:
         with blas_limit, np.errstate(over="ignore", invalid="ignore"):
             for epoch in range(config.epochs):
+                if step == total_steps:  # max_steps reached: no more shuffles or weight checks
+                    break
                 epoch_start = step  # the messages count steps within each epoch
                 order = rng.permutation(n_windows) if config.shuffle else np.arange(n_windows)
                 batches = (
