@@ -88,7 +88,6 @@ def softmax(z):
     return e_z / e_z.sum(axis=0, keepdims=True)
 
 
-# Probabilities are clipped to this before the log: log(0) would be -inf.
 def _loss_inputs(y_hat, y):
     """``y_hat`` and ``y`` as float arrays of one shape (a ValueError naming both shapes if not)."""
     y_hat, y = np.asarray(y_hat, dtype=float), np.asarray(y, dtype=float)

@@ -80,6 +80,11 @@ def context_windows(ids: np.ndarray, C: int) -> tuple[np.ndarray, np.ndarray]:
     array([6, 7], dtype=int32)
     """
     C = context_half_size(C)
+    if len(ids) < 2 * C + 1:
+        raise ValueError(
+            f"context_windows got {len(ids)} word ids, but one window needs 2C+1 = {2 * C + 1} "
+            f"(C={C})"
+        )
     view = np.lib.stride_tricks.sliding_window_view(ids, 2 * C + 1)
     context = np.ascontiguousarray(np.delete(view, C, axis=1))
     center = np.ascontiguousarray(view[:, C])

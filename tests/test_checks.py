@@ -90,6 +90,13 @@ def test_the_helpers_refuse_a_wrong_type_with_a_typeerror(call):
         call(word2Ind)
 
 
+def test_context_windows_of_too_few_ids_names_the_count_and_2c_plus_1():
+    with pytest.raises(ValueError, match=r"got 4 word ids, but one window needs 2C\+1 = 5 \(C=2\)"):
+        context_windows(np.arange(4, dtype=np.int32), 2)
+    context, center = context_windows(np.arange(5, dtype=np.int32), 2)  # exactly one window
+    assert context.tolist() == [[0, 1, 3, 4]] and center.tolist() == [2]
+
+
 @pytest.mark.parametrize(
     "call,name",
     [

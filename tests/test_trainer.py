@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 from scipy.special import logsumexp
 
+import cbow_helpers.engine.negative_sampling_loop as ns_loop
 from cbow_helpers import (
     UNK,
     FastCBOW,
@@ -14,7 +15,9 @@ from cbow_helpers import (
     initialize_model,
     softmax,
     train_cbow,
+    train_negative_sampling,
 )
+from cbow_helpers.engine import cbow_loop
 
 TOKENS = ("the king and the queen . the prince loves the queen and the king . " * 6).split() + [
     "a",
@@ -251,3 +254,37 @@ def test_max_steps_stops_early_with_the_same_first_steps():
     assert len(longer.losses) == len(full.losses) // 2  # max_steps beyond the run: the whole run
     with pytest.raises(ValueError, match="max_steps"):
         train_cbow(tokens, max_steps=0, progress=False)
+
+
+@pytest.mark.parametrize("objective", ["softmax", "negative sampling"])
+def test_divergence_messages_count_steps_within_each_epoch(monkeypatch, objective):
+    """Both trainers name the epoch and the step within it, counted from 1."""
+    calls = []
+    if objective == "softmax":
+        owner, name, train = FastCBOW, "step", train_cbow
+        settings = dict(N=4, C=2, batch_size=16, learning_rate=0.1)
+    else:
+        owner, name, train = ns_loop, "negative_sampling_step", train_negative_sampling
+        settings = dict(N=4, C=2, batch_size=16, min_count=1, sample=0, negative=2)
+    real_step = getattr(owner, name)
+
+    def step(*args, **kwargs):
+        calls.append(1)
+        return float("nan") if len(calls) == fail_at else real_step(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, step)
+    fail_at = 0
+    train(TOKENS * 3, epochs=1, seed=1, progress=False, **settings)
+    per_epoch, calls[:] = len(calls), []
+    fail_at = per_epoch + 3  # the third step of the second epoch
+    with pytest.raises(TrainingDivergedError, match="became nan at step 3 of epoch 2 "):
+        train(TOKENS * 3, epochs=2, seed=1, progress=False, **settings)
+
+
+def test_max_steps_ends_the_run_without_visiting_the_remaining_epochs(monkeypatch):
+    """After max_steps, no later epoch shuffles its windows or checks the weights."""
+    checks = []
+    largest = cbow_loop._largest
+    monkeypatch.setattr(cbow_loop, "_largest", lambda model: checks.append(1) or largest(model))
+    result = train_cbow(TOKENS, N=4, C=2, batch_size=8, epochs=5, max_steps=3, progress=False)
+    assert len(result.losses) == 3 and checks == [1]  # the end of the first, partial epoch

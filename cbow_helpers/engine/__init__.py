@@ -8,5 +8,6 @@ except through the public names of ``cbow_helpers``.
 
 import numpy as np
 
-#: The smallest normal float64: a probability is clipped to it before its log, so a loss stays finite.
+#: The smallest normal float64: a probability is clipped to it before its log (log(0) would be
+#: -inf), so a loss stays finite.
 TINY = np.finfo(np.float64).tiny

@@ -58,6 +58,9 @@ def train_epochs(model, context, center, config, total_steps: int, progress: boo
     try:
         with blas_limit, np.errstate(over="ignore", invalid="ignore"):
             for epoch in range(config.epochs):
+                if step == total_steps:  # max_steps reached: no more shuffles or weight checks
+                    break
+                epoch_start = step  # the messages count steps within each epoch
                 order = rng.permutation(n_windows) if config.shuffle else np.arange(n_windows)
                 batches = (
                     order[b : b + config.batch_size] for b in range(0, n_windows, config.batch_size)
@@ -66,12 +69,13 @@ def train_epochs(model, context, center, config, total_steps: int, progress: boo
                     if step == total_steps:
                         break
                     losses[step] = model.step(context[batch], center[batch], config.learning_rate)
-                    watch.batch(losses[max(0, step + 1 - LOSS_WINDOW) : step + 1], step, epoch)
+                    recent = losses[max(0, step + 1 - LOSS_WINDOW) : step + 1]
+                    watch.batch(recent, step - epoch_start, epoch)
                     if not model.w2_norm_max < watch.weight_limit:
-                        watch.weights(_largest(model), step, epoch)
+                        watch.weights(_largest(model), step - epoch_start, epoch)
                     step += 1
                     _show(bar, losses, step, config.batch_size, start)
-                watch.weights(_largest(model), step - 1, epoch)
+                watch.weights(_largest(model), step - 1 - epoch_start, epoch)
     finally:
         bar.close()
         model.close()

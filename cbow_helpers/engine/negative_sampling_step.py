@@ -70,7 +70,7 @@ def negative_sampling_step(
     -------
     float
         The batch's mean J before the update, from the scores (``-log sigmoid(s)`` as
-        ``logaddexp(0, -s)``), so it stays exact when a score is far from 0.
+        ``max(-s, 0) + log(1 + exp(-|s|))``), so it stays exact when a score is far from 0.
     """
     gather, scatter = KERNELS[kernel]
     m, K1 = targets.shape
@@ -155,13 +155,17 @@ def _forward_rows(batch, rows) -> float:
         gr[:, 0] += 1
         if not_center is not None:
             gr[:, 1:] *= not_center[r0:r1]
-        # J = -log sigmoid(s) for the centre word + -log sigmoid(-s) for each kept negative, as
-        # logaddexp(0, -+s): exact where float32's sigmoid rounds to 0 or 1 (|s| above ~17).
-        negative_losses = np.logaddexp(0, scores[:, 1:])
+        # J = the sum of softplus(x) = -log sigmoid(-x) over the answers, x = -s for the centre
+        # word and s for a kept negative, as max(x, 0) + log(1 + exp(-|x|)): exact where float32's
+        # sigmoid rounds to 0 or 1 (|s| above ~17), and one log per window.
+        x = scores  # not needed after f
+        x[:, 0] *= -1
+        tail = np.exp(-np.abs(x))
+        np.maximum(x, 0, out=x)
         if not_center is not None:
-            negative_losses *= not_center[r0:r1]
-        loss = np.logaddexp(0, -scores[:, 0]).sum(dtype=np.float64)
-        loss += negative_losses.sum(dtype=np.float64)
+            x[:, 1:] *= not_center[r0:r1]
+            tail[:, 1:] *= not_center[r0:r1]
+        loss = x.sum(dtype=np.float64) + np.log((1 + tail.astype(np.float64)).prod(axis=1)).sum()
         gr *= np.float32(learning_rate)  # g = lr * (y - sigmoid(s)) = -lr * dJ/ds
         np.matmul(gr[:, None, :], WT, out=err[r0:r1, None, :])  # -lr * dJ/dh, from the old W_out
     return float(loss)

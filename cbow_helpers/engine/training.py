@@ -32,7 +32,8 @@ class TrainingDivergedError(FloatingPointError):
 class DivergenceWatch:
     """The checks both trainers run after each batch (the loss) and each epoch (the weights).
 
-    ``advice`` ends every message: what to try instead.
+    ``advice`` ends every message: what to try instead. ``step`` and ``epoch`` count from 0: the
+    batch's index within its epoch, and the epoch's (the messages count from 1).
     """
 
     def __init__(self, learning_rate: float, advice: str = "try a smaller learning rate"):
@@ -43,7 +44,7 @@ class DivergenceWatch:
 
     def error(self, reason: str, step: int, epoch: int) -> TrainingDivergedError:
         return TrainingDivergedError(
-            f"training diverged: {reason} at step {step} (epoch {epoch + 1}) "
+            f"training diverged: {reason} at step {step + 1} of epoch {epoch + 1} "
             f"with learning_rate={self.learning_rate}; {self.advice}"
         )
 
@@ -51,7 +52,7 @@ class DivergenceWatch:
         """Raise if the last loss in ``losses`` is not finite or the recent mean rose too far; return that mean.
 
         ``losses`` holds this run's losses up to the current batch's (at least its last
-        ``LOSS_WINDOW``); ``step`` is the index the messages give.
+        ``LOSS_WINDOW``).
         """
         loss = losses[-1]
         if not math.isfinite(loss):
