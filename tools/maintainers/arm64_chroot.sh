@@ -35,12 +35,36 @@ chroot "$root" /debootstrap/debootstrap --second-stage
 # The venv, then the pins from wheels fetched on the host. `-e .` lines are dropped (the caller
 # puts the project on PYTHONPATH); setuptools and wheel are added so that an editable install of
 # the project would also work inside (setuptools>=77 reads pyproject's license field).
+# requirements.txt is universal (uv's environment markers): the markers are evaluated here for the
+# chroot (aarch64 Linux, bookworm's Python 3.11.2), because the host's pip would evaluate them for
+# the host's own Python (3.11.7 picks soupsieve 4.1.4, which needs 3.11.5).
+python_full=3.11.2
 wheels="$root/opt/wheels"
 mkdir -p "$wheels"
-{ grep -vE '^\s*(-e|#|$)' "$reqs"; echo "setuptools>=77"; echo wheel; } >"$root/opt/requirements.txt"
+python3 - "$reqs" "$python_full" >"$root/opt/requirements.txt" <<'PY'
+import sys
+from packaging.requirements import Requirement
+
+full = sys.argv[2]
+env = {
+    "python_version": full.rsplit(".", 1)[0], "python_full_version": full, "os_name": "posix",
+    "sys_platform": "linux", "platform_system": "Linux", "platform_machine": "aarch64",
+    "implementation_name": "cpython", "platform_python_implementation": "CPython",
+}
+for line in open(sys.argv[1], encoding="utf-8"):
+    line = line.split(" #")[0].strip()
+    if not line or line.startswith(("#", "-")):
+        continue
+    req = Requirement(line)
+    if req.marker is None or req.marker.evaluate(env):
+        req.marker = None
+        print(req)
+print("setuptools>=77")
+print("wheel")
+PY
 python3 -m pip download --quiet --disable-pip-version-check --only-binary :all: \
     --platform manylinux2014_aarch64 --platform manylinux_2_17_aarch64 --platform manylinux_2_28_aarch64 \
-    --implementation cp --python-version 3.11 -d "$wheels" -r "$root/opt/requirements.txt"
+    --implementation cp --python-version "$python_full" -d "$wheels" -r "$root/opt/requirements.txt"
 in_chroot() { chroot "$root" env -i PATH=/usr/bin:/bin HOME=/root QEMU_CPU=neoverse-n1 "$@"; }
 in_chroot python3 -m venv /opt/venv
 in_chroot /opt/venv/bin/pip install --quiet --disable-pip-version-check --no-index \
