@@ -4,7 +4,8 @@
 
 SGD at the default learning rate is chaotic: a different seed (or a change in the
 last bits of a float32 sum) gives different neighbours and a different score on the
-56 WordSim-353 pairs that a 3,000-word Shakespeare vocabulary covers. This script
+few dozen WordSim-353 pairs that a 3,000-word Shakespeare vocabulary covers (notebook 08
+prints how many). This script
 trains our CBOW (the command line's defaults) and gensim's Word2Vec CBOW on the same
 tokens with several seeds and prints every score, then the mean and standard
 deviation of each, so that two models are compared by their spread, not by one run.
