@@ -71,7 +71,8 @@ def test_the_configs_hold_the_course_defaults():
     ("trainer", "config"),
     [(train_cbow, CBOWConfig), (train_negative_sampling, NegativeSamplingConfig)],
 )
-def test_the_trainers_keyword_defaults_are_the_configs(trainer, config):
+def test_the_trainers_signatures_show_the_configs_defaults(trainer, config):
+    # settings_from builds each signature from its config: help() and inspect show these defaults
     assert keyword_defaults(trainer) == dataclasses.asdict(config())
 
 
