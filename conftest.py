@@ -25,7 +25,7 @@ def _shares_a_module_fixture(item) -> bool:
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Every notebook cell (nbval) and every browser test is also `slow`, so that
-    `pytest -m "not slow"` runs the unit tests and doctests alone (CONTRIBUTING: Tests).
+    `pytest -m "not slow" -n 0` runs the unit tests and doctests alone (CONTRIBUTING: Tests).
 
     pytest-xdist (`--dist loadgroup`) hands each test to the next free worker, except a group: the
     cells of one notebook (they share its kernel), and the tests that share a module fixture.
