@@ -292,14 +292,8 @@ def train_on_ids(
     # The engine keeps W1 transposed, a word per row; W_in.T is the course's W1 (N, V).
     W_in = ((rng.random((V, N), dtype=np.float32) - 0.5) / N).astype(np.float32)
     W_out = np.zeros((V, N), dtype=np.float32)  # W2
-    kernel = resolve_kernel(config.kernel)
-    workers = config.workers
-    pool = concurrent.futures.ThreadPoolExecutor(workers - 1) if workers > 1 else None
-    step_options = dict(kernel=kernel, workers=workers, pool=pool)
-    step_options["h"] = np.empty((config.batch_size, N), dtype=np.float32)
-    if config.negatives == "shared":
-        draw = lambda groups: sample_negatives(table, (groups, config.negative), rng)
-        step_options["shared"] = (config.group_size, draw)
+    step_options = _step_options(config, table, rng, N)
+    kernel, pool = step_options["kernel"], step_options["pool"]
     watch = DivergenceWatch(config.learning_rate, _DIVERGED_ADVICE)
     bar = progress_bar(config.epochs, progress, "epoch", "training CBOW (negative sampling)")
     losses, windows, start = [], 0, time.perf_counter()
@@ -329,6 +323,19 @@ def train_on_ids(
         examples_per_second=windows / max(seconds, 1e-9),
         config=dict(dataclasses.asdict(config), kernel=kernel, V=V, n_tokens=n_tokens),
     )
+
+
+def _step_options(config: NegativeSamplingConfig, table, rng, N: int) -> dict:
+    """What every step of a run shares: the kernel, the workers and their pool, the buffer for h,
+    and for shared negatives ``(group_size, draw)``, where ``draw(groups)`` gives (groups, K) ids."""
+    workers = config.workers
+    pool = concurrent.futures.ThreadPoolExecutor(workers - 1) if workers > 1 else None
+    options = dict(kernel=resolve_kernel(config.kernel), workers=workers, pool=pool)
+    options["h"] = np.empty((config.batch_size, N), dtype=np.float32)
+    if config.negatives == "shared":
+        draw = lambda groups: sample_negatives(table, (groups, config.negative), rng)
+        options["shared"] = (config.group_size, draw)
+    return options
 
 
 def _check_ids(ids, V: int) -> np.ndarray:

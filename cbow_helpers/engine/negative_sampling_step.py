@@ -84,20 +84,7 @@ def negative_sampling_step(
         h = np.empty((m, N), dtype=np.float32)
     g = np.empty((m, K1), dtype=np.float32)
     err = np.empty((m, N), dtype=np.float32)
-    batch = (
-        W_in,
-        W_out,
-        indptr,
-        indices,
-        targets,
-        learning_rate,
-        mean_weights,
-        not_center,
-        gather,
-        h,
-        g,
-        err,
-    )
+    batch = (W_in, W_out, indptr, indices, targets, learning_rate, mean_weights, not_center, gather, h, g, err)  # fmt: skip
     parts = [(i * m // workers, (i + 1) * m // workers) for i in range(workers)]
     if workers == 1:
         loss = _forward_rows(batch, parts[0])
@@ -122,20 +109,7 @@ def _forward_rows(batch, rows) -> float:
     Returns the sum of their J. Each window's numbers do not depend on the others', so a
     batch split over threads gives the same h, g and err as one thread.
     """
-    (
-        W_in,
-        W_out,
-        indptr,
-        indices,
-        targets,
-        learning_rate,
-        mean_weights,
-        not_center,
-        gather,
-        h,
-        g,
-        err,
-    ) = batch
+    W_in, W_out, indptr, indices, targets, learning_rate, mean_weights, not_center, gather, h, g, err = batch  # fmt: skip
     r0, r1 = rows
     if r0 == r1:
         return 0.0
