@@ -26,7 +26,6 @@ from cbow_helpers import (
     tokenize_file,
     train_cbow,
 )
-from cbow_helpers import tokens as text_module
 from cbow_helpers import tokens as tokens_module
 from cbow_helpers import trainer as trainer_module
 from cbow_helpers.cli import main
@@ -145,7 +144,7 @@ def test_tokenize_hands_nltk_bounded_pieces_with_the_same_tokens(monkeypatch, tm
         tokens_module, "_word_tokenize", lambda t, **kw: sizes.append(len(t)) or real(t, **kw)
     )
     monkeypatch.setattr(tokens_module, "_PIECE_CHARS", 1000)
-    monkeypatch.setattr(text_module, "_PIECE_CHARS", 1000)
+    monkeypatch.setattr(tokens_module, "_PIECE_CHARS", 1000)
     assert tokenize(text) == expected
     path = tmp_path / "big.txt"
     path.write_text(text, encoding="utf-8")
@@ -161,6 +160,15 @@ def test_tokenize_hands_nltk_bounded_pieces_with_the_same_tokens(monkeypatch, tm
 CHARS = list(
     "aAsStTnNdDlLrevm.'\"`’“”«»:;,!?-()[]{}<>*@#$%&\u2013 \n\t\r\x0b\x1c\x85\xa0\u2028"
 ) + ["❤️", "cannot", "gonna", "'s", "n't", "...", "U.S.", "'t", "is", "d'ye"]
+
+
+def test_a_piece_never_ends_before_a_closing_quote_that_punkt_moves_back():
+    # "U.S.\n'": punkt moves the quote back across the line break, so the period stays glued and
+    # the word is dropped; a piece ending after the line break would split the period off instead.
+    for text in ("a U.S.\n' b", "U.S.\n'"):
+        whole = list(_tokenize_piece(text))
+        for size in range(1, len(text)):
+            assert _tokenize_pieces(_pieces(text, size, len(text) + 1)) == whole, (text, size)
 
 
 def test_cutting_after_a_space_or_line_break_never_changes_the_tokens():
@@ -197,7 +205,6 @@ def test_a_corpus_file_is_read_in_pieces_through_the_cli(monkeypatch, tmp_path, 
         capsys.readouterr().err
     )
     monkeypatch.setattr(tokens_module, "_PIECE_CHARS", 500)
-    monkeypatch.setattr(text_module, "_PIECE_CHARS", 500)
     monkeypatch.setattr(text_files, "BLOCK_BYTES", 300)
     assert (
         main(
