@@ -85,7 +85,6 @@ def test_ends_with_summary_exercises_and_caveats(path):
 # Numbers in the prose that are facts or settings rather than outputs, with the reason.
 NOT_OUTPUTS = {
     "01_tokenization": {"2.0": "the emoji release that removed get_emoji_regexp"},
-    "04_cbow_architecture": {"1.61": "log 5, worked out aloud in the speaker notes"},
     "06_training": {"0.9": "a cosine the speaker notes put to the room as a question"},
 }
 NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+\.\d+%?|\d+%)(?!\w)")

@@ -77,7 +77,9 @@ TAGGED = {
 #: exercise notebook those cells move, in their order, to just after the exercise cell.
 FADED = {
     "01_tokenization": [("ex-tokenize", ["e0e90b77", "2591bb94"])],
-    "02_sliding_windows": [("ex-get-windows", ["9e0c8155", "9d8d7eb7", "0a0d6246"])],
+    "02_sliding_windows": [
+        ("ex-get-windows", ["9e0c8155", "9d8d7eb7", "0a0d6246", "0a0d6246-read"])
+    ],
     "03_one_hot_vectors": [
         ("ex-get-dict", ["fa086bb2", "2bbffd2c"]),
         ("ex-one-hot", ["fbb39100", "d5893df0"]),
