@@ -24,7 +24,7 @@ def _windows_inputs(words, C):
 def get_windows(words: Sequence[str], C: int) -> Iterator[tuple[list[str], str]]:
     """Slide a window of 2C+1 words along ``words``.
 
-    Introduced in notebook 02 (sliding windows of context words).
+    Introduced in notebook 02 (sliding windows of context words); notebook 00 previews it.
 
     Parameters
     ----------

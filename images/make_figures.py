@@ -21,7 +21,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
-from nltk.tokenize import word_tokenize
+from nltk.tokenize import NLTKWordTokenizer, PunktSentenceTokenizer
 
 from cbow_helpers import (
     context_words_to_vector,
@@ -44,6 +44,7 @@ BLUE, ORANGE, GREEN, PINK, VERMILION, SKY, YELLOW, GREY = (
     for name in ("blue", "orange", "green", "pink", "vermilion", "sky", "yellow", "grey")
 )
 TOY = ["i", "am", "happy", "because", "i", "am", "learning"]
+SIX_WORDS = ["happy", "excited", "paper", "zebra", "hand", "sad"]  # notebook 00's vocabulary
 EMOJI_SENTENCE = 'Who ❤️ "word embeddings" in 2020? I do!!!'
 
 plt.rcParams.update(
@@ -125,11 +126,11 @@ def _vector_column(ax, x, values, labels=None, title=None, colour=BLUE, fmt="{:g
         ax.text(x + 0.5, n + 0.25, title, ha="center", va="bottom", fontsize=14)
 
 
-def one_hot_representation():
-    """A one-hot vector per vocabulary word: the columns of an identity matrix."""
-    word2Ind, Ind2word = get_dict(TOY)
+def _one_hot_columns(words, name: str):
+    """A one-hot vector per vocabulary word of ``words``: the columns of an identity matrix."""
+    word2Ind, Ind2word = get_dict(words)
     V = len(word2Ind)
-    fig = plt.figure(figsize=(9, 4.6))
+    fig = plt.figure(figsize=(9 + 0.8 * (V - 5), 4.6 + 0.5 * (V - 5)))
     ax = _blank_axes(fig, (-3.2, 2 * V + 0.5), (-1.6, V + 1.4))
     for j, word in Ind2word.items():
         vec = word_to_one_hot_vector(word, word2Ind, V)
@@ -144,7 +145,17 @@ def one_hot_representation():
     ax.text(
         V, -1.1, f"one-hot vectors: V = {V} rows, a single 1 per column", ha="center", fontsize=14
     )
-    return _save(fig, "one_hot_representation.png")
+    return _save(fig, name)
+
+
+def one_hot_representation():
+    """Notebook 03's one-hot vectors: the five words of the toy sentence."""
+    return _one_hot_columns(TOY, "one_hot_representation.png")
+
+
+def one_hot_six_words():
+    """Notebook 00's one-hot vectors: the six words its integers and one-hot sections use."""
+    return _one_hot_columns(SIX_WORDS, "one_hot_six_words.png")
 
 
 def embedding_line():
@@ -222,25 +233,27 @@ def cbow_windows():
 
 
 def tokenization_pipeline():
-    """The cleaning steps of ``tokenize`` on the emoji sentence."""
+    """Notebook 01's four steps of ``tokenize`` on the emoji sentence."""
     step1 = re.sub(r"[,!?;-]+", ".", EMOJI_SENTENCE)
-    step2 = word_tokenize(step1, preserve_line=True)
+    sentences = PunktSentenceTokenizer().tokenize(step1)
+    step3 = [token for sentence in sentences for token in NLTKWordTokenizer().tokenize(sentence)]
     result = tokenize(EMOJI_SENTENCE)
     steps = [
         ("raw text", EMOJI_SENTENCE),
-        ("runs of , ! ? ; -  become '.'", step1),
-        ("nltk word_tokenize", " | ".join(step2)),
-        ("split final '.', lowercase, keep\nwords, '.' and emoji: tokenize()", " | ".join(result)),
+        ("1. runs of , ! ? ; -  become '.'", step1),
+        ("2. cut into sentences (punkt)", "   ||   ".join(sentences)),
+        ("3. split each sentence into\n    words (NLTKWordTokenizer)", " | ".join(step3)),
+        ("4. lowercase, keep words,\n    '.' and emoji: tokenize()", " | ".join(result)),
     ]
-    fig = plt.figure(figsize=(11, 5.2))
-    ax = _blank_axes(fig, (0, 11), (0, 5.2))
-    colours = [SKY, YELLOW, ORANGE, GREEN]
+    fig = plt.figure(figsize=(11.5, 6.4))
+    ax = _blank_axes(fig, (0, 11.5), (0, 6.4))
+    colours = [SKY, YELLOW, PINK, ORANGE, GREEN]
     for k, (label, text) in enumerate(steps):
-        y = 4.1 - 1.3 * k
-        ax.text(0.2, y + 0.4, label, ha="left", va="center", fontsize=13)
-        _box(ax, 3.9, y, 6.9, 0.8, text, colours[k], fontsize=13)
+        y = 5.3 - 1.3 * k
+        ax.text(0.15, y + 0.4, label, ha="left", va="center", fontsize=13)
+        _box(ax, 3.9, y, 7.4, 0.8, text, colours[k], fontsize=13)
         if k:
-            _arrow(ax, (7.35, y + 1.28), (7.35, y + 0.83))
+            _arrow(ax, (7.6, y + 1.28), (7.6, y + 0.83))
     return _save(fig, "tokenization_pipeline.png")
 
 
@@ -383,6 +396,7 @@ def cross_entropy_plot():
 
 FIGURES = [
     one_hot_representation,
+    one_hot_six_words,
     embedding_line,
     learning_schema,
     cbow_windows,
