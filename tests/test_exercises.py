@@ -124,6 +124,18 @@ def test_exercise_notebooks_hide_the_solutions():
             assert cell.cell_type != "code" or (cell.outputs == [] and cell.execution_count is None)
 
 
+def test_exercise_notebooks_leave_out_the_instructors_notes():
+    """The speaker notes answer the questions the students are asked: the exercises omit them."""
+    course_notes = 0
+    for path, text in make_exercises.expected_files().items():
+        course = nbformat.read(ROOT / "notebooks" / path.name, as_version=4)
+        course_notes += sum(map(make_exercises.is_notes, course.cells))
+        nb = nbformat.reads(text, as_version=4)
+        assert not [c.id for c in nb.cells if make_exercises.is_notes(c)], path.name
+        assert not [c.id for c in nb.cells if "Instructor's notes" in c.source], path.name
+    assert course_notes > 0  # the course notebooks do have notes to leave out
+
+
 @pytest.mark.slow
 def test_no_exercise_shows_its_answer_above_the_blank():
     """No code cell above a blank computes what the blank must (names ignored, runs of tokens)."""

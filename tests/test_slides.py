@@ -126,8 +126,11 @@ def test_apply_sets_metadata_inserts_notes_and_reports_what_it_could_not_match()
     before = toy_notebook()
     after, problems, remarks = apply_slide_plan.apply_plan(before, PLAN)
     assert before == toy_notebook(), "the input notebook must not change"
-    assert [c["id"] for c in after["cells"]] == ["a1", "notes-a1", "b2", "c3", "notes-c3", "d4"]
-    assert slide_types(after) == ["slide", "notes", "fragment", "slide", "notes", None]
+    # notes follow their cell and the cells that continue its slide (d4 continues c3's)
+    assert [c["id"] for c in after["cells"]] == ["a1", "notes-a1", "b2", "c3", "d4", "notes-c3"]
+    assert slide_types(after) == ["slide", "notes", "fragment", "slide", None, "notes"]
+    for notes in (after["cells"][1], after["cells"][5]):
+        assert notes["metadata"]["jupyter"] == {"source_hidden": True}  # collapsed for students
     assert after["cells"][1]["source"] == [
         "**Instructor's notes.** Say hello.\n",
         "\n",
@@ -155,11 +158,12 @@ def test_apply_is_idempotent_and_follows_plan_changes():
     smaller = [dict(PLAN[0], notes="New words."), PLAN[2]]
     changed, problems, _ = apply_slide_plan.apply_plan(once, smaller)
     assert problems == []
-    assert [c["id"] for c in changed["cells"]] == ["a1", "notes-a1", "b2", "c3", "notes-c3", "d4"]
-    assert changed["cells"][1]["source"] == ["**Instructor's notes.** New words."]
+    # b2 left the plan, so it now continues a1's slide, and a1's notes move after it
+    assert [c["id"] for c in changed["cells"]] == ["a1", "b2", "notes-a1", "c3", "d4", "notes-c3"]
+    assert changed["cells"][2]["source"] == ["**Instructor's notes.** New words."]
     assert (
-        "slideshow" not in changed["cells"][2]["metadata"]
-        and "tags" not in changed["cells"][2]["metadata"]
+        "slideshow" not in changed["cells"][1]["metadata"]
+        and "tags" not in changed["cells"][1]["metadata"]
     )
     without_notes = [{k: v for k, v in PLAN[0].items() if k != "notes"}]
     bare, _, _ = apply_slide_plan.apply_plan(once, without_notes)

@@ -18,8 +18,11 @@ What the script does to each notebook:
 - a planned cell gets ``metadata.slideshow.slide_type``; a cell the plan does not name loses it
   (it continues the slide before it, and is reported, so that new cells get a place in the plan);
 - a planned ``notes`` text becomes a Markdown cell with slide type ``notes`` and id
-  ``notes-<cell id>``, right after its cell (updated in place when it exists; notes cells of this
-  script whose cell left the plan are removed);
+  ``notes-<cell id>``, after its cell and the cells that continue it (so after the outputs it
+  talks about), collapsed in the notebook (``metadata.jupyter.source_hidden``: JupyterLab shows a
+  "..." that opens it), so a student reading the notebook meets the output before any answer in
+  the notes; updated in place when it exists; notes cells of this script whose cell left the plan
+  are removed;
 - ``hide_input = true`` adds the tag ``slides-hide-input`` (the deck then shows the cell's output
   without its code; the page shows both); the tag is removed from every other cell;
 - nothing else: no source, output or execution count of any other cell changes, and running it
@@ -51,6 +54,8 @@ PLANS = ROOT / "slides"
 SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip")
 NOTES_PREFIX = "notes-"
 NOTES_HEADER = "**Instructor's notes.** "
+#: Slide types that start what the audience sees next: a cell's notes go just before the next of these.
+STARTS = ("slide", "subslide", "fragment")
 HIDE_INPUT_TAG = "slides-hide-input"  # the deck shows this cell's output only (build_site.py)
 
 
@@ -182,10 +187,13 @@ def apply_plan(nb: dict, entries: list[dict]) -> tuple[dict, list[str], list[str
             continue
         planned[i] = entry
 
-    result = []
+    result, pending = [], []  # pending: the notes of the slide being built, written at its end
     for i, cell in enumerate(cells):
         metadata = cell.setdefault("metadata", {})
         entry = planned.get(i)
+        if entry is not None and entry["slide"] in STARTS:
+            result += pending
+            pending = []
         if entry is None:
             if "slideshow" in metadata:
                 metadata["slideshow"].pop("slide_type", None)
@@ -209,9 +217,10 @@ def apply_plan(nb: dict, entries: list[dict]) -> tuple[dict, list[str], list[str
                 "source": [],
             }
             notes["metadata"].setdefault("slideshow", {})["slide_type"] = "notes"
+            notes["metadata"]["jupyter"] = {"source_hidden": True}
             notes["source"] = source_lines(NOTES_HEADER + tidy(entry["notes"]))
-            result.append(notes)
-    nb["cells"] = result
+            pending.append(notes)
+    nb["cells"] = result + pending
     return nb, problems, remarks
 
 

@@ -13,7 +13,8 @@ student runs the notebook. A notebook with no tagged cell gets no exercise versi
 Worked examples fade (``FADED`` below): a course cell that computes what an exercise asks
 for moves to just after that exercise's cell, under a note that it is the worked answer,
 to read once the check passes. Its imports stay behind where it was, so the cells between
-still run. Every other cell is copied unchanged.
+still run. The instructor's speaker notes are left out (they answer the questions the students
+are asked). Every other cell is copied unchanged.
 
 The tags are keyed by cell id plus the start of the cell's source (``TAGGED`` below), so
 ``--tag`` can re-apply them after a merge or a re-recording that lost cell metadata; it is
@@ -200,6 +201,11 @@ def fade(cells: list, faded: list[tuple[str, list[str]]], name: str) -> list:
     return out
 
 
+def is_notes(cell) -> bool:
+    """An instructor's speaker-notes cell: the exercise version leaves them out (they hold answers)."""
+    return cell.metadata.get("slideshow", {}).get("slide_type") == "notes"
+
+
 class _Anonymous(ast.NodeTransformer):
     """Every variable, function and argument name becomes ``_`` (attributes and constants stay)."""
 
@@ -261,7 +267,9 @@ def exercise_notebook(path: Path) -> nbformat.NotebookNode | None:
     if not any(TAG in cell.metadata.get("tags", []) for cell in nb.cells):
         return None
     out = copy.deepcopy(nb)
-    out.cells = fade(out.cells, FADED.get(path.stem, []), path.name)
+    out.cells = [
+        cell for cell in fade(out.cells, FADED.get(path.stem, []), path.name) if not is_notes(cell)
+    ]
     for cell in out.cells:
         if cell.cell_type != "code":
             continue
