@@ -163,8 +163,8 @@ def window_contexts(ids: np.ndarray, C: int, start: int, b: np.ndarray):
     padded = np.full(m + 2 * C, -1, dtype=np.int32)  # -1: off the ends
     padded[lo - (start - C) : hi - (start - C)] = ids[lo:hi]
     offsets = np.concatenate([np.arange(-C, 0), np.arange(1, C + 1)])  # (2C,)
-    window = np.lib.stride_tricks.sliding_window_view(padded, 2 * C + 1)[:, offsets + C]  # (m, 2C)
-    valid = (np.abs(offsets).astype(np.int32) <= b[:, None]) & (window >= 0)
+    window = padded[np.arange(m)[:, None] + (offsets + C)]  # (m, 2C): the 2C words around each
+    valid = (np.abs(offsets) <= b[:, None]) & (window >= 0)
     indices = window[valid]
     indptr = np.zeros(m + 1, dtype=np.int32)
     np.cumsum(np.count_nonzero(valid, axis=1), out=indptr[1:])
