@@ -81,7 +81,9 @@ def main() -> None:
     scatter(one, indptr, indices, ones, dH)
     sliding_backward(two, *parts, dH)
     change = np.abs(one - W).max()
-    print(f"same update: largest difference {np.abs(one - two).max() / change:.0e} of the largest change")
+    print(
+        f"same update: largest difference {np.abs(one - two).max() / change:.0e} of the largest change"
+    )
     print(f"rows read: {len(indices):,} gathered, {len(parts[0]):,} tokens + {2 * m:,} prefix sums")
     runs = {
         "forward, gather (trainer)": lambda: gather(W, indptr, indices, weights, H),
