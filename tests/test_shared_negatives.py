@@ -157,3 +157,14 @@ def test_windows_that_do_not_match_the_centre_words_are_a_clear_error():
     targets = np.stack([centers, centers], axis=1)
     with pytest.raises(ValueError, match="rows of targets"):
         negative_sampling_step(W_in, W_out, indptr[:-1], context.ravel(), targets, 0.1)
+
+
+def test_shared_loss_stays_exact_for_scores_beyond_float32_exp():
+    # Scores of a few hundred: exp overflows float32 there, and a naive log(1 + exp(s)) is inf.
+    W_in, W_out, context, centers, negatives = problem(clash=False)
+    W_in, W_out = 30 * W_in, 30 * W_out
+    expected = negative_sampling_loss(W_in.T, W_out, context, centers, per_window(negatives, 6))
+    loss = shared_step(
+        W_in.astype(np.float32), W_out.astype(np.float32), context, centers, negatives, 0.0
+    )
+    assert expected > 50 and loss == pytest.approx(expected, rel=1e-4)
