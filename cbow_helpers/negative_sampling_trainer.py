@@ -384,12 +384,16 @@ SUBSAMPLE_CHUNK = 1 << 20
 
 
 def _kept_tokens(ids, keep, rng) -> np.ndarray:
-    """One epoch's subsampled corpus, as int32 word ids (4 bytes a kept token)."""
-    chunks = [
-        subsample(ids[i : i + SUBSAMPLE_CHUNK], keep, rng)
-        for i in range(0, len(ids), SUBSAMPLE_CHUNK)
-    ]
-    return np.concatenate(chunks).astype(np.int32, copy=False)
+    """One epoch's subsampled corpus, as int32 word ids (4 bytes a kept token).
+
+    The chunks are written into one array as they are drawn, whose pages beyond the kept tokens
+    are never touched (so never take memory): no moment holds the kept tokens twice."""
+    kept, n = np.empty(len(ids), dtype=np.int32), 0
+    for i in range(0, len(ids), SUBSAMPLE_CHUNK):
+        part = subsample(ids[i : i + SUBSAMPLE_CHUNK], keep, rng)
+        kept[n : n + len(part)] = part
+        n += len(part)
+    return kept[:n]
 
 
 def _learning_rates(config: NegativeSamplingConfig, epoch: int, n_tokens: int):
