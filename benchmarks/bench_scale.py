@@ -5,8 +5,8 @@
 The corpus is Shakespeare repeated (fine for time and memory, not for quality), held compactly:
 its word ids once, as an int32 array (4 bytes a token; 16 Shakespeares take 63 MB, where a list of
 str would take 8 bytes a token for the references alone). Ours trains on the ids directly
-(``train_on_ids``, the command line's model with shared negatives, and with
-per-window negatives and 1 worker); gensim streams its sentences of 10,000 words from the same
+(``train_on_ids``, with shared negatives on 1 and 2 workers, and with per-window negatives on 1
+worker; each batch builds its windows from the epoch's kept tokens); gensim streams its sentences of 10,000 words from the same
 ids, decoded one sentence at a time (``workers=2``). Each run is a fresh process (so that its peak
 resident memory is its own), and the runs of one scale follow each other (interleaved, so a slow
 moment of the shared machine hits all of them). Words/s is corpus words times epochs over the
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -31,7 +32,12 @@ from cbow_helpers import corpus_ids, tokenize_shakespeare
 from cbow_helpers.negative_sampling_trainer import NegativeSamplingConfig, train_on_ids
 
 SETTINGS = dict(N=100, C=5, negative=5, sample=1e-3, min_count=5)
-MODELS = ("ours shared workers=1", "ours per-window workers=1", "gensim workers=2")
+MODELS = (
+    "ours shared workers=1",
+    "ours shared workers=2",
+    "ours per-window workers=1",
+    "gensim workers=2",
+)
 
 
 def peak_mb() -> float:
@@ -93,6 +99,7 @@ def main() -> None:
         return
     if min(args.scales) < 1 or args.epochs < 1:
         parser.error(f"scales and --epochs must be at least 1, got {args.scales}, {args.epochs}")
+    print(f"start: load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     print(
         "| model | corpus | tokens | words/s | peak MB | MB before training | MB added by training |"
     )
@@ -109,6 +116,7 @@ def main() -> None:
                 f"| {r['peak_mb']:,.0f} | {r['before_mb']:,.0f} | {r['peak_mb'] - r['before_mb']:,.0f} |",
                 flush=True,
             )
+    print(f"end: load average {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
