@@ -26,6 +26,7 @@ candidates). Our trainer runs in its default configuration (``kernel="auto"``).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -74,6 +75,11 @@ def timed(fn) -> float:
     return time.perf_counter() - start
 
 
+def load() -> str:
+    """The machine's load average (1, 5, 15 minutes), as ``uptime`` prints it."""
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def speed(tokens, repeats: int) -> None:
     runs = {
         "ours workers=1": lambda: ours(tokens, workers=1),
@@ -84,6 +90,7 @@ def speed(tokens, repeats: int) -> None:
         "gensim workers=2": lambda: gensim_cbow(tokens, workers=2),
     }
     seconds = {name: [] for name in runs}
+    print(f"start: {load()}", flush=True)
     for round_ in range(1, repeats + 1):
         for name, run in runs.items():
             seconds[name].append(timed(run))
@@ -91,20 +98,23 @@ def speed(tokens, repeats: int) -> None:
             f"round {round_}: " + ", ".join(f"{name} {s[-1]:.2f} s" for name, s in seconds.items()),
             flush=True,
         )
+    print(f"end: {load()}")
     words = len(tokens) * SETTINGS["epochs"]
-    best = {name: words / min(s) for name, s in seconds.items()}
     print(
-        f"\n{len(tokens):,} tokens x {SETTINGS['epochs']} epochs; best of {repeats} (whole call, vocabulary included)"
+        f"\n{len(tokens):,} tokens x {SETTINGS['epochs']} epochs; words/s, best and median of "
+        f"{repeats} rounds (whole call, vocabulary included)"
     )
-    for name, rate in best.items():
-        print(f"  {name:<22} {rate:>10,.0f} words/s")
-    print(
-        "ours shared workers=2 / ours shared workers=1: "
-        f"{best['ours shared workers=2'] / best['ours shared workers=1']:.2f}x"
-    )
-    for mine in [name for name in runs if name.startswith("ours")]:
-        for theirs in ("gensim workers=1", "gensim workers=2"):
-            print(f"{mine} / {theirs}: {best[mine] / best[theirs]:.2f}x")
+    for kind, pick in (("best", min), ("median", statistics.median)):
+        rate = {name: words / pick(s) for name, s in seconds.items()}
+        print(f"{kind}:")
+        for name, r in rate.items():
+            print(f"  {name:<22} {r:>10,.0f} words/s")
+        gensim_best = max(rate["gensim workers=1"], rate["gensim workers=2"])
+        for mine in ("ours workers", "ours shared workers"):
+            two_over_one = rate[f"{mine}=2"] / rate[f"{mine}=1"]
+            print(f"  {mine}=2 / {mine}=1: {two_over_one:.2f}x")
+        for mine in [name for name in runs if name.startswith("ours")]:
+            print(f"  {mine} / gensim's faster: {rate[mine] / gensim_best:.2f}x")
 
 
 def common_vectors(vectors, shared: list[str]):

@@ -12,6 +12,7 @@ import time
 from collections.abc import Sequence
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .engine.checks import (
     check_flag,
@@ -22,7 +23,7 @@ from .engine.checks import (
     str_token_list,
 )
 from .engine.kernels import HAVE_SPARSETOOLS, KERNELS, resolve_kernel
-from .engine.negative_sampling_loop import check_kept, check_memory, epoch_windows, train_epoch
+from .engine.negative_sampling_loop import Batches, check_kept, check_memory, train_epoch
 from .engine.training import DivergenceWatch, WordEmbeddings, progress_bar, settings_from
 from .negative_sampling import (
     keep_probabilities,
@@ -33,7 +34,7 @@ from .negative_sampling import (
     unigram_table,
 )
 from .vocabulary import corpus_ids
-from .windows import dynamic_contexts
+from .windows import reduced_windows
 
 
 @dataclasses.dataclass(kw_only=True)
@@ -178,7 +179,8 @@ def train_negative_sampling(
     matters is the step each parameter takes.
 
     **Batches.** word2vec updates after every window; here a batch of windows
-    reads the weights once and writes all its updates at once (a word met
+    (consecutive windows of the subsampled corpus, built when the batch is trained) reads the
+    weights once and writes all its updates at once (a word met
     twice in a batch gets both updates, summed). A frequent word is met many
     times per batch, and its summed
     update grows with the batch. So a batch ends early when one more window would
@@ -224,12 +226,11 @@ def train_negative_sampling(
         ``np.add.at`` (slower, the same numbers; ``benchmarks/`` times both).
         ``"auto"``: sparsetools when this scipy has them.
     workers : int
-        Threads that share each batch's gathers and scores (numpy and scipy
-        release the GIL there). Per-window negatives: the update runs on one thread, and the
-        step is bound by memory traffic, so more workers need not be faster. Shared negatives:
-        the update is split too, each worker adding the updates of its own words. The result
-        is the same for any number of workers either way (tests check it; ``benchmarks/``
-        times them).
+        Threads that train separate batches at once (HogBatch): each takes the next batch of
+        the epoch and updates the shared weights without waiting for the others (numpy, scipy
+        and BLAS release Python's lock while they compute; ``engine/negative_sampling_loop.py``).
+        One worker is reproducible; with more, two runs differ in the last bits of the weights
+        (which batch writes first depends on timing), and train equally well.
     negatives : {"per-window", "shared"}
         ``"per-window"``: every window draws its own K negatives (word2vec). ``"shared"``: the
         windows of a group of ``group_size`` share K negatives, so the output layer's scores and
@@ -292,27 +293,30 @@ def train_on_ids(
     # The engine keeps W1 transposed, a word per row; W_in.T is the course's W1 (N, V).
     W_in = ((rng.random((V, N), dtype=np.float32) - 0.5) / N).astype(np.float32)
     W_out = np.zeros((V, N), dtype=np.float32)  # W2
-    step_options = _step_options(config, table, rng, N)
-    kernel, pool = step_options["kernel"], step_options["pool"]
+    options, draws = _step_options(config, table, rng)
     watch = DivergenceWatch(config.learning_rate, _DIVERGED_ADVICE)
     bar = progress_bar(config.epochs, progress, "epoch", "training CBOW (negative sampling)")
     losses, windows, start = [], 0, time.perf_counter()
     try:
-        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        # The workers are the threads: BLAS gets one each (its products here are small).
+        with (
+            np.errstate(divide="ignore", over="ignore", invalid="ignore"),
+            threadpool_limits(1, "blas"),
+        ):
             for epoch in range(config.epochs):
-                epoch_data = _epoch(ids, keep, table, config, rng, epoch)
+                kept = _kept_tokens(ids, keep, rng)
+                check_kept(len(kept), len(ids), config.sample, f"survived epoch {epoch + 1}'s")
                 rate = _learning_rates(config, epoch, n_tokens)
-                losses.append(
-                    train_epoch(W_in, W_out, epoch_data, rate, watch, epoch, step_options)
-                )
-                windows += len(epoch_data)
+                batches = Batches(kept, config.C, config.batch_size, draws, rate)
+                losses.append(train_epoch(W_in, W_out, batches, watch, epoch, options))
+                windows += len(kept)
                 largest = {"largest entry of W1": np.abs(W_in).max(), "of W2": np.abs(W_out).max()}
                 watch.weights(largest, len(losses[-1]) - 1, epoch)
                 _show(bar, losses[-1])
     finally:
         bar.close()
-        if pool is not None:
-            pool.shutdown()
+        if options["pool"] is not None:
+            options["pool"].shutdown()
     seconds = time.perf_counter() - start
     return NegativeSamplingResult(
         W1=W_in.T,  # a view: the course's (N, V) W1, without a copy
@@ -321,21 +325,28 @@ def train_on_ids(
         Ind2word=Ind2word,
         losses=np.concatenate(losses),
         examples_per_second=windows / max(seconds, 1e-9),
-        config=dict(dataclasses.asdict(config), kernel=kernel, V=V, n_tokens=n_tokens),
+        config=dict(dataclasses.asdict(config), kernel=options["kernel"], V=V, n_tokens=n_tokens),
     )
 
 
-def _step_options(config: NegativeSamplingConfig, table, rng, N: int) -> dict:
-    """What every step of a run shares: the kernel, the workers and their pool, the buffer for h,
-    and for shared negatives ``(group_size, draw)``, where ``draw(groups)`` gives (groups, K) ids."""
-    workers = config.workers
+def _step_options(config: NegativeSamplingConfig, table, rng):
+    """What every batch of a run shares: ``options`` for ``train_batch`` and ``train_epoch``
+    (the window, kernel, update rule, workers and their pool), and the random ``draws`` of
+    ``Batches``: window half-sizes, and negatives per window or per group of windows."""
+    workers, K, C = config.workers, config.negative, config.C
     pool = concurrent.futures.ThreadPoolExecutor(workers - 1) if workers > 1 else None
-    options = dict(kernel=resolve_kernel(config.kernel), workers=workers, pool=pool)
-    options["h"] = np.empty((config.batch_size, N), dtype=np.float32)
-    if config.negatives == "shared":
-        draw = lambda groups: sample_negatives(table, (groups, config.negative), rng)
-        options["shared"] = (config.group_size, draw)
-    return options
+    shared = config.negatives == "shared"
+    options = dict(C=C, kernel=resolve_kernel(config.kernel), update_rule=config.update_rule,
+                   shared=shared, workers=workers, pool=pool)  # fmt: skip
+
+    def negatives(m: int, per_group: bool):
+        rows = -(-m // config.group_size) if per_group else m  # one set per group, or per window
+        return sample_negatives(table, (rows, K), rng)
+
+    def half(m: int):  # word2vec's reduced windows, or always C
+        return reduced_windows(m, C, rng) if config.dynamic_window else np.full(m, C, np.int32)
+
+    return options, dict(half=half, negatives=negatives, shared=shared)
 
 
 def _check_ids(ids, V: int) -> np.ndarray:
@@ -368,15 +379,17 @@ def _vocabulary(tokens: list, min_count: int):
     return word2Ind, Ind2word, ids
 
 
-def _epoch(ids, keep, table, config: NegativeSamplingConfig, rng, epoch: int):
-    """One epoch's windows: the corpus subsampled, each word's (reduced) window, K negatives each."""
-    kept = subsample(ids, keep, rng)
-    check_kept(len(kept), len(ids), config.sample, f"survived epoch {epoch + 1}'s")
-    contexts = dynamic_contexts(kept, config.C, rng if config.dynamic_window else None)
-    negatives = lambda n: sample_negatives(table, (n, config.negative), rng)
-    if config.negatives == "shared":  # drawn per batch, one set per group of windows
-        negatives = None
-    return epoch_windows(kept, contexts, negatives, config.update_rule)
+# Subsampling draws a float64 per token: a chunk at a time, so that it takes 8 MB, not 8 bytes a token.
+SUBSAMPLE_CHUNK = 1 << 20
+
+
+def _kept_tokens(ids, keep, rng) -> np.ndarray:
+    """One epoch's subsampled corpus, as int32 word ids (4 bytes a kept token)."""
+    chunks = [
+        subsample(ids[i : i + SUBSAMPLE_CHUNK], keep, rng)
+        for i in range(0, len(ids), SUBSAMPLE_CHUNK)
+    ]
+    return np.concatenate(chunks).astype(np.int32, copy=False)
 
 
 def _learning_rates(config: NegativeSamplingConfig, epoch: int, n_tokens: int):

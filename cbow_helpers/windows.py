@@ -143,15 +143,29 @@ def dynamic_contexts(ids: np.ndarray, C: int, rng: np.random.Generator | None = 
     C = positive_int("C", C, "the largest window half-size")
     n = len(ids)
     b = np.full(n, C, dtype=np.int32) if rng is None else reduced_windows(n, C, rng)
+    return window_contexts(ids, C, 0, b)
+
+
+def window_contexts(ids: np.ndarray, C: int, start: int, b: np.ndarray):
+    """The contexts of positions ``start .. start + len(b) - 1`` of ``ids``, of half-sizes ``b``.
+
+    Not in the notebooks: ``dynamic_contexts`` is this for every position; the trainer builds
+    the windows of one batch at a time with it (``engine/negative_sampling_loop.py``), so its
+    memory does not grow with the corpus. Position ``start + j``'s context is positions
+    ``start + j - b[j] .. start + j + b[j]`` except itself, cut at the ends of ``ids`` (int32).
+
+    Returns
+    -------
+    indptr, indices : as ``dynamic_contexts``, for these ``len(b)`` positions (indptr from 0)
+    """
+    m = len(b)
+    lo, hi = max(start - C, 0), min(start + m + C, len(ids))  # the tokens these windows read
+    padded = np.full(m + 2 * C, -1, dtype=np.int32)  # -1: off the ends
+    padded[lo - (start - C) : hi - (start - C)] = ids[lo:hi]
     offsets = np.concatenate([np.arange(-C, 0), np.arange(1, C + 1)])  # (2C,)
-    padded = np.concatenate(
-        [np.full(C, -1, np.int32), ids, np.full(C, -1, np.int32)]
-    )  # -1: off the ends
-    window = np.lib.stride_tricks.sliding_window_view(padded, 2 * C + 1)[
-        :, offsets + C
-    ]  # (n, 2C) word ids
-    valid = (np.abs(offsets).astype(np.int32) <= b[:, None]) & (window >= 0)
+    window = padded[np.arange(m)[:, None] + (offsets + C)]  # (m, 2C): the 2C words around each
+    valid = (np.abs(offsets) <= b[:, None]) & (window >= 0)
     indices = window[valid]
-    indptr = np.zeros(n + 1, dtype=np.int32)
+    indptr = np.zeros(m + 1, dtype=np.int32)
     np.cumsum(np.count_nonzero(valid, axis=1), out=indptr[1:])
     return indptr, indices

@@ -5,9 +5,8 @@ import numpy as np
 import pytest
 from cli_runs import STORY
 
-from cbow_helpers import dynamic_contexts, tokenize, tokenize_shakespeare, train_negative_sampling
+from cbow_helpers import tokenize, tokenize_shakespeare, train_negative_sampling
 from cbow_helpers.cli import main
-from cbow_helpers.engine.negative_sampling_loop import MAX_REPEATS_PER_BATCH, batch_end
 
 
 @pytest.mark.slow
@@ -18,25 +17,6 @@ def test_no_subsampling_trains_where_summed_updates_of_frequent_words_diverged(s
     tokens = tokenize_shakespeare()[:150_000]
     result = train_negative_sampling(tokens, C=3, sample=sample, epochs=1, progress=False)
     assert np.isfinite(result.losses).all() and result.losses[-50:].mean() < result.losses[0]
-
-
-def test_a_batch_meets_no_word_more_often_than_the_limit():
-    rng = np.random.default_rng(0)
-    ids = np.where(rng.random(5000) < 0.5, 0, rng.integers(1, 50, 5000)).astype(np.int32)
-    indptr, indices = dynamic_contexts(ids, 3, rng)
-    targets = np.stack([ids, *rng.integers(0, 50, (5, len(ids)))], axis=1).astype(np.int32)
-    a, ends = 0, []
-    while a < len(ids):
-        b = batch_end(a, min(a + 1024, len(ids)), indptr, indices, targets)
-        assert a < b and np.bincount(indices[indptr[a] : indptr[b]]).max() <= MAX_REPEATS_PER_BATCH
-        assert np.bincount(targets[a:b].ravel()).max() <= MAX_REPEATS_PER_BATCH
-        ends.append(b)
-        a = b
-    assert len(ends) > len(ids) // 1024 + 1  # batches were cut short
-    rare = np.arange(len(ids), dtype=np.int32) % 50  # no word frequent enough: whole batches
-    indptr, indices = dynamic_contexts(rare, 3, rng)
-    targets = np.stack([rare, *rng.integers(0, 50, (5, len(rare)))], axis=1).astype(np.int32)
-    assert batch_end(0, 1024, indptr, indices, targets) == 1024
 
 
 def test_subsampling_that_keeps_no_window_is_a_clear_error(tmp_path, capsys):

@@ -68,6 +68,16 @@ def scatter_add_sparsetools(W, indptr, indices, weights, X) -> None:
     )
 
 
+def check_windows(indptr, indices, m: int, what: str) -> None:
+    """A ValueError unless ``indptr`` holds m + 1 offsets from 0 to ``len(indices)``: the compiled
+    kernels do not check bounds, and would read or write outside the arrays."""
+    if len(indptr) != m + 1 or indptr[0] != 0 or indptr[-1] != len(indices):
+        raise ValueError(
+            f"indptr must hold m + 1 = {m + 1} offsets from 0 to len(indices) = {len(indices)} "
+            f"(m: the number of {what}), got {len(indptr)} from {indptr[0]} to {indptr[-1]}"
+        )
+
+
 KERNELS = {
     "public": (gather_mean_public, scatter_add_public),
     "sparsetools": (gather_mean_sparsetools, scatter_add_sparsetools),

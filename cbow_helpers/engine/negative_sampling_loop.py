@@ -1,14 +1,28 @@
-"""The epochs of ``train_negative_sampling``: each epoch's windows, its batches, and the memory they take.
+"""The epochs of ``train_negative_sampling``: batches of windows built as they are trained, on one
+thread or several (HogBatch), and the memory a run takes.
 
 The weights are kept with a word per row: ``W_in`` is W1 transposed, (V, N), ``W_out`` is W2.
+An epoch holds only its kept tokens (the corpus after subsampling, int32 word ids); each batch
+builds its own windows from them (``window_contexts``) and draws its own reduced window sizes and
+negatives, so the memory a run takes does not grow with the corpus beyond those 4 bytes a token.
+
+**Threads (HogBatch, Ji et al. 2016).** With ``workers`` threads, each takes the next batch of the
+epoch, builds its windows, and trains it into the shared weights without waiting for the others:
+two batches may be trained at once, each reading the weights while the other writes them. Nearly
+all of a batch's time is spent in numpy, scipy and BLAS calls, which release Python's lock, so
+the threads run on separate cores. The batches, their random draws and their learning rates are
+handed out in corpus order under a lock; only the interleaving of the updates depends on timing,
+so with 2 workers or more two runs give slightly different weights (one worker: reproducible).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import threading
 
 import numpy as np
 
+from ..windows import window_contexts
 from .negative_sampling_step import negative_sampling_step
 from .shared_negatives import shared_negatives_step
 from .training import LOSS_WINDOW, check_training_memory
@@ -18,17 +32,17 @@ def memory_parts(n_tokens: int, V: int, N: int, C: int, negative: int, m: int, e
     """The peak memory of a run, in bytes, by part (for ``check_training_memory``).
 
     The weights W1 and W2 in float32 with the temporaries of W1's random start (about
-    16 V N); per epoch, for each of the n kept tokens, its id, its window's start, up to 2C
-    context ids with two weights each, K+1 targets and K masks (4 (3 + 6C + 2K) n); a
-    batch's hidden layer (4 m N); the loss of every step (8 per batch of every epoch).
+    16 V N); an epoch's kept tokens (4 n at most); per thread, a batch's windows (up to 2C
+    context ids with two weights each, K+1 targets and K masks: 4 (3 + 6C + 2K) m) and its
+    hidden layer and errors (8 m N); the loss of every step (8 per batch of every epoch).
     """
     steps = epochs * -(-n_tokens // m)
     return {
         f"the weights (V={V:,} words x N={N:,}; use a smaller N)": 16.0 * V * N,
-        f"the windows of {n_tokens:,} tokens (use a smaller corpus or window)": 4.0
-        * (3 + 6 * C + 2 * negative)
-        * n_tokens,
-        f"a batch (m={m:,} windows x N={N:,}; use a smaller batch size)": 4.0 * m * N,
+        f"the kept tokens of {n_tokens:,} (use a smaller corpus)": 4.0 * n_tokens,
+        f"a batch (m={m:,} windows x N={N:,}; use a smaller batch size)": 4.0
+        * m
+        * (3 + 6 * C + 2 * negative + 2 * N),
         f"the losses of {steps:,} steps (use fewer epochs)": 8.0 * steps,
     }
 
@@ -48,56 +62,6 @@ def check_kept(kept: float, total: int, sample: float, when: str) -> None:
         )
 
 
-@dataclasses.dataclass
-class EpochWindows:
-    """One epoch's windows, in compressed-row form, with their targets and weights.
-
-    Window i's centre word is ``targets[i, 0]``, its negatives ``targets[i, 1:]`` (a 0 in
-    ``not_center[i]`` skips a negative that is the centre word, as word2vec does; with shared
-    negatives ``targets`` holds only the centre words, the negatives are drawn per batch), and its
-    context ``indices[indptr[i]:indptr[i+1]]`` with the weights ``mean_w`` (for h, the mean)
-    and ``scatter_w`` (for the update: 1, word2vec's rule, or the mean's weights, the gradient).
-    """
-
-    indptr: np.ndarray
-    indices: np.ndarray
-    targets: np.ndarray
-    not_center: np.ndarray
-    mean_w: np.ndarray
-    scatter_w: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.targets)
-
-
-def epoch_windows(kept, contexts, negatives, update_rule: str) -> EpochWindows:
-    """The windows of the kept tokens ``kept``, given their ``contexts`` (indptr, indices) and
-    a function ``negatives(n)`` that draws (n, K) negatives (None: shared negatives, drawn later)."""
-    indptr, indices = contexts
-    n_context = np.diff(indptr)
-    has_context = n_context > 0
-    if not has_context.all():  # only a one-word corpus leaves a word without context
-        kept, indptr, indices, n_context = _drop_empty(kept, indptr, indices, has_context)
-    n = len(kept)
-    mean_w = np.repeat((1.0 / n_context).astype(np.float32), n_context)
-    scatter_w = np.ones_like(mean_w) if update_rule == "word2vec" else mean_w
-    drawn = negatives(n) if negatives is not None else np.empty((n, 0), dtype=np.int32)
-    targets = np.empty((n, drawn.shape[1] + 1), dtype=np.int32)
-    targets[:, 0] = kept
-    targets[:, 1:] = drawn
-    # word2vec skips a negative that happens to be the centre word: its weight is 0.
-    not_center = (targets[:, 1:] != targets[:, :1]).astype(np.float32)
-    return EpochWindows(indptr, indices, targets, not_center, mean_w, scatter_w)
-
-
-def _drop_empty(kept, indptr, indices, has_context):
-    n_context = np.diff(indptr)[has_context]
-    indices = indices[np.repeat(has_context, np.diff(indptr))]
-    indptr = np.zeros(len(n_context) + 1, dtype=np.int32)
-    np.cumsum(n_context, out=indptr[1:])
-    return kept[has_context], indptr, indices, n_context
-
-
 # A batch meets one word at most this many times among its context words, and as many times among
 # its targets (centre words and negatives): a word met more often would get the sum of all those
 # updates in one step, computed from the same old weights, where word2vec takes them one after the
@@ -108,67 +72,138 @@ def _drop_empty(kept, indptr, indices, has_context):
 MAX_REPEATS_PER_BATCH = 400
 
 
-def batch_end(a: int, b: int, indptr, indices, targets) -> int:
-    """Where the batch that starts at window ``a`` ends: ``b``, or earlier, so that no word is met
-    more than ``MAX_REPEATS_PER_BATCH`` times among its context words or among its targets."""
+def batch_end(kept, a: int, b: int, C: int, targets) -> int:
+    """Where the batch of windows ``a .. b-1`` of the kept tokens ends: ``b``, or earlier (at
+    least ``a + 1``), so that no word is met more than ``MAX_REPEATS_PER_BATCH`` times among its
+    context words or among its targets (``targets``: (b - a, k) ids, row j window a + j's).
+
+    The context words of windows ``a .. end-1`` are among the tokens ``a - C .. end + C - 1``,
+    and each token is in at most 2C contexts: a word seen r times there is met at most 2C r
+    times. That bound is checked, without building the windows.
+    """
 
     def fits(end: int) -> bool:
-        context = indices[indptr[a] : indptr[end]]
+        tokens = kept[max(a - C, 0) : end + C]
         return (
-            np.bincount(context).max(initial=0) <= MAX_REPEATS_PER_BATCH
-            and np.bincount(targets[a:end].reshape(-1)).max(initial=0) <= MAX_REPEATS_PER_BATCH
+            2 * C * np.bincount(tokens).max(initial=0) <= MAX_REPEATS_PER_BATCH
+            and np.bincount(targets[: end - a].reshape(-1)).max(initial=0) <= MAX_REPEATS_PER_BATCH
         )
 
     if fits(b):
         return b
-    # The batch [a, short) fits (one window meets a word 2C + K + 1 times at most).
-    short, long = a + 1, b
+    short, long = a + 1, b  # a batch of one window is word2vec's own step
     while long - short > 1:
         middle = (short + long) // 2
         short, long = (middle, long) if fits(middle) else (short, middle)
     return short
 
 
-def train_epoch(W_in, W_out, windows: EpochWindows, rate, watch, epoch: int, step_options) -> list:
-    """SGD steps over one epoch's windows in batches; returns their losses.
+@dataclasses.dataclass
+class Batch:
+    """Windows ``a .. b-1`` of an epoch's kept tokens, their random draws and learning rate.
 
-    ``rate(a, n_batches)`` is the learning rate of the batch that starts at window ``a``;
-    ``watch`` (a ``DivergenceWatch``) checks every batch's loss; ``step_options`` go to
-    ``negative_sampling_step`` (``kernel``, ``h``, ``workers``, ``pool``), whose batch size
-    is ``len(step_options["h"])``. With ``step_options["shared"] = (group_size, draw)`` the
-    batches go to ``shared_negatives_step`` instead, groups of ``group_size`` windows sharing the
-    negatives ``draw(groups)`` returns, a (groups, K) array.
+    ``half``: (b - a,) window half-sizes; ``negatives``: (b - a, K) per-window negatives, or
+    (groups, K) negatives shared by groups of windows; ``index``: the batch's place in the epoch.
     """
-    options = dict(step_options)
-    shared = options.pop("shared", None)
-    n, batch_size = len(windows), len(step_options["h"])
-    n_batches = -(-n // batch_size)  # the batches of batch_size windows
-    indptr, losses, a = windows.indptr, [], 0
-    while a < n:
-        b = batch_end(a, min(a + batch_size, n), indptr, windows.indices, windows.targets)
-        lo, hi = indptr[a], indptr[b]
-        batch = (W_in, W_out, indptr[a : b + 1] - lo, windows.indices[lo:hi])
-        weights = dict(mean_weights=windows.mean_w[lo:hi], scatter_weights=windows.scatter_w[lo:hi])
-        if shared is None:
-            targets, not_center = windows.targets[a:b], windows.not_center[a:b]
-            h = options["h"][: b - a]
-            loss = negative_sampling_step(
-                *batch,
-                targets,
-                rate(a, n_batches),
-                not_center=not_center,
-                **weights,
-                **dict(options, h=h),
-            )
-        else:
-            group_size, draw = shared
-            centers, negatives = windows.targets[a:b, 0], draw(-(-(b - a) // group_size))
-            loss = shared_negatives_step(
-                *batch, centers, negatives, rate(a, n_batches), **weights,
-                kernel=options["kernel"], workers=options["workers"], pool=options["pool"],
-            )  # fmt: skip
-        losses.append(loss)
-        # A loss that is NaN or infinite, or whose recent mean rose far above the first batch's.
-        watch.batch(losses[-LOSS_WINDOW:], len(losses) - 1, epoch)
-        a = b
+
+    a: int
+    b: int
+    half: np.ndarray
+    negatives: np.ndarray
+    learning_rate: float
+    index: int
+
+
+class Batches:
+    """An epoch's batches, handed out in corpus order, one per call of ``next``, to any thread.
+
+    ``draws`` holds ``half(m)``, (m,) window half-sizes, and ``negatives(m, shared)``, the
+    negatives of m windows (shared: for its groups); ``rate(a, n_batches)`` is the learning rate
+    of the batch that starts at window ``a``.
+    """
+
+    def __init__(self, kept, C: int, batch_size: int, draws: dict, rate):
+        self.kept, self.C, self.batch_size, self.draws, self.rate = kept, C, batch_size, draws, rate
+        self.n_batches = -(-len(kept) // batch_size)
+        self.a, self.count, self.stopped = 0, 0, False
+        self.lock = threading.Lock()
+
+    def next(self) -> Batch | None:
+        """The next batch, or None at the end of the epoch or after ``stop``."""
+        with self.lock:
+            a, n, draw = self.a, len(self.kept), self.draws
+            if self.stopped or a >= n:
+                return None
+            m = min(self.batch_size, n - a)
+            half, shared = draw["half"](m), draw["shared"]
+            targets = self.kept[a : a + m, None]  # shared: the centre words; else and negatives
+            if not shared:
+                negatives = draw["negatives"](m, False)
+                targets = np.concatenate([targets, negatives], axis=1)
+            b = batch_end(self.kept, a, a + m, self.C, targets)
+            negatives = draw["negatives"](b - a, True) if shared else negatives[: b - a]
+            batch = Batch(a, b, half[: b - a], negatives, self.rate(a, self.n_batches), self.count)
+            self.a, self.count = b, self.count + 1
+            return batch
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopped = True
+
+
+def train_batch(W_in, W_out, kept, batch: Batch, options: dict) -> float:
+    """One SGD step on ``batch``'s windows, built here from the kept tokens; returns its loss.
+
+    ``options``: ``C``, ``kernel``, ``update_rule``, ``shared`` (True: the batch's negatives are
+    shared by groups of windows, ``shared_negatives_step``; False: ``negative_sampling_step``).
+    """
+    indptr, indices = window_contexts(kept, options["C"], batch.a, batch.half)
+    counts = np.diff(indptr)
+    mean_w = np.repeat((1.0 / counts).astype(np.float32), counts)
+    scatter_w = np.ones_like(mean_w) if options["update_rule"] == "word2vec" else mean_w
+    weights = dict(mean_weights=mean_w, scatter_weights=scatter_w, kernel=options["kernel"])
+    centers = kept[batch.a : batch.b]
+    if options["shared"]:
+        return shared_negatives_step(
+            W_in, W_out, indptr, indices, centers, batch.negatives, batch.learning_rate, **weights
+        )
+    targets = np.concatenate([centers[:, None], batch.negatives], axis=1)
+    # word2vec skips a negative that happens to be the centre word: its weight is 0.
+    not_center = (batch.negatives != centers[:, None]).astype(np.float32)
+    return negative_sampling_step(
+        W_in, W_out, indptr, indices, targets, batch.learning_rate, not_center=not_center,
+        **weights,
+    )  # fmt: skip
+
+
+def train_epoch(W_in, W_out, batches: Batches, watch, epoch: int, options: dict) -> list:
+    """SGD steps over one epoch's ``batches`` on ``options["workers"]`` threads; returns their losses.
+
+    ``watch`` (a ``DivergenceWatch``) checks every batch's loss as it ends; ``options`` go to
+    ``train_batch``, with ``workers`` and ``pool`` (a ThreadPoolExecutor with ``workers - 1``
+    threads, None for one worker). An error in any thread stops every thread and is raised here.
+    """
+    losses, lock = [], threading.Lock()
+
+    def work() -> None:
+        try:
+            with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # per thread
+                while (batch := batches.next()) is not None:
+                    loss = train_batch(W_in, W_out, batches.kept, batch, options)
+                    with lock:
+                        losses.append(loss)
+                        # A loss that is NaN or infinite, or whose recent mean rose far above the first.
+                        watch.batch(losses[-LOSS_WINDOW:], batch.index, epoch)
+        except BaseException:
+            batches.stop()
+            raise
+
+    futures = [options["pool"].submit(work) for _ in range(options["workers"] - 1)]
+    try:
+        work()
+    finally:
+        errors = [f.exception() for f in futures]  # waits for every thread
+    for error in errors:
+        if error is not None:
+            raise error
     return losses

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
-from .kernels import KERNELS
+from .kernels import KERNELS, check_windows
 
 
 def negative_sampling_step(
@@ -24,8 +24,6 @@ def negative_sampling_step(
     not_center=None,
     kernel="sparsetools",
     h=None,
-    workers=1,
-    pool=None,
 ) -> float:
     """One SGD step of CBOW with negative sampling on a batch of m windows, in place; returns the batch's J.
 
@@ -59,12 +57,6 @@ def negative_sampling_step(
         negative equal to the centre word)
     kernel : {"sparsetools", "public"}, see ``train_negative_sampling``
     h : optional (m, N) float32 C-contiguous buffer for the hidden layer
-    workers : int, default 1
-        Threads for the part before the update (the gathers, scores and errors of the
-        windows), which each take a share of the rows; ``pool`` (a
-        ``concurrent.futures.ThreadPoolExecutor`` with ``workers - 1`` threads or more) runs
-        all but the first share. The update itself runs on the calling thread. The weights
-        come out the same for any number of workers.
 
     Returns
     -------
@@ -75,6 +67,7 @@ def negative_sampling_step(
     gather, scatter = KERNELS[kernel]
     m, K1 = targets.shape
     N = W_in.shape[1]
+    check_windows(indptr, indices, m, "rows of targets")
     if mean_weights is None:
         counts = np.diff(indptr)
         mean_weights = np.repeat((1.0 / counts).astype(np.float32), counts)
@@ -85,17 +78,8 @@ def negative_sampling_step(
     g = np.empty((m, K1), dtype=np.float32)
     err = np.empty((m, N), dtype=np.float32)
     batch = (W_in, W_out, indptr, indices, targets, learning_rate, mean_weights, not_center, gather, h, g, err)  # fmt: skip
-    parts = [(i * m // workers, (i + 1) * m // workers) for i in range(workers)]
-    if workers == 1:
-        loss = _forward_rows(batch, parts[0])
-    else:  # the rows of the batch are independent until the update: split them over threads
-        if pool is None:
-            raise ValueError(
-                "negative_sampling_step with workers > 1 needs a pool (a ThreadPoolExecutor)"
-            )
-        futures = [pool.submit(_forward_rows, batch, part) for part in parts[1:]]
-        loss = _forward_rows(batch, parts[0]) + sum(f.result() for f in futures)
-    # The update, on this thread: every row of W_out and W_in may be met by any window.
+    loss = _forward_rows(batch, (0, m))
+    # The update: a word met by several windows gets the sum of their updates.
     scatter(
         W_out, np.arange(0, m * K1 + 1, K1, dtype=np.int32), targets.reshape(-1), g.reshape(-1), h
     )
@@ -106,8 +90,7 @@ def negative_sampling_step(
 def _forward_rows(batch, rows) -> float:
     """Windows ``rows`` of a batch: h, the scores, g = lr * (y - sigmoid(s)) and err = g @ W_out rows.
 
-    Returns the sum of their J. Each window's numbers do not depend on the others', so a
-    batch split over threads gives the same h, g and err as one thread.
+    Returns the sum of their J. Each window's numbers do not depend on the others'.
     """
     W_in, W_out, indptr, indices, targets, learning_rate, mean_weights, not_center, gather, h, g, err = batch  # fmt: skip
     r0, r1 = rows

@@ -20,12 +20,8 @@ The three products read each of the K rows once for all B windows (level-3 BLAS)
 still answers K + 1 questions, so ``scale`` = 1 keeps a window's step the size of word2vec's with
 K negatives; a shared negative row gets the summed step of B windows.
 
-**Threads.** A step has two phases. First the groups are split between the workers: each
-computes its windows' H, scores, errors, dH and its groups' G.T @ H from the weights as they were
-(nothing is written yet). Then the rows of W1 and W2 are split: worker i adds every update that
-goes to a word whose id is i modulo the number of workers, in the same order as one worker would.
-Every number is computed the same way whatever the number of workers, so the weights come out
-the same for 1 or 2 workers (only the batch's loss, a float64 sum, may differ in its last bits).
+The trainer runs this step on one thread per batch; its workers train separate batches at once
+(``negative_sampling_loop.py``).
 """
 
 from __future__ import annotations
@@ -33,8 +29,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
-from . import TINY
-from .kernels import KERNELS
+from .kernels import KERNELS, check_windows
 
 
 def shared_negatives_step(
@@ -50,8 +45,6 @@ def shared_negatives_step(
     mean_weights=None,
     scatter_weights=None,
     scale=1.0,
-    workers=1,
-    pool=None,
 ) -> float:
     """One SGD step on m windows in groups sharing negatives, in place; returns the batch's mean J.
 
@@ -67,7 +60,6 @@ def shared_negatives_step(
     kernel : {"sparsetools", "public"}, how rows are gathered and scatter-added (``kernels.py``)
     mean_weights, scatter_weights : (nnz,) float32 arrays as in ``negative_sampling_step``
     scale : float, multiplies the negatives' gradient (and their terms of J)
-    workers : int; ``pool``: a ThreadPoolExecutor with ``workers - 1`` threads or more
 
     Returns
     -------
@@ -75,112 +67,63 @@ def shared_negatives_step(
         The mean over the m windows of ``-log sigmoid(s_pos) - scale * sum_k log sigmoid(-s_k)``
         before the update (negatives equal to the window's centre word left out).
     """
-    m, N = len(centers), W_in.shape[1]
+    gather, scatter = KERNELS[kernel]
+    m, N, dtype = len(centers), W_in.shape[1], W_in.dtype  # float32; float64 for gradient checks
     G, K = negatives.shape
     B = -(-m // G)
+    check_windows(indptr, indices, m, "centre words")
     if mean_weights is None:
         counts = np.diff(indptr)
-        mean_weights = np.repeat((1.0 / counts).astype(W_in.dtype), counts)
+        mean_weights = np.repeat((1.0 / counts).astype(dtype), counts)
     if scatter_weights is None:
-        scatter_weights = np.ones(len(indices), dtype=W_in.dtype)
-    dtype = W_in.dtype  # float32 in the trainer; float64 for the gradient checks
-    state = dict(
-        W_in=W_in, W_out=W_out, m=m, B=B, kernels=KERNELS[kernel], lr=dtype.type(learning_rate),
-        scale=dtype.type(scale), indptr=indptr, indices=indices, centers=centers,
-        negatives=negatives, mean_weights=mean_weights, scatter_weights=scatter_weights,
-        H=np.zeros((G * B, N), dtype), dH=np.empty((G * B, N), dtype),
-        g_pos=np.empty(m, dtype), dW_neg=np.empty((G, K, N), dtype), workers=workers,
-    )  # fmt: skip
-    shares = [(i * G // workers, (i + 1) * G // workers) for i in range(workers)]
-    loss = sum(_run(_forward_groups, state, shares, pool))
-    _run(_update_rows, state, range(workers), pool)
+        scatter_weights = np.ones(len(indices), dtype=dtype)
+    H = np.zeros((G * B, N), dtype)  # the windows' hidden layers; the last group's padding stays 0
+    gather(W_in, indptr, indices, mean_weights, H[:m])
+    loss, g_pos, W_pos, g_neg, W_neg = _scores_and_errors(
+        W_out, H, centers, negatives, dtype.type(learning_rate), dtype.type(scale)
+    )
+    dH = np.matmul(g_neg, W_neg).reshape(G * B, N)[:m]  # -lr dJ/dH, from the old W_out
+    dH += g_pos[:, None] * W_pos
+    dW_neg = np.matmul(g_neg.transpose(0, 2, 1), H.reshape(G, B, N))  # (G, K, N); padding adds 0
+    rows = np.arange(max(m, G * K) + 1, dtype=np.int32)  # one row of updates per target
+    scatter(W_out, rows[: m + 1], centers, g_pos, H[:m])
+    scatter(
+        W_out,
+        rows[: G * K + 1],
+        negatives.reshape(-1),
+        np.ones(G * K, dtype),
+        dW_neg.reshape(-1, N),
+    )
+    scatter(W_in, indptr, indices, scatter_weights, dH)
     return float(loss / m)
 
 
-def _run(fn, state, items, pool):
-    """``[fn(state, item) for item in items]``, the items after the first on ``pool``."""
-    items = list(items)
-    if len(items) == 1:
-        return [_quietly(fn, state, items[0])]
-    if pool is None:
-        raise ValueError(
-            "shared_negatives_step with workers > 1 needs a pool (a ThreadPoolExecutor)"
-        )
-    futures = [pool.submit(_quietly, fn, state, item) for item in items[1:]]
-    first = _quietly(fn, state, items[0])
-    return [first] + [f.result() for f in futures]
+def _scores_and_errors(W_out, H, centers, negatives, lr, scale):
+    """The batch's J, and ``g_pos`` (m,) and ``g_neg`` (G, B, K): -lr dJ/ds, with the target rows.
 
-
-def _quietly(fn, state, item):
-    """``fn(state, item)`` without numpy's overflow warnings (errstate is per thread): a diverging
-    run is caught by the trainer's divergence watch, which says what to do."""
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        return fn(state, item)
-
-
-def _forward_groups(state, groups) -> float:
-    """Groups g0 .. g1-1: H, the scores, g_pos, dH and dW_neg, from the old weights; returns their J."""
-    g0, g1 = groups
-    B, m, lr = state["B"], state["m"], state["lr"]
-    w0, w1 = min(g0 * B, m), min(g1 * B, m)
-    if w0 == w1:
-        return 0.0
-    gather, _ = state["kernels"]
-    W_in, W_out, indptr = state["W_in"], state["W_out"], state["indptr"]
-    lo, hi = indptr[w0], indptr[w1]
-    H = state["H"][g0 * B : g1 * B]  # (g * B, N), padded windows stay 0
-    gather(
-        W_in,
-        indptr[w0 : w1 + 1] - lo,
-        state["indices"][lo:hi],
-        state["mean_weights"][lo:hi],
-        H[: w1 - w0],
-    )
-    centers, negatives = state["centers"][w0:w1], state["negatives"][g0:g1]
-    W_pos = W_out.take(centers, axis=0)  # (w, N)
-    W_neg = W_out.take(negatives.reshape(-1), axis=0).reshape(g1 - g0, -1, W_out.shape[1])
-    f_pos = expit(np.einsum("ij,ij->i", H[: w1 - w0], W_pos))
-    Hg = H.reshape(g1 - g0, B, -1)
-    f_neg = expit(np.matmul(Hg, W_neg.transpose(0, 2, 1)))  # (g, B, K)
-    keep = np.zeros(f_neg.shape, f_neg.dtype).reshape(-1, f_neg.shape[2])
-    keep[: w1 - w0] = np.repeat(negatives, B, axis=0)[: w1 - w0] != centers[:, None]
-    keep = keep.reshape(f_neg.shape)
-    with np.errstate(divide="ignore"):
-        loss = -np.log(np.maximum(f_pos, TINY)).sum(dtype=np.float64) - state["scale"] * (
-            np.log(np.maximum(1 - f_neg, TINY)) * keep
-        ).sum(dtype=np.float64)
-    g_neg = f_neg * keep
-    g_neg *= -lr * state["scale"]
-    g_pos = state["g_pos"][w0:w1]
-    np.subtract(1, f_pos, out=g_pos)
+    A negative equal to its window's centre word is left out (word2vec skips it): its terms of J
+    and of ``g_neg`` are 0. The padding windows of the last group (rows m .. G*B-1 of H, all 0)
+    count in neither J nor any update.
+    """
+    m, (G, K), N = len(centers), negatives.shape, H.shape[1]
+    B = len(H) // G
+    W_pos = W_out.take(centers, axis=0)  # (m, N)
+    W_neg = W_out.take(negatives.reshape(-1), axis=0).reshape(G, K, N)
+    s_pos = np.einsum("ij,ij->i", H[:m], W_pos)  # (m,)
+    S = np.matmul(H.reshape(G, B, N), W_neg.transpose(0, 2, 1))  # (G, B, K)
+    clash = np.repeat(negatives, B, axis=0)[:m] == centers[:, None]  # (m, K)
+    neg_terms = _softplus(S.reshape(-1, K)[:m])  # -log sigmoid(-s), a negative's term of J
+    neg_terms[clash] = 0
+    loss = _softplus(-s_pos).sum(dtype=np.float64) + scale * neg_terms.sum(dtype=np.float64)
+    g_pos = expit(-s_pos)  # 1 - sigmoid(s): y - sigmoid(s) for the centre word, y = 1
     g_pos *= lr
-    dH = state["dH"][g0 * B : g1 * B]
-    np.matmul(g_neg, W_neg, out=dH.reshape(g1 - g0, B, -1))
-    dH[: w1 - w0] += g_pos[:, None] * W_pos
-    np.matmul(g_neg.transpose(0, 2, 1), Hg, out=state["dW_neg"][g0:g1])
-    return float(loss)
+    g_neg = expit(S)  # y - sigmoid(s) for a negative, y = 0, with its sign flipped below
+    g_neg *= -lr * scale
+    g_neg.reshape(-1, K)[:m][clash] = 0
+    return loss, g_pos, W_pos, g_neg, W_neg
 
 
-def _update_rows(state, part) -> None:
-    """Add every update to the words whose id is ``part`` modulo the number of workers."""
-    _, scatter = state["kernels"]
-    P, m, N = state["workers"], state["m"], state["W_in"].shape[1]
-    W_in, W_out, centers = state["W_in"], state["W_out"], state["centers"]
-    negatives = state["negatives"].reshape(-1)
-    dW_neg = state["dW_neg"].reshape(-1, N)
-    H, dH, g_pos = state["H"][:m], state["dH"][:m], state["g_pos"]
-    indptr, indices, weights = state["indptr"], state["indices"], state["scatter_weights"]
-    if P > 1:
-        mine = np.flatnonzero(centers % P == part)
-        centers, H, g_pos = centers[mine], H[mine], g_pos[mine]
-        mine = np.flatnonzero(negatives % P == part)
-        negatives, dW_neg = negatives[mine], dW_neg[mine]
-        mine = indices % P == part
-        window = np.repeat(np.arange(m), np.diff(indptr))
-        indptr = np.zeros(m + 1, np.int32)
-        np.cumsum(np.bincount(window[mine], minlength=m), out=indptr[1:])
-        indices, weights = indices[mine], weights[mine]
-    scatter(W_out, np.arange(len(centers) + 1, dtype=np.int32), centers, g_pos, H)
-    ones = np.ones(len(negatives), W_out.dtype)
-    scatter(W_out, np.arange(len(negatives) + 1, dtype=np.int32), negatives, ones, dW_neg)
-    scatter(W_in, indptr, indices, weights, dH)
+def _softplus(x):
+    """log(1 + exp(x)) = -log sigmoid(-x), as max(x, 0) + log(1 + exp(-|x|)): exact for any x
+    (where float32's sigmoid rounds to 0 or 1), and cheaper than ``np.logaddexp``."""
+    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
