@@ -25,6 +25,7 @@ import dataclasses
 import json
 import statistics
 import time
+from pathlib import Path
 
 from bench_negative_sampling import common_vectors, scores_of  # the same items and scores
 
@@ -144,10 +145,22 @@ def print_table(results: dict) -> None:
     for (model, label), rows in results.items():
         s = summary(rows)
         (ws, ws_sd), (an, an_sd) = s["WordSim-353"], s["Google analogies"]
+        ws_sd, an_sd = (f" ({sd:.3f})" if s["seeds"] > 1 else "" for sd in (ws_sd, an_sd))
         print(
-            f"| {model} | {label} | {ws:.3f} ({ws_sd:.3f}) | {an:.3f} ({an_sd:.3f}) "
+            f"| {model} | {label} | {ws:.3f}{ws_sd} | {an:.3f}{an_sd} "
             f"| {s['queen']}/{s['seeds']} ({s['ranks']}) | {s['seconds']:.1f} |"
         )
+
+
+SHORT = [("negatives=shared", "shared"), ("epochs=", "E="), ("negative=", "K="),
+         ("learning_rate=", "lr="), ("sample=", "s="), ("window=", "C=")]  # fmt: skip
+
+
+def short_label(model: str, label: str) -> str:
+    """``"ours", "C=3,epochs=20,negative=10"`` -> ``"ours C=3,E=20,K=10"`` (the plot's labels)."""
+    for long, short in SHORT:
+        label = label.replace(long, short)
+    return f"{model} {label}"
 
 
 def plot_sweep(results: dict, path: str, targets=None) -> None:
@@ -160,7 +173,7 @@ def plot_sweep(results: dict, path: str, targets=None) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(9, 6.5), dpi=100)
+    fig, ax = plt.subplots(figsize=(12, 7.5), dpi=100)
     rows = [(key, summary(rows)) for key, rows in results.items()]
     seconds = [s["seconds"] for _, s in rows]
     norm = matplotlib.colors.Normalize(min(seconds), max(seconds))
@@ -169,27 +182,33 @@ def plot_sweep(results: dict, path: str, targets=None) -> None:
         colour = plt.cm.viridis(norm(s["seconds"]))
         marker = "s" if model == "gensim" else "o"
         ax.errorbar(ws, an, xerr=ws_sd, yerr=an_sd, fmt=marker, color=colour, capsize=2, ms=6)
-        text = f"{model}: {label} (queen {s['queen']}/{s['seeds']})"
-        ax.annotate(text, (ws, an), xytext=(4, 3), textcoords="offset points", fontsize=6)
+        text = f"{short_label(model, label)} (queen {s['queen']}/{s['seeds']})"
+        ax.annotate(text, (ws, an), xytext=(4, 3), textcoords="offset points", fontsize=7)
+    ax.margins(x=0.3, y=0.05)  # room for the labels on the right
     if targets:
         ax.axvline(targets[0], ls="--", lw=0.8, color="grey")
         ax.axhline(targets[1], ls="--", lw=0.8, color="grey")
     mappable = plt.cm.ScalarMappable(norm=norm, cmap="viridis")
-    fig.colorbar(mappable, ax=ax, label="mean training seconds (shared machine)")
+    fig.colorbar(mappable, ax=ax, label="mean training seconds (a shared, busy machine)")
     ax.set_xlabel("WordSim-353 Spearman, mean over seeds (bars: one sd)")
     ax.set_ylabel("Google analogies accuracy, mean over seeds (bars: one sd)")
-    ax.set_title("Defaults sweep on Shakespeare: o ours, s gensim; dashed: gensim's best means")
+    ax.set_title(
+        "Shakespeare, same items: o ours, s gensim; E epochs, K negatives; dashed: gensim's best"
+    )
     fig.tight_layout()
     fig.savefig(path, metadata={"Software": None})
     plt.close(fig)
 
 
-def read_jsonl(path: str) -> dict:
+def read_jsonl(paths: list[str]) -> dict:
+    """The rows of ``--jsonl`` files by (model, label); a row's "note" (e.g. which trainer ran it,
+    added by hand) is shown after its label."""
     results = {}
-    with open(path, encoding="utf-8") as file:
-        for line in file:
-            row = json.loads(line)
-            results.setdefault((row["model"], row["settings"]), []).append(row)
+    lines = [line for path in paths for line in Path(path).read_text(encoding="utf-8").splitlines()]
+    for line in lines:
+        row = json.loads(line)
+        label = row["settings"] + (f" [{row['note']}]" if "note" in row else "")
+        results.setdefault((row["model"], label), []).append(row)
     return results
 
 
@@ -201,7 +220,7 @@ def main() -> None:
     parser.add_argument("--gensim", action="append", default=[], help="gensim: name=value,...")
     parser.add_argument("--grid", action="store_true", help="add the built-in grid of ours")
     parser.add_argument("--jsonl", help="append every run to this file")
-    parser.add_argument("--table", help="only print the table of a --jsonl file")
+    parser.add_argument("--table", nargs="+", help="only print the table of --jsonl files")
     parser.add_argument("--plot", help="with --table: draw the sweep into this image file")
     parser.add_argument(
         "--targets", type=float, nargs=2, metavar=("WORDSIM", "ANALOGIES"), help="dashed lines"
