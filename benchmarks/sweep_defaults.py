@@ -3,18 +3,20 @@
     python benchmarks/sweep_defaults.py --seeds 5 --config "C=3,epochs=20" --config "C=2,epochs=20"
     python benchmarks/sweep_defaults.py --seeds 5 --grid          # the grid below (about 2 hours)
     python benchmarks/sweep_defaults.py --seeds 5 --gensim "window=2,epochs=20"   # a gensim row
-    (add --jsonl FILE to append every run to FILE as it ends, --table FILE to summarise such a file)
-    python benchmarks/sweep_defaults.py --table sweep.jsonl --plot docs/sweep_defaults.png
+    (add --jsonl FILE to append every run to FILE as it ends, --table FILE... to summarise such files)
+    python benchmarks/sweep_defaults.py --table benchmarks/sweep_defaults.jsonl \
+        --plot docs/sweep_defaults.png --targets 0.349 0.097    # docs/benchmarks_negative_sampling.md
 
 Each ``--config`` trains ``train_negative_sampling`` (the model ``train`` trains) with ``BASE``
 (the command line's defaults before this sweep: gensim's, with a window of 3) changed by
 ``name=value`` pairs (any argument of ``train_negative_sampling``), once per seed, so a label means
-the same settings whatever the command's defaults are today (``--config default`` trains those); and scores it on the same items as ``benchmarks/bench_negative_sampling.py --quality``:
+the same settings whatever the command's defaults are today (``--config default`` trains those),
+and scores it on the same items as ``benchmarks/bench_negative_sampling.py --quality``:
 the WordSim-353 pairs and Google analogy questions whose words are all in gensim's vocabulary
 (``min_count=5`` on the same tokens; a configuration with a larger ``min_count`` is refused), so
 every row, ours or gensim's, is scored on the same items. A row prints the mean and standard
-deviation over the seeds, how many seeds put queen among king's 10 nearest neighbours, and the
-mean training time (the machine may be shared: time is a rough guide; the speed benchmarks
+deviation over the seeds, how many seeds put queen among king's 10 nearest neighbours (and its
+rank in each), and the mean training time (the machine may be shared: time is a rough guide; the speed benchmarks
 interleave their runs).
 """
 
@@ -163,6 +165,12 @@ def short_label(model: str, label: str) -> str:
     return f"{model} {label}"
 
 
+def is_default(rows: list[dict]) -> bool:
+    """Whether these runs trained the command's defaults today (any seed; a noted row is not)."""
+    today = dict(cli_settings({"default": True}), seed=None)
+    return all("note" not in r and dict(r.get("config", {}), seed=None) == today for r in rows)
+
+
 def plot_sweep(results: dict, path: str, targets=None) -> None:
     """WordSim-353 against analogies, one point per setting (mean, bars one sd), coloured by time.
 
@@ -174,6 +182,7 @@ def plot_sweep(results: dict, path: str, targets=None) -> None:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(12, 7.5), dpi=100)
+    rows_of = results
     rows = [(key, summary(rows)) for key, rows in results.items()]
     seconds = [s["seconds"] for _, s in rows]
     norm = matplotlib.colors.Normalize(min(seconds), max(seconds))
@@ -183,6 +192,11 @@ def plot_sweep(results: dict, path: str, targets=None) -> None:
         marker = "s" if model == "gensim" else "o"
         ax.errorbar(ws, an, xerr=ws_sd, yerr=an_sd, fmt=marker, color=colour, capsize=2, ms=6)
         text = f"{short_label(model, label)} (queen {s['queen']}/{s['seeds']})"
+        if is_default(rows_of[(model, label)]):
+            ax.plot(ws, an, "o", ms=14, mfc="none", mec="red", mew=1.5)
+            ax.annotate(f"the default: {text}", (ws, an), xytext=(-260, -120), fontsize=9,
+                        textcoords="offset points", color="red", arrowprops={"arrowstyle": "-"})  # fmt: skip
+            continue
         ax.annotate(text, (ws, an), xytext=(4, 3), textcoords="offset points", fontsize=7)
     ax.margins(x=0.3, y=0.05)  # room for the labels on the right
     if targets:
