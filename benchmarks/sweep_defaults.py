@@ -3,16 +3,20 @@
     python benchmarks/sweep_defaults.py --seeds 5 --config "C=3,epochs=20" --config "C=2,epochs=20"
     python benchmarks/sweep_defaults.py --seeds 5 --grid          # the grid below (about 2 hours)
     python benchmarks/sweep_defaults.py --seeds 5 --gensim "window=2,epochs=20"   # a gensim row
-    (add --jsonl FILE to append every run to FILE as it ends, --table FILE to summarise such a file)
+    (add --jsonl FILE to append every run to FILE as it ends, --table FILE... to summarise such files)
+    python benchmarks/sweep_defaults.py --table benchmarks/sweep_defaults.jsonl \
+        --plot docs/sweep_defaults.png --targets 0.349 0.097    # docs/benchmarks_negative_sampling.md
 
-Each ``--config`` trains ``train_negative_sampling`` (the model ``train`` trains) with the command
-line's defaults changed by ``name=value`` pairs (any argument of ``train_negative_sampling``), once
-per seed, and scores it on the same items as ``benchmarks/bench_negative_sampling.py --quality``:
+Each ``--config`` trains ``train_negative_sampling`` (the model ``train`` trains) with ``BASE``
+(the command line's defaults before this sweep: gensim's, with a window of 3) changed by
+``name=value`` pairs (any argument of ``train_negative_sampling``), once per seed, so a label means
+the same settings whatever the command's defaults are today (``--config default`` trains those),
+and scores it on the same items as ``benchmarks/bench_negative_sampling.py --quality``:
 the WordSim-353 pairs and Google analogy questions whose words are all in gensim's vocabulary
 (``min_count=5`` on the same tokens; a configuration with a larger ``min_count`` is refused), so
 every row, ours or gensim's, is scored on the same items. A row prints the mean and standard
-deviation over the seeds, how many seeds put queen among king's 10 nearest neighbours, and the
-mean training time (the machine may be shared: time is a rough guide; the speed benchmarks
+deviation over the seeds, how many seeds put queen among king's 10 nearest neighbours (and its
+rank in each), and the mean training time (the machine may be shared: time is a rough guide; the speed benchmarks
 interleave their runs).
 """
 
@@ -23,13 +27,21 @@ import dataclasses
 import json
 import statistics
 import time
+from pathlib import Path
 
 from bench_negative_sampling import common_vectors, scores_of  # the same items and scores
 
-from cbow_helpers import corpus_ids, tokenize_shakespeare, train_negative_sampling
+from cbow_helpers import (
+    corpus_ids,
+    nearest_neighbors,
+    tokenize_shakespeare,
+    train_negative_sampling,
+)
 from cbow_helpers.cli import DEFAULT_OBJECTIVE, OBJECTIVES
+from cbow_helpers.negative_sampling_trainer import NegativeSamplingConfig
 
 GENSIM_MIN_COUNT = 5  # the vocabulary every model is scored on (gensim's default)
+BASE = dataclasses.asdict(NegativeSamplingConfig(C=3))  # what every label changes
 
 # One change at a time around window 3, 20 epochs (the issue's best of ours), then pairs.
 GRID = [
@@ -53,6 +65,8 @@ GRID = [
 
 def parse_changes(text: str) -> dict:
     """``"C=3,epochs=20"`` -> ``{"C": 3, "epochs": 20}`` (numbers as int or float, else str)."""
+    if text.strip() == "default":
+        return {"default": True}
     changes = {}
     for part in filter(None, text.split(",")):
         name, sep, value = part.partition("=")
@@ -70,8 +84,10 @@ def parse_changes(text: str) -> dict:
 
 
 def cli_settings(changes: dict) -> dict:
-    """The command line's negative-sampling config with ``changes``, as keyword arguments."""
-    config = dataclasses.asdict(OBJECTIVES[DEFAULT_OBJECTIVE])
+    """``BASE`` with ``changes`` (``{"default": ...}``: the command's defaults), as keyword arguments."""
+    if "default" in changes:
+        return dataclasses.asdict(OBJECTIVES[DEFAULT_OBJECTIVE])
+    config = BASE
     unknown = set(changes) - set(config)
     if unknown:
         raise SystemExit(f"unknown setting(s) {sorted(unknown)}; known: {sorted(config)}")
@@ -80,12 +96,19 @@ def cli_settings(changes: dict) -> dict:
     return {**config, **changes}
 
 
+def scored(vectors, seconds: float) -> dict:
+    """The same-item scores, queen's rank among king's neighbours (1 = nearest) and the time."""
+    words, matrix = vectors
+    neighbours = [w for w, _ in nearest_neighbors("king", (words, matrix), k=len(words) - 1)]
+    return dict(scores_of(vectors), queen_rank=neighbours.index("queen") + 1, seconds=seconds)
+
+
 def run_ours(tokens, shared, changes: dict, seed: int) -> dict:
     settings = {**cli_settings(changes), "seed": seed}
     start = time.perf_counter()
     result = train_negative_sampling(tokens, **settings, progress=False)
     seconds = time.perf_counter() - start
-    return dict(scores_of(common_vectors(result, shared)), seconds=seconds)
+    return dict(scored(common_vectors(result, shared), seconds), config=settings)
 
 
 def run_gensim(tokens, shared, changes: dict, seed: int) -> dict:
@@ -96,7 +119,7 @@ def run_gensim(tokens, shared, changes: dict, seed: int) -> dict:
     start = time.perf_counter()
     wv = Word2Vec(sentences, **{**settings, **changes}, seed=seed).wv
     seconds = time.perf_counter() - start
-    return dict(scores_of(common_vectors(wv, shared)), seconds=seconds)
+    return dict(scored(common_vectors(wv, shared), seconds), config={**settings, **changes})
 
 
 def summary(rows: list[dict]) -> dict:
@@ -109,6 +132,7 @@ def summary(rows: list[dict]) -> dict:
         "WordSim-353": stats("WordSim-353"),
         "Google analogies": stats("Google analogies"),
         "queen": sum(r["queen"] for r in rows),
+        "ranks": ",".join(str(r.get("queen_rank", "?")) for r in rows),
         "seeds": len(rows),
         "seconds": statistics.mean(r["seconds"] for r in rows),
     }
@@ -117,24 +141,88 @@ def summary(rows: list[dict]) -> dict:
 def print_table(results: dict) -> None:
     print(
         "\n| model | settings | WordSim-353 mean (sd) | analogies mean (sd) | queen in king's top 10 "
-        "| training s |"
+        "(ranks) | training s |"
     )
     print("|---|---|---|---|---|---|")
     for (model, label), rows in results.items():
         s = summary(rows)
         (ws, ws_sd), (an, an_sd) = s["WordSim-353"], s["Google analogies"]
+        ws_sd, an_sd = (f" ({sd:.3f})" if s["seeds"] > 1 else "" for sd in (ws_sd, an_sd))
         print(
-            f"| {model} | {label} | {ws:.3f} ({ws_sd:.3f}) | {an:.3f} ({an_sd:.3f}) "
-            f"| {s['queen']}/{s['seeds']} | {s['seconds']:.1f} |"
+            f"| {model} | {label} | {ws:.3f}{ws_sd} | {an:.3f}{an_sd} "
+            f"| {s['queen']}/{s['seeds']} ({s['ranks']}) | {s['seconds']:.1f} |"
         )
 
 
-def read_jsonl(path: str) -> dict:
+SHORT = [("negatives=shared", "shared"), ("epochs=", "E="), ("negative=", "K="),
+         ("learning_rate=", "lr="), ("sample=", "s="), ("window=", "C=")]  # fmt: skip
+
+
+def short_label(model: str, label: str) -> str:
+    """``"ours", "C=3,epochs=20,negative=10"`` -> ``"ours C=3,E=20,K=10"`` (the plot's labels)."""
+    for long, short in SHORT:
+        label = label.replace(long, short)
+    return f"{model} {label}"
+
+
+def is_default(rows: list[dict]) -> bool:
+    """Whether these runs trained the command's defaults today (any seed; a noted row is not)."""
+    today = dict(cli_settings({"default": True}), seed=None)
+    return all("note" not in r and dict(r.get("config", {}), seed=None) == today for r in rows)
+
+
+def plot_sweep(results: dict, path: str, targets=None) -> None:
+    """WordSim-353 against analogies, one point per setting (mean, bars one sd), coloured by time.
+
+    ``targets``: (WordSim, analogies) drawn as dashed lines, e.g. gensim's best means.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(12, 7.5), dpi=100)
+    rows_of = results
+    rows = [(key, summary(rows)) for key, rows in results.items()]
+    seconds = [s["seconds"] for _, s in rows]
+    norm = matplotlib.colors.Normalize(min(seconds), max(seconds))
+    for (model, label), s in rows:
+        (ws, ws_sd), (an, an_sd) = s["WordSim-353"], s["Google analogies"]
+        colour = plt.cm.viridis(norm(s["seconds"]))
+        marker = "s" if model == "gensim" else "o"
+        ax.errorbar(ws, an, xerr=ws_sd, yerr=an_sd, fmt=marker, color=colour, capsize=2, ms=6)
+        text = f"{short_label(model, label)} (queen {s['queen']}/{s['seeds']})"
+        if is_default(rows_of[(model, label)]):
+            ax.plot(ws, an, "o", ms=14, mfc="none", mec="red", mew=1.5)
+            ax.annotate(f"the default: {text}", (ws, an), xytext=(-260, -120), fontsize=9,
+                        textcoords="offset points", color="red", arrowprops={"arrowstyle": "-"})  # fmt: skip
+            continue
+        ax.annotate(text, (ws, an), xytext=(4, 3), textcoords="offset points", fontsize=7)
+    ax.margins(x=0.3, y=0.05)  # room for the labels on the right
+    if targets:
+        ax.axvline(targets[0], ls="--", lw=0.8, color="grey")
+        ax.axhline(targets[1], ls="--", lw=0.8, color="grey")
+    mappable = plt.cm.ScalarMappable(norm=norm, cmap="viridis")
+    fig.colorbar(mappable, ax=ax, label="mean training seconds (a shared, busy machine)")
+    ax.set_xlabel("WordSim-353 Spearman, mean over seeds (bars: one sd)")
+    ax.set_ylabel("Google analogies accuracy, mean over seeds (bars: one sd)")
+    ax.set_title(
+        "Shakespeare, same items: o ours, s gensim; E epochs, K negatives; dashed: gensim's best"
+    )
+    fig.tight_layout()
+    fig.savefig(path, metadata={"Software": None})
+    plt.close(fig)
+
+
+def read_jsonl(paths: list[str]) -> dict:
+    """The rows of ``--jsonl`` files by (model, label); a row's "note" (e.g. which trainer ran it,
+    added by hand) is shown after its label."""
     results = {}
-    with open(path, encoding="utf-8") as file:
-        for line in file:
-            row = json.loads(line)
-            results.setdefault((row["model"], row["settings"]), []).append(row)
+    lines = [line for path in paths for line in Path(path).read_text(encoding="utf-8").splitlines()]
+    for line in lines:
+        row = json.loads(line)
+        label = row["settings"] + (f" [{row['note']}]" if "note" in row else "")
+        results.setdefault((row["model"], label), []).append(row)
     return results
 
 
@@ -146,10 +234,17 @@ def main() -> None:
     parser.add_argument("--gensim", action="append", default=[], help="gensim: name=value,...")
     parser.add_argument("--grid", action="store_true", help="add the built-in grid of ours")
     parser.add_argument("--jsonl", help="append every run to this file")
-    parser.add_argument("--table", help="only print the table of a --jsonl file")
+    parser.add_argument("--table", nargs="+", help="only print the table of --jsonl files")
+    parser.add_argument("--plot", help="with --table: draw the sweep into this image file")
+    parser.add_argument(
+        "--targets", type=float, nargs=2, metavar=("WORDSIM", "ANALOGIES"), help="dashed lines"
+    )
     args = parser.parse_args()
     if args.table:
-        print_table(read_jsonl(args.table))
+        results = read_jsonl(args.table)
+        print_table(results)
+        if args.plot:
+            plot_sweep(results, args.plot, args.targets)
         return
     if args.seeds < 1:
         parser.error(f"--seeds must be at least 1, got {args.seeds}")
@@ -171,7 +266,8 @@ def main() -> None:
             results.setdefault((model, label), []).append(row)
             print(
                 f"{model} {label} seed {seed}: WordSim {row['WordSim-353']:.3f}, analogies "
-                f"{row['Google analogies']:.3f}, queen {row['queen']}, {row['seconds']:.1f} s",
+                f"{row['Google analogies']:.3f}, queen {row['queen']} (rank {row['queen_rank']}), "
+                f"{row['seconds']:.1f} s",
                 flush=True,
             )
             if args.jsonl:

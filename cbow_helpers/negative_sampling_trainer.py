@@ -62,8 +62,8 @@ class NegativeSamplingConfig:
     """The settings of ``train_negative_sampling``, with their defaults: the one place they are written.
 
     Not in the notebooks: ``train_negative_sampling``'s keyword arguments take their defaults
-    from here, and so does the command line (``python -m cbow_helpers train``, which changes one:
-    its window is C=3; ``train --help`` prints them).
+    from here, and so does the command line (``python -m cbow_helpers train``, which changes a
+    few for Shakespeare: ``cli.OBJECTIVES``; ``train --help`` prints them).
 
     The defaults are gensim's ``Word2Vec(sg=0)`` defaults, except ``batch_size`` (gensim
     updates after every window) and ``workers`` (gensim's is 3); see ``train_negative_sampling``

@@ -4,6 +4,7 @@ command line and ``train --help`` all take them from there."""
 import dataclasses
 import inspect
 import re
+from pathlib import Path
 
 import pytest
 
@@ -49,9 +50,9 @@ NEGATIVE_SAMPLING_DEFAULTS = dict(
     negatives="per-window",
     group_size=64,
 )
-# The command line's changes to NegativeSamplingConfig (README and docs/benchmarks_negative_sampling.md:
-# why).
-CLI_CHANGES = dict(C=3)
+# The command line's changes to NegativeSamplingConfig (README and docs/command_line.md state them,
+# docs/benchmarks_negative_sampling.md says why).
+CLI_CHANGES = dict(C=3, epochs=20, negative=10)
 
 
 def keyword_defaults(function) -> dict:
@@ -180,6 +181,28 @@ def test_the_cli_trains_negative_sampling_with_its_defaults_changed_for_shakespe
     kwargs = recorded["train_negative_sampling"]
     assert kwargs.pop("progress") is False
     assert kwargs == dict(keyword_defaults(train_negative_sampling), **CLI_CHANGES)
+
+
+ROOT = Path(__file__).parent.parent
+# How the docs state the command's default: "... is `python -m cbow_helpers train --window 3 ...`"
+DOCUMENTED_DEFAULT = re.compile(
+    r"`python -m cbow_helpers train` is `python -m cbow_helpers train ([^`]+)`"
+)
+
+
+def documented_changes(path: Path) -> dict:
+    """The config fields the command line's default changes, as ``path`` states them."""
+    found = DOCUMENTED_DEFAULT.findall(" ".join(path.read_text(encoding="utf-8").split()))
+    assert len(found) == 1, f"{path.name} should state the default command once, found {found}"
+    args = build_parser().parse_args(["train", *found[0].split()])
+    given = {option: getattr(args, option) for option in cli_module.TRAINING_OPTIONS}
+    return {cli_module.TRAINING_OPTIONS[o]: v for o, v in given.items() if v is not None}
+
+
+@pytest.mark.parametrize("doc", ["README.md", "docs/command_line.md"])
+def test_the_docs_state_the_command_lines_default(doc):
+    # CLI_CHANGES is what the command passes (the test above): the docs must say the same
+    assert documented_changes(ROOT / doc) == CLI_CHANGES
 
 
 def test_the_cli_passes_the_options_given(tmp_path, recorded):
