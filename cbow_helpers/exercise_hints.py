@@ -107,6 +107,9 @@ MISTAKES = {
     "loss-averaged": "you averaged over the V rows: the loss is a sum over the rows (notebook 04).",
     "loss-divided-by-m": "you divided the batch's total by the number of examples: that is the cost "
     "(compute_cost, the mean over the batch); cross_entropy_loss is the sum (notebook 04).",
+    "loss-log-zero": "a probability of exactly 0 made log return -inf (and 0 * -inf is nan): clip "
+    "y_hat to the smallest positive float, np.clip(y_hat, np.finfo(float).tiny, 1.0), before the "
+    "log, as the helper does (notebook 04).",
     "forward-no-relu": "h has negative entries: the hidden layer is ReLU of the first layer's "
     "output (notebook 04).",
     "forward-softmax": "your z sums to 1 in each column: forward_prop returns the logits z2, and "
@@ -174,6 +177,9 @@ MISTAKES = {
     "copies).",
     "gradcheck-yhat-is-logits": "with the course's back_prop your errors are large: back_prop wants "
     "the probabilities softmax(z), not the logits z.",
+    "gradcheck-zero-norm": "an error is nan: both gradients are 0, so ‖a‖ + ‖n‖ is 0 and you divided "
+    "0 by 0. Two zero gradients agree: divide by max(‖a‖ + ‖n‖, 1e-12), or return 0 when the sum "
+    "is 0.",
     "gradcheck-mismatch": "your relative errors are right, and they show your back_prop and your "
     "numerical gradient disagree: go back to the check of back_prop, then of numerical_gradient.",
     # 06 gradient descent, capstone

@@ -187,6 +187,10 @@ def loss_averaged(y_hat, y):
     return float(-np.mean(y * np.log(y_hat)))
 
 
+def loss_unclipped(y_hat, y):
+    return float(-np.sum(y * np.log(y_hat)))
+
+
 def forward_no_relu(x, W1, W2, b1, b2):
     h = W1 @ x + b1
     return W2 @ h + b2, h
@@ -587,6 +591,7 @@ def relative_errors(
     logits=False,
     copy_params=False,
     relative=True,
+    zero_guard=True,
 ):
     """The guided gradient check, right by default; each keyword is one classic slip."""
     m = x.shape[1]
@@ -604,7 +609,8 @@ def relative_errors(
     errors = {}
     for name, param, a in zip(("W1", "W2", "b1", "b2"), params, grads):
         n = numerical_gradient(cost, param)
-        errors[name] = norm(a - n) / ((norm(a) + norm(n)) if relative else 1.0)
+        scale = (norm(a) + norm(n)) if relative else 1.0
+        errors[name] = norm(a - n) / (max(scale, 1e-12) if zero_guard else scale)
     return errors
 
 
@@ -812,6 +818,7 @@ MUTANTS = [
     ("cross_entropy_loss", "loss-sign", (loss_sign,)),
     ("cross_entropy_loss", "loss-not-weighted", (loss_not_weighted,)),
     ("cross_entropy_loss", "loss-averaged", (loss_averaged,)),
+    ("cross_entropy_loss", "loss-log-zero", (loss_unclipped,)),
     ("forward_prop", "forward-no-relu", (forward_no_relu,)),
     ("forward_prop", "forward-softmax", (forward_softmax,)),
     ("forward_prop", "forward-no-bias", (forward_no_bias,)),
@@ -909,6 +916,11 @@ MUTANTS = [
         "gradient_check",
         "gradcheck-yhat-is-logits",
         (_errors(logits=True), _true_back_prop, gradient_check.numerical_gradient),
+    ),
+    (
+        "gradient_check",
+        "gradcheck-zero-norm",
+        (_errors(zero_guard=False), _true_back_prop, gradient_check.numerical_gradient),
     ),
     (
         "gradient_check",

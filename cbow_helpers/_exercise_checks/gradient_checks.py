@@ -262,8 +262,25 @@ def check_gradient_check(relative_errors, back_prop, numerical_gradient):
         if key is None and grads is not model.back_prop:
             key = "gradcheck-formula"  # right on the true gradient, wrong on a wrong one
         raise Failed(f'case "{case}": expected {want}, got {shown}', key)
+    _all_units_off(relative_errors, x, y, W1, W2, b1, b2)
     _own_functions_agree(relative_errors, back_prop, numerical_gradient, batch)
-    return len(cases) + 1
+    return len(cases) + 2
+
+
+def _all_units_off(relative_errors, x, y, W1, W2, b1, b2) -> None:
+    """Every hidden unit off: both gradients of W1 and b1 are 0, and 0 / 0 must count as agreement."""
+    case = "every hidden unit off (b1 - 100): dJ/dW1, dJ/dW2 and dJ/db1 are 0 on both sides"
+    batch = (x, y, W1, W2, b1 - 100.0, b2)
+    got = _errors_of(
+        call(relative_errors, model.back_prop, gradient_check.numerical_gradient, *batch)
+    )
+    if isinstance(got, str):
+        raise Failed(f'case "{case}": {got}')
+    if all(v < 1e-6 for v in got.values()):
+        return
+    shown = ", ".join(f"{k} {got[k]:.1e}" for k in got)
+    key = "gradcheck-zero-norm" if any(np.isnan(v) for v in got.values()) else "gradcheck-formula"
+    raise Failed(f'case "{case}": expected every error 0 (below 1e-6), got {shown}', key)
 
 
 def _own_functions_agree(relative_errors, back_prop, numerical_gradient, batch) -> None:

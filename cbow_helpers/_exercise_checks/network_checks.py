@@ -112,7 +112,41 @@ def check_cross_entropy_loss(function):
                 ("loss-divided-by-m", lambda p, t: model.cross_entropy_loss(p, t) / p.shape[1]),
             ],
         )
-    return len(cases)
+    _check_zero_probabilities(function)
+    return len(cases) + 2
+
+
+def _check_zero_probabilities(function) -> None:
+    """A probability of exactly 0, at another word (no effect) and at the centre word (a finite,
+    huge loss: the helper clips to the smallest positive float64, any clip of 1e-12 or less passes)."""
+    y = np.array([[0.0], [1.0], [0.0]])
+    cases = [
+        (
+            "a probability of 0 at a word that is not the centre word",
+            np.array([[0.0], [0.3], [0.7]]),
+        ),
+        ("a probability of 0 at the centre word", np.array([[0.4], [0.0], [0.6]])),
+    ]
+    for case, p in cases:
+        expected = model.cross_entropy_loss(p, y)
+        got = call(function, p.copy(), y.copy())
+        try:
+            got_number = float(got)
+        except (TypeError, ValueError):
+            raise Failed(f'case "{case}": expected a number, got {show(got)}') from None
+        if not np.isfinite(got_number):
+            raise Failed(
+                f'case "{case}": expected {show(expected)}, got {show(got)}', "loss-log-zero"
+            )
+        if p[1, 0] > 0 and differs(expected, got_number) is not None:
+            raise Failed(f'case "{case}": {differs(expected, got_number)}')
+        if p[1, 0] == 0 and got_number < -np.log(1e-12):
+            raise Failed(
+                f'case "{case}": expected a huge loss ({expected:.1f} with the helper\'s clip), '
+                f"got {show(got)}",
+                hint="clip y_hat to a tiny positive number such as np.finfo(float).tiny (1e-12 at "
+                "most) before the log (notebook 04).",
+            )
 
 
 # forward_prop as students get it wrong (each one a classic mistake)

@@ -77,13 +77,15 @@ TAGGED = {
 #: Course notebook -> (exercise cell id, the worked cells that give its answer away). In the
 #: exercise notebook those cells move, in their order, to just after the exercise cell.
 FADED = {
-    "01_tokenization": [("ex-tokenize", ["f4b03298", "a0e87349", "e0e90b77", "2591bb94"])],
+    "01_tokenization": [
+        ("ex-tokenize", ["f4b03298", "a0e87349", "e0e90b77", "a8c60b03", "2591bb94"])
+    ],
     "02_sliding_windows": [
         ("ex-get-windows", ["9e0c8155", "9d8d7eb7", "0a0d6246", "0a0d6246-read"])
     ],
     "03_one_hot_vectors": [
         ("ex-get-dict", ["fa086bb2", "2bbffd2c"]),
-        ("ex-one-hot", ["fbb39100", "d5893df0"]),
+        ("ex-one-hot", ["fbb39100", "shape-trap-md", "shape-trap", "d5893df0"]),
         ("ex-context-vector", ["bf8810c7", "11a6bef0", "a6e17f73"]),
     ],
     "04_cbow_architecture": [
