@@ -4,6 +4,7 @@
     python benchmarks/reference_quality.py --sweep         # train the SWEEP recipes and compare them
     python benchmarks/reference_quality.py --train C=3 b1_start=none --save /tmp/c3.npz
     python benchmarks/reference_quality.py --load /tmp/c3.npz
+    python benchmarks/reference_quality.py --record /tmp/old.npz /tmp/c3.npz ...   # notebook 06's record
 
 ``--train`` changes REFERENCE_CONFIG's settings (any field of ``CBOWConfig``; ``none`` for
 ``min_learning_rate`` gives a constant step, for ``b1_start`` a random start).
@@ -28,7 +29,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -43,9 +46,16 @@ from cbow_helpers import (
     tokenize_shakespeare,
     train_cbow,
 )
-from cbow_helpers.reference import REFERENCE_CONFIG, firing_rates, unigram_entropy
+from cbow_helpers.engine.files import atomic_path
+from cbow_helpers.reference import (
+    REFERENCE_CONFIG,
+    firing_rates,
+    recipe_runs_path,
+    unigram_entropy,
+)
 
 SETTINGS = [field.name for field in dataclasses.fields(CBOWConfig) if field.name != "max_steps"]
+RECIPES = "cbow_helpers/data/reference_recipes.json"
 PROBES = ("king", "father", "love", "night", "sword", "eye")
 
 # The recipes of the sweep (docs/benchmarks.md has its table): what differs from REFERENCE_CONFIG.
@@ -132,15 +142,61 @@ def _parse_changes(items: list[str]) -> dict:
     return changes
 
 
+CURVE_STEPS = 500  # a recorded loss curve holds the mean of every 500 steps
+
+
+def differences(config: dict) -> dict:
+    """The settings of a run's config that differ from REFERENCE_CONFIG (its recipe, in short)."""
+    return {k: config.get(k) for k in REFERENCE_CONFIG if config.get(k) != REFERENCE_CONFIG[k]}
+
+
+def record(paths: list[str], tokens, out) -> None:
+    """Measure the saved models at ``paths`` and write what notebook 06 plots to ``out`` (JSON).
+
+    For each model: its settings that differ from REFERENCE_CONFIG (none: the reference model),
+    its loss curve (the mean of every CURVE_STEPS steps), its final loss, dead and idle units and
+    the probes' five nearest neighbours (W1); and once, the unigram entropy.
+    """
+    runs = []
+    for path in paths:
+        model = load_model(path)
+        row = measure(model, tokens)
+        losses = model.losses[: len(model.losses) // CURVE_STEPS * CURVE_STEPS]
+        runs.append(
+            dict(
+                changes=differences(model.config),
+                steps=len(model.losses),
+                curve=[round(float(x), 4) for x in losses.reshape(-1, CURVE_STEPS).mean(axis=1)],
+                final_loss=round(row["loss"], 4),
+                dead=row["dead"],
+                idle=row["rare"],
+                neighbours={w: [n for n, _ in near] for w, near in row["neighbours"].items()},
+            )
+        )
+        show(f"{path}: {runs[-1]['changes'] or 'the reference model'}", row)
+    data = dict(curve_steps=CURVE_STEPS, entropy=round(row["entropy"], 4), runs=runs)
+    with atomic_path(out, suffix=".json") as tmp:
+        Path(tmp).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sweep", action="store_true", help="train and measure the SWEEP recipes")
     parser.add_argument("--train", nargs="+", metavar="KEY=VALUE", help="train one recipe")
     parser.add_argument("--save", metavar="PATH.npz", help="with --train: save the model there")
     parser.add_argument("--load", metavar="PATH.npz", help="measure a saved model instead")
+    parser.add_argument(
+        "--record",
+        nargs="+",
+        metavar="PATH.npz",
+        help=f"measure saved models and write the recipes' record notebook 06 reads ({RECIPES})",
+    )
     args = parser.parse_args(argv)
     tokens = tokenize_shakespeare()
-    if args.sweep:
+    if args.record:
+        record(args.record, tokens, recipe_runs_path())
+    elif args.sweep:
         for changes in SWEEP:
             train_and_show(tokens, changes)
     elif args.train:

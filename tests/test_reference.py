@@ -16,7 +16,7 @@ from cbow_helpers import (
     tokenize_shakespeare,
     train_cbow,
 )
-from cbow_helpers.reference import firing_rates, reference_path, unigram_entropy
+from cbow_helpers.reference import firing_rates, recipe_runs, reference_path, unigram_entropy
 
 
 @pytest.fixture(scope="module")
@@ -145,6 +145,21 @@ def test_the_reference_models_neighbours_are_words_a_reader_accepts(reference, w
     """At least two of the five nearest neighbours are of the same kind (or the usual company)."""
     near = [w for w, _ in nearest_neighbors(word, reference, k=5)]
     assert len(ACCEPTED[word] & set(near)) >= 2, f"{word}: {near}"
+
+
+@pytest.mark.slow
+def test_the_recorded_recipes_end_with_the_shipped_reference_model(reference):
+    """Notebook 06 plots recorded whole runs; the one without changes is the shipped model."""
+    recorded = recipe_runs()
+    ours = [run for run in recorded["runs"] if not run["changes"]]
+    assert len(ours) == 1 and len(recorded["runs"]) >= 2
+    steps = recorded["curve_steps"]
+    curve = reference.losses[: len(ours[0]["curve"]) * steps].reshape(-1, steps).mean(axis=1)
+    np.testing.assert_allclose(ours[0]["curve"], curve, atol=1e-4)
+    assert ours[0]["final_loss"] == pytest.approx(reference.losses[-100:].mean(), abs=1e-4)
+    assert ours[0]["dead"] == ours[0]["idle"] == 0
+    for run in recorded["runs"]:  # every other run differs from REFERENCE_CONFIG in named settings
+        assert set(run["changes"]) <= set(REFERENCE_CONFIG)
 
 
 def test_save_and_load_model_round_trip(tmp_path):
