@@ -30,14 +30,24 @@ from .vocabulary import encode
 from .windows import context_windows
 
 #: The arguments of ``train_cbow`` that made the reference model (introduced in notebook 06, whose
-#: learning-rate sweep and firing rates show why). Chosen by ``benchmarks/reference_quality.py``:
-#: the most learning in a few minutes with fewer than one hidden unit in ten dead (a step of 4 at
-#: m = 256 for one epoch, the old recipe, killed units and ended barely under the unigram baseline).
+#: whole runs on a part of Shakespeare show why). Chosen by ``benchmarks/reference_quality.py``
+#: (its recipe table is in docs/benchmarks.md): a step falling linearly from 1 to 0 over the run,
+#: and b1 starting at 0.1 so that every hidden unit fires at the start (with b1 random in
+#: [-0.05, 0.05), the units that start negative stay idle for good).
 REFERENCE_CONFIG = dict(
-    N=50, C=2, vocab_size=3000, batch_size=64, epochs=5, learning_rate=0.5, seed=1
+    N=50,
+    C=2,
+    vocab_size=3000,
+    batch_size=64,
+    epochs=5,
+    learning_rate=1.0,
+    min_learning_rate=0.0,
+    b1_start=0.1,
+    seed=1,
 )
 
 _FILE = "reference_cbow.npz"
+_RECIPES = "reference_recipes.json"
 _KEYS = ("W1", "W2", "b1", "b2", "words", "losses", "config")
 
 
@@ -124,6 +134,31 @@ def load_reference_model() -> CBOWResult:
     Its ``examples_per_second`` is NaN: it was not trained on your machine.
     """
     return load_model(reference_path())
+
+
+def recipe_runs_path() -> Path:
+    """Where the record of the recipes' whole runs lives (inside the installed package).
+
+    Not in the notebooks: ``recipe_runs`` (notebook 06) reads it, and
+    ``benchmarks/reference_quality.py --record`` writes it.
+    """
+    return Path(str(resources.files("cbow_helpers") / "data" / _RECIPES))
+
+
+def recipe_runs() -> dict:
+    """Whole runs on all of Shakespeare, one per recipe, as ``benchmarks/reference_quality.py --record`` measured them.
+
+    Introduced in notebook 06 (training): the runs that chose ``REFERENCE_CONFIG``, each five
+    epochs of minutes, recorded so that the notebook can plot them in a second.
+
+    Returns a dict: ``entropy`` (the unigram entropy of the centre words, in nats),
+    ``curve_steps`` and ``runs``, a list of dicts, one per run: ``changes`` (its settings that
+    differ from ``REFERENCE_CONFIG``; empty for the reference model), ``steps``, ``curve`` (the
+    mean loss of every ``curve_steps`` steps), ``final_loss`` (the mean of the last 100 steps),
+    ``dead`` and ``idle`` (the shares of hidden units that fire on no window, and on fewer than
+    1%), and ``neighbours`` (the five nearest words of six probes, by the columns of W1).
+    """
+    return json.loads(recipe_runs_path().read_text(encoding="utf-8"))
 
 
 def unigram_entropy(center: np.ndarray, V: int) -> float:
