@@ -1,8 +1,12 @@
 """Does a CBOW model on Shakespeare learn? Its loss against the unigram baseline, its hidden units, its neighbours.
 
     python benchmarks/reference_quality.py                 # the shipped reference model
-    python benchmarks/reference_quality.py --sweep         # train a few recipes and compare them
-    python benchmarks/reference_quality.py --train lr=1 epochs=3 batch_size=128
+    python benchmarks/reference_quality.py --sweep         # train the SWEEP recipes and compare them
+    python benchmarks/reference_quality.py --train C=3 b1_start=none --save /tmp/c3.npz
+    python benchmarks/reference_quality.py --load /tmp/c3.npz
+
+``--train`` changes REFERENCE_CONFIG's settings (any field of ``CBOWConfig``; ``none`` for
+``min_learning_rate`` gives a constant step, for ``b1_start`` a random start).
 
 For each model it prints one row:
 
@@ -13,49 +17,55 @@ For each model it prints one row:
   no window: "dead" ReLU units) and the share that fire on fewer than 1% of windows;
 - the mean cosine of 2,000 random pairs of words, and the share of the variance held by the 5
   largest of the N principal directions of the embeddings;
-- the 5 nearest neighbours of king, father, love, night, sword and eye.
+- the 5 nearest neighbours of king, father, love, night, sword and eye;
 
-A run of one epoch at m = 256 takes about 20-40 s on a shared 2-core machine; --sweep about half an hour.
+and the last two again with the embeddings taken from W2's rows and from the mean of W1 and W2.
+A run of five epochs at m = 64 takes 2 to 13 minutes on the shared 2-core machine (N = 50 to 100,
+and how busy the machine is); --sweep about an hour.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import time
 
 import numpy as np
 
 from cbow_helpers import (
+    CBOWConfig,
     context_windows,
     encode,
+    load_model,
     load_reference_model,
     nearest_neighbors,
+    save_model,
     tokenize_shakespeare,
     train_cbow,
 )
 from cbow_helpers.reference import REFERENCE_CONFIG, firing_rates, unigram_entropy
 
+SETTINGS = [field.name for field in dataclasses.fields(CBOWConfig) if field.name != "max_steps"]
 PROBES = ("king", "father", "love", "night", "sword", "eye")
 
-# The recipes of the sweep: what differs from REFERENCE_CONFIG's N, C, vocab_size and seed.
+# The recipes of the sweep (docs/benchmarks.md has its table): what differs from REFERENCE_CONFIG.
+CONSTANT = dict(learning_rate=0.5, min_learning_rate=None)  # the previous reference recipe's step
 SWEEP = (
-    dict(learning_rate=4.0, batch_size=256, epochs=1),
-    dict(learning_rate=2.0, batch_size=256, epochs=1),
-    dict(learning_rate=1.0, batch_size=256, epochs=1),
-    dict(learning_rate=1.0, batch_size=64, epochs=1),
-    dict(learning_rate=2.0, batch_size=256, epochs=3),
-    dict(learning_rate=2.0, batch_size=128, epochs=3),
-    dict(learning_rate=1.0, batch_size=64, epochs=3),
-    dict(learning_rate=1.0, batch_size=64, epochs=5),
-    dict(learning_rate=0.5, batch_size=64, epochs=5),
+    dict(**CONSTANT, b1_start=None),  # the previous reference model
+    dict(**CONSTANT, b1_start=None, C=4),
+    dict(b1_start=None),  # the falling step alone
+    dict(**CONSTANT),  # b1 starting at 0.1 alone
+    dict(),  # the reference model: both
+    dict(C=3),
+    dict(N=100, min_learning_rate=0.0001),
 )
 
 
-def measure(result, tokens) -> dict:
-    """The numbers of one row (see the module docstring)."""
+def measure(result, tokens, kind: str = "W1") -> dict:
+    """The numbers of one row (see the module docstring); ``kind`` picks the embedding matrix."""
     _, center = context_windows(encode(tokens, result.word2Ind), result.config["C"])
     rates = firing_rates(result, tokens)
-    E = result.embedding_matrix("W1")
+    E = result.embedding_matrix(kind)
     unit = E / np.linalg.norm(E, axis=1, keepdims=True)
     rng = np.random.default_rng(0)
     i, j = rng.integers(0, len(E), size=(2, 2000))
@@ -68,7 +78,7 @@ def measure(result, tokens) -> dict:
         rare=float((rates < 0.01).mean()),
         random_cosine=float((unit[i[keep]] * unit[j[keep]]).sum(axis=1).mean()),
         top5_variance=float(variances[:5].sum() / variances.sum()),
-        neighbours={w: nearest_neighbors(w, result, k=5) for w in PROBES},
+        neighbours={w: nearest_neighbors(w, (result.words, E), k=5) for w in PROBES},
     )
 
 
@@ -88,14 +98,18 @@ def show(label: str, row: dict, seconds: float | None = None) -> None:
         print(f"  {word:>7}: " + ", ".join(f"{w} ({s:.2f})" for w, s in near))
 
 
-def train_and_show(tokens, changes: dict) -> dict:
+def train_and_show(tokens, changes: dict, save=None) -> dict:
     config = {**REFERENCE_CONFIG, **changes}
     start = time.perf_counter()
     result = train_cbow(tokens, progress=False, **config)
     seconds = time.perf_counter() - start
-    label = ", ".join(f"{k}={v:g}" for k, v in changes.items())
+    if save:
+        save_model(save, result)
+    label = ", ".join(f"{k}={v}" for k, v in changes.items())
     row = measure(result, tokens)
     show(label, row, seconds)
+    for kind in ("W2", "average"):
+        show(f"  the same model, embeddings from {kind}", measure(result, tokens, kind))
     return row
 
 
@@ -103,9 +117,18 @@ def _parse_changes(items: list[str]) -> dict:
     changes = {}
     for item in items:
         key, _, value = item.partition("=")
-        if key not in REFERENCE_CONFIG:
-            raise SystemExit(f"unknown setting {key!r}; choose from {', '.join(REFERENCE_CONFIG)}")
-        changes[key] = float(value) if key == "learning_rate" else int(value)
+        if key not in SETTINGS:
+            raise SystemExit(f"unknown setting {key!r}; choose from {', '.join(SETTINGS)}")
+        floats = ("learning_rate", "min_learning_rate", "b1_start")
+        try:
+            if value == "none" and key in floats[1:]:
+                changes[key] = None  # a constant step, or b1 starting random
+            elif key == "shuffle":
+                changes[key] = {"true": True, "false": False}[value.lower()]
+            else:
+                changes[key] = float(value) if key in floats else int(value)
+        except (KeyError, ValueError):
+            raise SystemExit(f"bad value for {key}: {value!r}") from None
     return changes
 
 
@@ -113,16 +136,23 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sweep", action="store_true", help="train and measure the SWEEP recipes")
     parser.add_argument("--train", nargs="+", metavar="KEY=VALUE", help="train one recipe")
+    parser.add_argument("--save", metavar="PATH.npz", help="with --train: save the model there")
+    parser.add_argument("--load", metavar="PATH.npz", help="measure a saved model instead")
     args = parser.parse_args(argv)
     tokens = tokenize_shakespeare()
     if args.sweep:
         for changes in SWEEP:
             train_and_show(tokens, changes)
     elif args.train:
-        train_and_show(tokens, _parse_changes(args.train))
+        train_and_show(tokens, _parse_changes(args.train), args.save)
     else:
-        config = ", ".join(f"{k}={v}" for k, v in REFERENCE_CONFIG.items())
-        show(f"shipped reference model ({config})", measure(load_reference_model(), tokens))
+        model = load_model(args.load) if args.load else load_reference_model()
+        config = ", ".join(f"{k}={model.config[k]}" for k in REFERENCE_CONFIG)
+        for kind in ("W1", "W2", "average"):
+            show(
+                f"{args.load or 'shipped reference model'} ({config}), {kind}",
+                measure(model, tokens, kind),
+            )
 
 
 if __name__ == "__main__":

@@ -30,11 +30,20 @@ from .vocabulary import encode
 from .windows import context_windows
 
 #: The arguments of ``train_cbow`` that made the reference model (introduced in notebook 06, whose
-#: learning-rate sweep and firing rates show why). Chosen by ``benchmarks/reference_quality.py``:
-#: the most learning in a few minutes with fewer than one hidden unit in ten dead (a step of 4 at
-#: m = 256 for one epoch, the old recipe, killed units and ended barely under the unigram baseline).
+#: whole runs on a part of Shakespeare show why). Chosen by ``benchmarks/reference_quality.py``
+#: (its recipe table is in docs/benchmarks.md): a step falling linearly from 1 to 0 over the run,
+#: and b1 starting at 0.1 so that every hidden unit fires at the start (with b1 random in
+#: [-0.05, 0.05), the units that start negative stay idle for good).
 REFERENCE_CONFIG = dict(
-    N=50, C=2, vocab_size=3000, batch_size=64, epochs=5, learning_rate=0.5, seed=1
+    N=50,
+    C=2,
+    vocab_size=3000,
+    batch_size=64,
+    epochs=5,
+    learning_rate=1.0,
+    min_learning_rate=0.0,
+    b1_start=0.1,
+    seed=1,
 )
 
 _FILE = "reference_cbow.npz"

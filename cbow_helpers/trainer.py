@@ -18,6 +18,7 @@ from .engine.cbow_loop import check_memory, train_epochs
 from .engine.checks import (
     check_flag,
     integer_at_least,
+    non_negative_number,
     positive_int,
     positive_number,
     seed_value,
@@ -76,7 +77,11 @@ class CBOWConfig:
     min_count : int, words seen fewer times become ``'<unk>'``
     batch_size : int, m, the windows per step
     epochs : int, passes over all windows
-    learning_rate : float, the SGD step size alpha
+    learning_rate : float, the SGD step size alpha (at the first step)
+    min_learning_rate : float >= 0 or None, the step falls linearly from learning_rate towards
+        this over the whole run (word2vec's schedule); None: a constant step
+    b1_start : float >= 0 or None, every entry of b1 starts at this value; None: b1 starts
+        random, like the other weights (``initialize_model``)
     seed : int >= 0, seeds the initial weights and the order of the windows
     shuffle : bool, shuffle the windows each epoch (False: corpus order)
     max_steps : int or None, stop after this many steps (None: train all ``epochs``)
@@ -100,14 +105,17 @@ class CBOWConfig:
     C: int = 2
     vocab_size: int | None = 3000
     min_count: int = 1
-    # The reference model's recipe (REFERENCE_CONFIG). Far larger than notebook 05's alpha: J is the
-    # mean over the batch's m windows, so each window moves the weights by only learning_rate / m
-    # of a step, and a context word's row of W1 by a further 1/(2C) of that. Notebook 06's
-    # learning-rate sweep and firing rates show why not larger: a larger step kills hidden units,
-    # and one epoch ends barely under the unigram baseline.
+    # Far larger than notebook 05's alpha: J is the mean over the batch's m windows, so each window
+    # moves the weights by only learning_rate / m of a step, and a context word's row of W1 by a
+    # further 1/(2C) of that. Notebook 06's whole runs show why not larger (a larger constant step
+    # kills hidden units) and what the reference model (REFERENCE_CONFIG) adds: a falling step
+    # (min_learning_rate) and a positive start for b1 (b1_start). The defaults here stay the
+    # plain recipe, a constant step from initialize_model's start.
     batch_size: int = 64
     epochs: int = 5
     learning_rate: float = 0.5
+    min_learning_rate: float | None = None
+    b1_start: float | None = None
     seed: int = 1
     shuffle: bool = True
     max_steps: int | None = None
@@ -122,6 +130,17 @@ class CBOWConfig:
                 "vocab_size", self.vocab_size, 2, why="a word and '<unk>'"
             )
         checked["learning_rate"] = positive_number("learning_rate", self.learning_rate)
+        if self.min_learning_rate is not None:
+            checked["min_learning_rate"] = non_negative_number(
+                "min_learning_rate", self.min_learning_rate
+            )
+            if checked["min_learning_rate"] > checked["learning_rate"]:
+                raise ValueError(
+                    f"min_learning_rate must be at most learning_rate={checked['learning_rate']}, "
+                    f"got {self.min_learning_rate!r}"
+                )
+        if self.b1_start is not None:
+            checked["b1_start"] = non_negative_number("b1_start", self.b1_start)
         if self.max_steps is not None:
             checked["max_steps"] = positive_int("max_steps", self.max_steps)
         checked["seed"] = seed_value("seed", self.seed)
@@ -165,7 +184,13 @@ def train_cbow(tokens: Sequence[str], config: CBOWConfig, progress: bool) -> CBO
     epochs : int
         Passes over all windows.
     learning_rate : float
-        SGD step size alpha.
+        SGD step size alpha (of the first step, if ``min_learning_rate`` is set).
+    min_learning_rate : float or None
+        If set, step s of a run of S steps (all ``epochs``, whatever ``max_steps``) takes
+        ``learning_rate - (learning_rate - min_learning_rate) * s / S``; None keeps it constant.
+    b1_start : float or None
+        If set, every entry of b1 starts at this value instead of at random: with a positive
+        start every hidden unit fires on every window at first, so none starts out dead.
     seed : int
         Seeds the initial weights (``initialize_model(N, V, seed)``) and the
         order of the windows.
@@ -213,7 +238,10 @@ def train_cbow(tokens: Sequence[str], config: CBOWConfig, progress: bool) -> CBO
         total_steps = min(config.max_steps, total_steps)
     check_memory(len(tokens), n_windows, V, config.N, C, min(batch_size, n_windows), total_steps)
     context, center = context_windows(encode.unchecked(tokens, word2Ind), C)
-    model = FastCBOW(*initialize_model(config.N, V, random_seed=config.seed))
+    W1, W2, b1, b2 = initialize_model(config.N, V, random_seed=config.seed)
+    if config.b1_start is not None:
+        b1 = np.full_like(b1, config.b1_start)
+    model = FastCBOW(W1, W2, b1, b2)
     losses, examples_per_second = train_epochs(
         model, context, center, config, total_steps, progress
     )

@@ -89,7 +89,12 @@ def test_fast_step_is_stable_for_large_logits(logit_scale):
         np.testing.assert_allclose(ours, course, rtol=1e-4, atol=1e-4 * max(1.0, abs(logit_scale)))
 
 
-def test_train_cbow_equals_the_course_loop_without_shuffling():
+@pytest.mark.parametrize(
+    ("min_learning_rate", "b1_start"),
+    [(None, None), (0.05, 0.1)],
+    ids=["constant step, random b1", "falling step, b1 starting at 0.1"],
+)
+def test_train_cbow_equals_the_course_loop_without_shuffling(min_learning_rate, b1_start):
     N, C, m, lr, seed = 5, 1, 6, 0.5, 3
     result = train_cbow(
         TOKENS,
@@ -99,6 +104,8 @@ def test_train_cbow_equals_the_course_loop_without_shuffling():
         batch_size=m,
         epochs=1,
         learning_rate=lr,
+        min_learning_rate=min_learning_rate,
+        b1_start=b1_start,
         seed=seed,
         shuffle=False,
         progress=False,
@@ -106,14 +113,19 @@ def test_train_cbow_equals_the_course_loop_without_shuffling():
     V = len(result.word2Ind)
     context, center = context_windows(encode(TOKENS, result.word2Ind), C)
     W1, W2, b1, b2 = initialize_model(N, V, random_seed=seed)
+    if b1_start is not None:  # every hidden unit starts with the same positive bias
+        b1 = np.full_like(b1, b1_start)
+    steps = -(-len(center) // m)
+    final = lr if min_learning_rate is None else min_learning_rate
     losses = []
-    for begin in range(0, len(center), m):
+    for step, begin in enumerate(range(0, len(center), m)):
+        alpha = lr - (lr - final) * step / steps  # word2vec's linear fall, from lr towards final
         X, Y = dense_batch(context[begin : begin + m], center[begin : begin + m], V)
         z, h = forward_prop(X, W1, W2, b1, b2)
         y_hat = softmax(z)
         losses.append(-np.mean(np.log((y_hat * Y).sum(axis=0))))
         g = back_prop(X, y_hat, Y, h, W1, W2, b1, b2, X.shape[1])
-        W1, W2, b1, b2 = (w - lr * gw for w, gw in zip((W1, W2, b1, b2), g))
+        W1, W2, b1, b2 = (w - alpha * gw for w, gw in zip((W1, W2, b1, b2), g))
     np.testing.assert_allclose(result.losses, losses, rtol=1e-5)
     for ours, course in zip((result.W1, result.W2, result.b1, result.b2), (W1, W2, b1, b2)):
         np.testing.assert_allclose(ours, course, rtol=1e-4, atol=1e-5)
@@ -209,6 +221,10 @@ def test_divergence_is_reported():
         ({"learning_rate": -1.0}, "learning_rate"),
         ({"vocab_size": 0}, "vocab_size"),
         ({"min_count": 0}, "min_count"),
+        ({"min_learning_rate": 0.6}, "min_learning_rate must be at most learning_rate=0.5"),
+        ({"min_learning_rate": -0.1}, "min_learning_rate"),
+        ({"b1_start": -0.1}, "b1_start"),
+        ({"b1_start": float("inf")}, "b1_start"),
     ],
 )
 def test_bad_arguments_name_themselves(kwargs, name):
@@ -225,6 +241,7 @@ def test_bad_arguments_name_themselves(kwargs, name):
         ({"epochs": 2.0}, "epochs must be an integer, got 2.0"),
         ({"learning_rate": "0.5"}, "learning_rate must be a number, got '0.5'"),
         ({"seed": 1.0}, "seed .* must be an integer, got 1.0"),
+        ({"b1_start": "0.1"}, "b1_start must be a number, got '0.1'"),
     ],
 )
 def test_arguments_of_the_wrong_type_are_type_errors(kwargs, message):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import time
 
 import numpy as np
@@ -43,6 +44,7 @@ def train_epochs(model, context, center, config, total_steps: int, progress: boo
     Returns the loss of every step and the windows trained per second.
     """
     n_windows = len(center)
+    rates = learning_rates(config, math.ceil(n_windows / config.batch_size) * config.epochs)
     rng = np.random.default_rng(config.seed)  # the order of the windows
     losses = np.empty(total_steps)
     watch = DivergenceWatch(config.learning_rate)
@@ -68,7 +70,7 @@ def train_epochs(model, context, center, config, total_steps: int, progress: boo
                 for batch in batches:
                     if step == total_steps:
                         break
-                    losses[step] = model.step(context[batch], center[batch], config.learning_rate)
+                    losses[step] = model.step(context[batch], center[batch], rates[step])
                     recent = losses[max(0, step + 1 - LOSS_WINDOW) : step + 1]
                     watch.batch(recent, step - epoch_start, epoch)
                     if not model.w2_norm_max < watch.weight_limit:
@@ -81,6 +83,18 @@ def train_epochs(model, context, center, config, total_steps: int, progress: boo
         model.close()
     seconds = time.perf_counter() - start
     return losses, min(step * config.batch_size, n_windows * config.epochs) / max(seconds, 1e-9)
+
+
+def learning_rates(config, full_run_steps: int) -> np.ndarray:
+    """The step size of every step of a full run: falling linearly from ``learning_rate`` to ``min_learning_rate``.
+
+    Step s of a run of S steps takes ``learning_rate - (learning_rate - min_learning_rate) * s / S``
+    (word2vec's schedule), so the first steps are the same with or without ``max_steps``.
+    ``min_learning_rate=None`` keeps ``learning_rate`` throughout.
+    """
+    final = config.learning_rate if config.min_learning_rate is None else config.min_learning_rate
+    fraction = np.arange(full_run_steps) / full_run_steps
+    return config.learning_rate - (config.learning_rate - final) * fraction
 
 
 def _largest(model) -> dict[str, float]:
