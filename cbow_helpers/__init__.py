@@ -13,11 +13,13 @@ from .engine.negative_sampling_step import negative_sampling_step
 from .engine.training import TrainingDivergedError
 from .evaluation import (
     analogy,
+    analogy_kinds,
     evaluate_all,
     evaluate_analogies,
     evaluate_word_pairs,
     format_scores,
     nearest_neighbors,
+    on_shared_words,
     similarity,
     spearman_interval,
 )
@@ -83,6 +85,7 @@ __all__ = [
     "NotEnoughMemoryError",
     "TrainingDivergedError",
     "analogy",
+    "analogy_kinds",
     "back_prop",
     "build_vocabulary",
     "check_gradients",
@@ -121,6 +124,7 @@ __all__ = [
     "negative_sampling_step",
     "noise_distribution",
     "numerical_gradient",
+    "on_shared_words",
     "plot_embeddings_pca",
     "reduced_windows",
     "reference_step",

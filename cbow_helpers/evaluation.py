@@ -345,6 +345,70 @@ def evaluate_analogies(vectors, path) -> dict:
     }
 
 
+def analogy_kinds(scores: dict) -> dict[str, dict]:
+    """The Google analogy accuracy split into its two kinds: semantic and syntactic questions.
+
+    Introduced in notebook 08 (how good are the embeddings).
+
+    The Google set's 14 sections are of two kinds: 5 *semantic* ones (capitals, currencies,
+    cities, family: ``king queen man woman``) and 9 *syntactic* ones, named ``gram1-...`` to
+    ``gram9-...`` (comparatives, tenses, plurals: ``good better bad worse``).
+
+    Parameters
+    ----------
+    scores : ``evaluate_analogies``'s result, or ``evaluate_all``'s (its ``"Google analogies"``)
+
+    Returns
+    -------
+    dict
+        ``{"semantic": {...}, "syntactic": {...}}``, each with ``correct``, ``answered`` and
+        ``accuracy`` (NaN if fewer than ``MIN_SCORED`` questions were answered).
+
+    Examples
+    --------
+    >>> sections = {"family": {"correct": 5, "total": 20}, "gram3-comparative": {"correct": 1, "total": 40}}
+    >>> kinds = analogy_kinds({"sections": sections})
+    >>> kinds["semantic"]["accuracy"], kinds["syntactic"]["accuracy"]
+    (0.25, 0.025)
+    """
+    if not isinstance(scores, dict):
+        raise TypeError(f"scores must be evaluate_analogies' dict, got {type(scores).__name__}")
+    sections = scores.get("Google analogies", scores).get("sections")
+    if sections is None:
+        raise ValueError(
+            "scores has no 'sections': pass evaluate_analogies' or evaluate_all's result"
+        )
+    kinds = {}
+    for kind, wanted in (("semantic", False), ("syntactic", True)):
+        chosen = [s for name, s in sections.items() if name.startswith("gram") == wanted]
+        correct, answered = sum(s["correct"] for s in chosen), sum(s["total"] for s in chosen)
+        accuracy = correct / answered if answered >= MIN_SCORED else float("nan")
+        kinds[kind] = {"correct": correct, "answered": answered, "accuracy": accuracy}
+    return kinds
+
+
+def on_shared_words(*models) -> list[tuple[list[str], np.ndarray]]:
+    """Each model's vectors restricted to the words every model knows, as ``(words, matrix)`` pairs.
+
+    Introduced in notebook 08 (how good are the embeddings): scored on these, two models answer
+    exactly the same benchmark pairs and questions, so their scores can be compared.
+
+    The words keep the first model's order. ``models`` are anything ``evaluate_all`` accepts.
+
+    Examples
+    --------
+    >>> a = (["king", "queen", "sword"], np.eye(3))
+    >>> b = (["sword", "king"], np.ones((2, 2)))
+    >>> [words for words, _ in on_shared_words(a, b)]
+    [['king', 'sword'], ['king', 'sword']]
+    """
+    if len(models) < 2:
+        raise ValueError(f"on_shared_words needs at least two models, got {len(models)}")
+    spaces = [_word_vectors(m) for m in models]
+    shared = [w for w in spaces[0].words if all(w in s.index for s in spaces[1:])]
+    return [(list(shared), s.unit[[s.index[w] for w in shared]]) for s in spaces]
+
+
 def benchmark_paths() -> dict[str, Path]:
     """The benchmark files that ship inside gensim."""
     from gensim.test.utils import datapath  # lazy on purpose: importing gensim takes seconds

@@ -207,3 +207,40 @@ def test_neighbours_normalise_a_model_once_and_notice_new_weights(monkeypatch):
     model.W1 = np.roll(model.W1, 1, axis=1)  # new weights
     assert nearest_neighbors("w0", model, 3) == fresh("w0")
     assert len(calls) == 3
+
+
+def test_analogy_kinds_counts_the_gram_sections_as_syntactic_and_the_rest_as_semantic():
+    sections = {
+        "capital-common-countries": {"correct": 3, "total": 10, "questions": 50},
+        "family": {"correct": 7, "total": 20, "questions": 50},
+        "gram1-adjective-to-adverb": {"correct": 1, "total": 25, "questions": 50},
+        "gram8-plural": {"correct": 4, "total": 15, "questions": 50},
+    }
+    kinds = evaluation.analogy_kinds({"Google analogies": {"sections": sections}})
+    assert kinds["semantic"] == {"correct": 10, "answered": 30, "accuracy": pytest.approx(1 / 3)}
+    assert kinds["syntactic"] == {"correct": 5, "answered": 40, "accuracy": pytest.approx(0.125)}
+    few = evaluation.analogy_kinds({"sections": {"family": {"correct": 1, "total": 5}}})
+    assert np.isnan(few["semantic"]["accuracy"]) and few["syntactic"]["answered"] == 0
+
+
+def test_analogy_kinds_refuses_what_is_not_a_scores_dict():
+    with pytest.raises(TypeError, match="evaluate_analogies"):
+        evaluation.analogy_kinds([1, 2])
+    with pytest.raises(ValueError, match="sections"):
+        evaluation.analogy_kinds({"accuracy": 0.5})
+
+
+def test_on_shared_words_gives_every_model_the_same_words_and_so_the_same_items(vectors):
+    words, matrix = vectors
+    rng = np.random.default_rng(1)
+    other = (list(reversed(words[::2])) + ["notaword"], rng.normal(size=(len(words[::2]) + 1, 3)))
+    mine, theirs = evaluation.on_shared_words((words, matrix), other)
+    assert mine[0] == theirs[0] == words[::2]  # the first model's order, only the shared words
+    assert mine[1].shape == (len(words[::2]), matrix.shape[1]) and theirs[1].shape[1] == 3
+    index = {w: i for i, w in enumerate(words)}
+    unit = matrix[index[words[2]]] / np.linalg.norm(matrix[index[words[2]]])
+    assert np.allclose(mine[1][1], unit)  # the row of each shared word, as a unit vector
+    path = benchmark_paths()["WordSim-353"]
+    assert evaluate_word_pairs(mine, path)["pairs"] == evaluate_word_pairs(theirs, path)["pairs"]
+    with pytest.raises(ValueError, match="at least two"):
+        evaluation.on_shared_words((words, matrix))
