@@ -97,7 +97,18 @@ FADED = {
         ("ex-back-prop", ["f46ec574", "703721e7", "384b408d", "af200407"]),
     ],
     "07_pca_visualisation": [
-        ("ex-compute-pca", ["499e47b9", "a8b3eb4c", "6044f3f6", "c35ebaec", "c7ebc714"])
+        (
+            "ex-compute-pca",
+            [
+                "499e47b9",
+                "a8b3eb4c",
+                "6044f3f6",
+                "pca-top-direction",
+                "pca-top-direction-md",
+                "c35ebaec",
+                "c7ebc714",
+            ],
+        )
     ],
 }
 
