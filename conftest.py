@@ -35,3 +35,22 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
         if item.path.suffix == ".ipynb" or _shares_a_module_fixture(item):
             item.add_marker(pytest.mark.xdist_group(item.path.name))
+    # The longest groups first: the workers take groups in this order, so a long notebook started
+    # last would keep one worker busy after the other has finished. (sort is stable: a notebook's
+    # cells keep their order.)
+    items.sort(key=lambda item: LONGEST_FIRST.get(item.path.name, len(LONGEST_FIRST)))
+
+
+#: The groups that take longest (`pytest --durations=30`), longest first.
+LONGEST_FIRST = {
+    name: rank
+    for rank, name in enumerate(
+        [
+            "06_training.ipynb",
+            "answers.ipynb",
+            "09_negative_sampling.ipynb",
+            "test_grading.py",
+            "08_evaluation_and_scale.ipynb",
+        ]
+    )
+}
