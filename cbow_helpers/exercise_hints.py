@@ -107,8 +107,6 @@ MISTAKES = {
     "loss-averaged": "you averaged over the V rows: the loss is a sum over the rows (notebook 04).",
     "loss-divided-by-m": "you divided the batch's total by the number of examples: that is the cost "
     "(compute_cost, the mean over the batch); cross_entropy_loss is the sum (notebook 04).",
-    "loss-swapped-arguments": "you computed -sum y_hat log y: the arguments are (y, y_hat), true "
-    "labels first, as in compute_cost(y, yhat, batch_size) (notebook 04).",
     "loss-log-zero": "a probability of exactly 0 made log return -inf (and 0 * -inf is nan): clip "
     "y_hat to the smallest positive float, np.clip(y_hat, np.finfo(float).tiny, 1.0), before the "
     "log, as the helper does (notebook 04).",

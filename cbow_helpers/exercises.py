@@ -97,7 +97,7 @@ EXERCISES = {
     ),
     "relu": (check_relu, "relu(z)", "04"),
     "softmax": (check_softmax, "softmax(z)", "04"),
-    "cross_entropy_loss": (check_cross_entropy_loss, "cross_entropy_loss(y, y_hat)", "04"),
+    "cross_entropy_loss": (check_cross_entropy_loss, "cross_entropy_loss(y_hat, y)", "04"),
     "forward_prop": (check_forward_prop, "forward_prop(x, W1, W2, b1, b2)", "04"),
     "numerical_gradient": (
         check_numerical_gradient,

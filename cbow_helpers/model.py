@@ -88,27 +88,26 @@ def softmax(z):
     return e_z / e_z.sum(axis=0, keepdims=True)
 
 
-def _loss_inputs(y, y_hat):
-    """``y`` and ``y_hat`` as float arrays of one shape (a ValueError naming both shapes if not)."""
-    y, y_hat = np.asarray(y, dtype=float), np.asarray(y_hat, dtype=float)
-    if y.shape != y_hat.shape:
-        raise ValueError(f"y and y_hat must have the same shape, got {y.shape} and {y_hat.shape}")
-    return y, y_hat
+def _loss_inputs(y_hat, y):
+    """``y_hat`` and ``y`` as float arrays of one shape (a ValueError naming both shapes if not)."""
+    y_hat, y = np.asarray(y_hat, dtype=float), np.asarray(y, dtype=float)
+    if y_hat.shape != y.shape:
+        raise ValueError(f"y_hat and y must have the same shape, got {y_hat.shape} and {y.shape}")
+    return y_hat, y
 
 
 @checked_by(_loss_inputs)
-def cross_entropy_loss(y, y_hat) -> float:
+def cross_entropy_loss(y_hat, y) -> float:
     """Cross-entropy loss of one example: ``J = -sum_k y_k log y_hat_k``.
 
-    Introduced in notebook 04 (the CBOW architecture). The true labels come first, as in
-    ``compute_cost(y, yhat, batch_size)``.
+    Introduced in notebook 04 (the CBOW architecture).
 
     Parameters
     ----------
-    y : (V,) or (V, 1) array
-        The one-hot centre word.
-    y_hat : array of the same shape
+    y_hat : (V,) or (V, 1) array
         Predicted probabilities.
+    y : array of the same shape
+        The one-hot centre word.
 
     Returns
     -------
@@ -119,7 +118,7 @@ def cross_entropy_loss(y, y_hat) -> float:
 
     Examples
     --------
-    >>> round(cross_entropy_loss(np.array([0, 1, 0]), np.array([0.2, 0.7, 0.1])), 4)  # -log 0.7
+    >>> round(cross_entropy_loss(np.array([0.2, 0.7, 0.1]), np.array([0, 1, 0])), 4)  # -log 0.7
     0.3567
     """
     return float(-np.sum(y * np.log(np.clip(y_hat, TINY, 1.0))))
@@ -128,7 +127,7 @@ def cross_entropy_loss(y, y_hat) -> float:
 def _cost_inputs(y, yhat, batch_size):
     """``y`` and ``yhat`` as float arrays of one shape, and m = ``batch_size``, their columns."""
     m = batch_columns(batch_size, np.asarray(y))
-    y, yhat = _loss_inputs(y, yhat)
+    yhat, y = _loss_inputs(yhat, y)
     return y, yhat, m
 
 
@@ -160,7 +159,7 @@ def compute_cost(y, yhat, batch_size: int) -> float:
     0.5249
     """
     # the losses of the m columns, summed, over m
-    return cross_entropy_loss.unchecked(y, yhat) / batch_size
+    return cross_entropy_loss.unchecked(yhat, y) / batch_size
 
 
 # ----------------------------------------------------------------------------- the model

@@ -247,20 +247,6 @@ def test_a_wrong_answer_fails_and_a_classic_mistake_is_named(exercise, mistake, 
         assert lines[1] == f"  Mistake: {MISTAKES[mistake]}"
 
 
-def test_a_loss_with_its_arguments_in_the_old_order_is_told_true_labels_come_first():
-    def loss_of_y_hat_and_y(y_hat, y):  # the right formula, its parameters in the wrong order
-        return float(-np.sum(y * np.log(np.clip(y_hat, np.finfo(float).tiny, 1.0))))
-
-    result = run_check("cross_entropy_loss", loss_of_y_hat_and_y)
-    assert result.mistake == "loss-swapped-arguments", result.message
-    assert result.message.startswith("✗ cross_entropy_loss, case \"the notes' y_hat")
-    assert (
-        "Mistake: you computed -sum y_hat log y: the arguments are (y, y_hat), true labels first"
-        in result.message
-    )
-    assert run_check("cross_entropy_loss", lambda y, y_hat: loss_of_y_hat_and_y(y_hat, y)).passed
-
-
 @pytest.mark.slow
 def test_at_least_four_wrong_answers_in_five_get_a_hint_naming_their_mistake(capsys):
     """The battery: 60 or more wrong answers over every exercise; the share with a named mistake."""

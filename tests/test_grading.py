@@ -175,7 +175,7 @@ def my_softmax(z):
 def my_forward_prop(x, W1, W2, b1, b2):
     h = np.maximum(W1 @ x + b1, 0)
     return W2 @ h + b2, h
-def my_cross_entropy_loss(y, y_hat):
+def my_cross_entropy_loss(y_hat, y):
     os._exit(3)
 from cbow_helpers.exercises import check
 check("cross_entropy_loss", my_cross_entropy_loss)  # the grader skips this line"""
