@@ -196,11 +196,13 @@ def plot_embeddings_pca(
     ax.set_xlabel("principal component 1")
     ax.set_ylabel("principal component 2")
     ax.set_title(title)
+    ax.set_aspect("equal", adjustable="box")  # a unit of distance is as long on both axes
     if len(groups) > 1:
         ax.legend(loc="best", fontsize=9)
     if new_figure:
         with missing_glyphs_quiet():
             ax.figure.tight_layout()
+    ax.apply_aspect()  # the limits the labels are placed in
     _label_points(ax, coords, [w for _, w in chosen], [colours[g] for g, _ in chosen])
     return ax.figure
 
@@ -243,3 +245,4 @@ def _make_room(ax, coords, sizes, to_points):
     grow = np.maximum(excess, 0) * per_point
     ax.set_xlim(x0, x1 + grow[0])
     ax.set_ylim(y0, y1 + grow[1])
+    ax.apply_aspect()  # an equal aspect widens one axis again: settle the limits before placing labels
