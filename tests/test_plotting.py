@@ -130,3 +130,10 @@ def test_a_label_moved_from_its_point_gets_a_line_to_it(tight_cluster):
     lines = {t.get_text(): t.arrow_patch is not None for t in tight_cluster.texts}
     assert not lines["king"] and not lines["day"]  # alone: the label sits beside its point
     assert sum(lines.values()) >= 4  # a stack of six labels: most are moved, and linked
+
+
+def test_a_unit_of_distance_is_as_long_on_both_axes_of_the_pca_plot(tight_cluster):
+    ax = tight_cluster
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    width, height = ax.bbox.width, ax.bbox.height
+    assert width / (x1 - x0) == pytest.approx(height / (y1 - y0), rel=1e-3)
