@@ -77,6 +77,10 @@ MISTAKES = {
     "V × batch_size (notebook 03).",
     "batch-drops-window": "a window is skipped: every window must appear before the batches wrap "
     "around to the start (notebook 03).",
+    "batch-builds-everything": "your generator builds the vectors of every window before its "
+    "first batch: on Shakespeare that is about 980,000 pairs of V-vectors, hundreds of gigabytes; "
+    "build each batch's windows when it is asked for, and start the windows again at the end "
+    "(notebook 03).",
     "batch-stops": "your generator stops after one pass over the windows: training asks for batches "
     "forever, so wrap around to the first window (notebook 03).",
     # 04 relu, softmax, loss, forward

@@ -13,7 +13,7 @@ _COVARIANCE_MAX_COLUMNS = 4096
 def compute_pca(data, n_components: int = 2) -> np.ndarray:
     """Project the rows of ``data`` onto their first principal components.
 
-    Introduced in notebook 07 (seeing embeddings: PCA).
+    Introduced in notebook 07 (seeing embeddings: PCA); notebook 00 previews it.
 
     Three steps: centre each column, compute the covariance matrix of the
     columns, and take the eigenvectors with the largest eigenvalues. The

@@ -165,7 +165,8 @@ def plot_embeddings_pca(
     """Draw the words of ``groups`` at their ``embeddings_pca`` coordinates, one colour per group.
 
     Introduced in notebook 07 (seeing embeddings: PCA), which builds the steps and then draws
-    with this; ``python -m cbow_helpers train`` saves its plot with it. Colours: ``GROUP_COLOURS``, in the order of ``groups``.
+    with this; notebook 00 draws its toy vectors with it, as a preview; ``python -m cbow_helpers
+    train`` saves its plot with it. Colours: ``GROUP_COLOURS``, in the order of ``groups``.
 
     Parameters
     ----------

@@ -116,9 +116,28 @@ def _word_tokenize(text: str, **kwargs) -> list[str]:
     return word_tokenize(text, **kwargs)
 
 
+def mark_sentence_ends(text: str) -> str:
+    """Steps 1 and 2 of ``tokenize`` as text: punctuation runs become ``'.'``, and a space goes
+    before each period where punkt (untrained) ends a sentence, or after a one-letter word.
+
+    Shown in notebook 01, where ``tokenize`` is introduced: nltk's word tokenizer then splits each
+    marked period off, with a clitic before it, as at the end of a sentence.
+
+    Examples
+    --------
+    >>> mark_sentence_ends("I know he's. Yes.")
+    "I know he's . Yes ."
+    >>> mark_sentence_ends("O, Romeo, Romeo! wherefore art thou Romeo?")
+    'O . Romeo . Romeo . wherefore art thou Romeo .'
+    >>> mark_sentence_ends("Dr. Foster went to Gloucester.")  # punkt ends a sentence here too
+    'Dr . Foster went to Gloucester .'
+    """
+    return _SENTENCE_END.sub(" .", _PUNCTUATION_RUN.sub(".", text))
+
+
 def _tokenize_piece(piece: str) -> Iterator[str]:
     """The notes' pipeline (see ``tokenize``) on one piece of text."""
-    data = _SENTENCE_END.sub(" .", _PUNCTUATION_RUN.sub(".", piece))
+    data = mark_sentence_ends(piece)
     if not data.strip():
         return
     for token in _word_tokenize(data, preserve_line=True):
@@ -143,9 +162,10 @@ def tokenize(corpus: str) -> list[str]:
     The notes' pipeline, in four steps:
 
     1. every run of ``, ! ? ; -`` becomes one ``'.'``;
-    2. the text is cut into sentences after each period followed by white space
-       (what ``nltk.word_tokenize``'s sentence splitter does, without its
-       downloaded English model);
+    2. the text is cut into sentences where nltk's sentence splitter, punkt, run
+       without its downloaded English model, ends one: mostly after a period
+       followed by white space, but not after a word punkt reads as an initial or
+       abbreviation (a one-letter word before a period: see below);
     3. nltk's word tokenizer splits each sentence into words, and the period and
        a clitic before it (``he's.`` gives ``he``, ``'s``, ``.``) into tokens of
        their own;

@@ -151,6 +151,19 @@ def batches_drop_last(data, word2Ind, V, C, batch_size):
         start += batch_size
 
 
+def batches_built_up_front(data, word2Ind, V, C, batch_size):
+    """The right batches, from the vectors of every window built before the first one."""
+    examples = _examples(data, word2Ind, V, C)
+    start = 0
+    while True:
+        idx = [(start + j) % len(examples) for j in range(batch_size)]
+        yield (
+            np.stack([examples[i][0] for i in idx], axis=1),
+            np.stack([examples[i][1] for i in idx], axis=1),
+        )
+        start += batch_size
+
+
 def relu_in_place(z):
     z[z < 0] = 0
     return z
@@ -843,6 +856,7 @@ MUTANTS = [
     ("get_batches", "batch-repeats-window", (batches_overlap,)),
     ("get_batches", "batch-transposed", (batches_transposed,)),
     ("get_batches", "batch-drops-window", (batches_drop_last,)),
+    ("get_batches", "batch-builds-everything", (batches_built_up_front,)),
     ("relu", "relu-modifies-input", (relu_in_place,)),
     ("relu", "relu-derivative", (relu_derivative,)),
     ("softmax", "softmax-overflow", (softmax_naive,)),

@@ -287,7 +287,45 @@ def check_get_batches(function):
             if have.ndim == 2 and have.shape[0] == want.shape[0] and have.shape[1] < m:
                 raise Failed(message, "batch-stops")
             raise Failed(message)
-    return 3
+    _check_batches_stream(function)
+    return 4
+
+
+class _CountingIndex(dict):
+    """A word2Ind that counts its look-ups: about 2C + 1 per window whose vectors were built."""
+
+    lookups = 0
+
+    def __getitem__(self, word):
+        self.lookups += 1
+        return super().__getitem__(word)
+
+    def get(self, word, default=None):
+        self.lookups += 1
+        return super().get(word, default)
+
+
+def _check_batches_stream(function):
+    """On a long text, the first batch must not wait for the vectors of every window."""
+    words = TEXT * 200  # 2,996 windows with C = 2
+    word2Ind = _CountingIndex(vocabulary.get_dict(words)[0])
+    V, C, m = len(word2Ind), 2, 4
+    case = f"{len(words) - 2 * C:,} windows, batch_size = {m}, the first batch"
+    try:
+        next(iter(call(function, words, word2Ind, V, C, m)))
+    except NotImplementedError:
+        raise NotWritten() from None
+    except Exception as error:  # noqa: BLE001
+        raise Failed(
+            f'case "{case}": your batches raised {type(error).__name__}: {error}'
+        ) from None
+    built = word2Ind.lookups // (2 * C + 1)
+    if built > 10 * m:
+        raise Failed(
+            f'case "{case}": your generator built the vectors of about {built:,} windows '
+            f"before yielding a batch of {m}",
+            "batch-builds-everything",
+        )
 
 
 def check_get_batches_with_diagnosis(function):
