@@ -197,7 +197,7 @@ def plot_sweep(results: dict, path: str, targets=None) -> None:
         text = f"{short_label(model, label)} (queen {s['queen']}/{s['seeds']})"
         if is_default(rows_of[(model, label)]):
             ax.plot(ws, an, "o", ms=14, mfc="none", mec="red", mew=1.5)
-            ax.annotate(f"the default: {text}", (ws, an), xytext=(-260, -120), fontsize=9,
+            ax.annotate(f"the default: {text}", (ws, an), xytext=(-425, 6), fontsize=9,
                         textcoords="offset points", color="red", arrowprops={"arrowstyle": "-"})  # fmt: skip
             continue
         ax.annotate(text, (ws, an), xytext=(4, 3), textcoords="offset points", fontsize=7)
