@@ -185,9 +185,10 @@ def train_negative_sampling(
     times per batch, and its summed
     update grows with the batch. So a batch ends early when one more window would
     make it meet a word more than ``MAX_REPEATS_PER_BATCH`` times among its
-    context words or its targets: with the default subsampling no word of
-    Shakespeare comes that close and every batch is whole, while without it
-    (``sample=0``) the batches around ``'.'`` get shorter instead of diverging.
+    context words or its targets: with the default subsampling no context word of
+    Shakespeare comes that close, while without it (``sample=0``) the batches
+    around ``'.'`` get shorter instead of diverging; with many negatives per window
+    (``negative=10``), ``'.'`` drawn as a negative ends batches a little early.
 
     The keyword arguments are the fields of ``NegativeSamplingConfig`` (their defaults are written
     there), which checks them.

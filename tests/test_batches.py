@@ -56,6 +56,43 @@ def test_a_batch_meets_no_word_more_often_than_the_limit():
     assert batch_end(rare, 0, 1024, C, targets[:1024]) == 1024
 
 
+def brute_force_end(kept, a, b, C, targets):
+    """The largest end in a+1 .. b whose windows meet no word over the limit (the bound of
+    ``batch_end``: 2C times a word's count among the tokens a-C .. end+C-1), or a+1."""
+    for end in range(b, a, -1):
+        tokens = kept[max(a - C, 0) : end + C]
+        if (
+            2 * C * np.bincount(tokens).max() <= MAX_REPEATS_PER_BATCH
+            and np.bincount(targets[: end - a].ravel()).max() <= MAX_REPEATS_PER_BATCH
+        ):
+            return end
+    return a + 1
+
+
+@pytest.mark.parametrize(("C", "share"), [(3, 0.0), (1, 0.2), (3, 0.2)])
+def test_a_batch_ends_at_the_largest_end_within_the_limit(C, share):
+    # Cut by the context words (C=3: word 0 is a tenth of the tokens, 67 times among them is
+    # over the limit), by the targets (C=1, word 0 a fifth of them), or by both; never earlier
+    # than it must.
+    rng = np.random.default_rng(5)
+    n = 3000
+    kept = np.where(rng.random(n) < 0.1, 0, rng.integers(1, 400, n)).astype(np.int32)
+    frequent = rng.random((n, 6)) < share
+    targets = np.where(frequent, 0, rng.integers(1, 400, (n, 6))).astype(np.int32)
+    for a in (0, 5, 700, 2500):
+        b = min(a + 1024, n)
+        assert batch_end(kept, a, b, C, targets[a:b]) == brute_force_end(
+            kept, a, b, C, targets[a:b]
+        )
+    assert batch_end(kept, 0, 1024, C, targets[:1024]) < 1024  # the cases cut short
+
+
+def test_a_batch_is_at_least_one_window_whatever_its_words():
+    kept = np.zeros(50, dtype=np.int32)  # one word only, far over the limit within a window
+    targets = np.zeros((50, 500), dtype=np.int32)
+    assert batch_end(kept, 10, 50, 3, targets[10:]) == 11
+
+
 def make_batches(kept, batch_size=16, shared=False):
     rng = np.random.default_rng(1)
     draws = dict(

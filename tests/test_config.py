@@ -54,7 +54,7 @@ NEGATIVE_SAMPLING_DEFAULTS = dict(
 )
 # The command line's changes to NegativeSamplingConfig (README and docs/command_line.md state them,
 # docs/benchmarks_negative_sampling.md says why).
-CLI_CHANGES = dict(C=3, epochs=20, negative=10)
+CLI_CHANGES = dict(C=3, epochs=25, negative=10, workers=2)
 
 
 def keyword_defaults(function) -> dict:

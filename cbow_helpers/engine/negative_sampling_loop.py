@@ -68,7 +68,8 @@ def check_kept(kept: float, total: int, sample: float, when: str) -> None:
 # other. Without subsampling (sample=0) '.' is a large share of Shakespeare's tokens, and a batch
 # of 1,024 windows meets it about as many times among its contexts: the summed step diverges
 # (``tests/test_training_options.py`` trains that case). With the default subsampling no word of
-# Shakespeare reaches the limit, so such batches are whole.
+# Shakespeare reaches the limit among the contexts; among the targets, '.' (the most frequent
+# noise word) does with many negatives per window, so those batches end a little early.
 MAX_REPEATS_PER_BATCH = 400
 
 
@@ -79,23 +80,30 @@ def batch_end(kept, a: int, b: int, C: int, targets) -> int:
 
     The context words of windows ``a .. end-1`` are among the tokens ``a - C .. end + C - 1``,
     and each token is in at most 2C contexts: a word seen r times there is met at most 2C r
-    times. That bound is checked, without building the windows.
+    times. That bound is checked, without building the windows. The end is the largest that
+    fits: just before the window that brings the first word over the limit (found in one pass).
     """
+    first = max(a - C, 0)
+    tokens = kept[first : b + C]
+    too_many = first_over(tokens, MAX_REPEATS_PER_BATCH // (2 * C))  # a token index, or None
+    end = b if too_many is None else min(b, first + too_many - C)
+    too_many = first_over(targets[: b - a].reshape(-1), MAX_REPEATS_PER_BATCH)
+    if too_many is not None:
+        end = min(end, a + too_many // targets.shape[1])
+    return max(end, a + 1)  # a batch of one window is word2vec's own step
 
-    def fits(end: int) -> bool:
-        tokens = kept[max(a - C, 0) : end + C]
-        return (
-            2 * C * np.bincount(tokens).max(initial=0) <= MAX_REPEATS_PER_BATCH
-            and np.bincount(targets[: end - a].reshape(-1)).max(initial=0) <= MAX_REPEATS_PER_BATCH
-        )
 
-    if fits(b):
-        return b
-    short, long = a + 1, b  # a batch of one window is word2vec's own step
-    while long - short > 1:
-        middle = (short + long) // 2
-        short, long = (middle, long) if fits(middle) else (short, middle)
-    return short
+def first_over(values, limit: int):
+    """The index in ``values`` (1-D non-negative ints) of the first entry that makes some value
+    seen more than ``limit`` times, or None if none is.
+
+    >>> first_over(np.array([3, 1, 3, 1, 1, 3]), 2)
+    4
+    """
+    over = np.flatnonzero(np.bincount(values) > limit) if len(values) else ()
+    if len(over) == 0:
+        return None
+    return min(int(np.flatnonzero(values == word)[limit]) for word in over)
 
 
 @dataclasses.dataclass
