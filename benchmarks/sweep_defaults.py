@@ -25,18 +25,18 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import statistics
 import time
-from pathlib import Path
 
 from bench_negative_sampling import common_vectors, scores_of  # the same items and scores
 
 from cbow_helpers import (
     corpus_ids,
     nearest_neighbors,
+    read_sweep,
     tokenize_shakespeare,
     train_negative_sampling,
 )
+from cbow_helpers import sweep_summary as summary
 from cbow_helpers.cli import DEFAULT_OBJECTIVE, OBJECTIVES
 from cbow_helpers.negative_sampling_trainer import NegativeSamplingConfig
 
@@ -125,22 +125,6 @@ def run_gensim(tokens, shared, changes: dict, seed: int) -> dict:
     return dict(scored(common_vectors(wv, shared), seconds), config={**settings, **changes})
 
 
-def summary(rows: list[dict]) -> dict:
-    def stats(key):
-        values = [r[key] for r in rows]
-        sd = statistics.stdev(values) if len(values) > 1 else float("nan")
-        return statistics.mean(values), sd
-
-    return {
-        "WordSim-353": stats("WordSim-353"),
-        "Google analogies": stats("Google analogies"),
-        "queen": sum(r["queen"] for r in rows),
-        "ranks": ",".join(str(r.get("queen_rank", "?")) for r in rows),
-        "seeds": len(rows),
-        "seconds": statistics.mean(r["seconds"] for r in rows),
-    }
-
-
 def print_table(results: dict) -> None:
     print(
         "\n| model | settings | WordSim-353 mean (sd) | analogies mean (sd) | queen in king's top 10 "
@@ -217,18 +201,6 @@ def plot_sweep(results: dict, path: str, targets=None) -> None:
     plt.close(fig)
 
 
-def read_jsonl(paths: list[str]) -> dict:
-    """The rows of ``--jsonl`` files by (model, label); a row's "note" (e.g. which trainer ran it,
-    added by hand) is shown after its label."""
-    results = {}
-    lines = [line for path in paths for line in Path(path).read_text(encoding="utf-8").splitlines()]
-    for line in lines:
-        row = json.loads(line)
-        label = row["settings"] + (f" [{row['note']}]" if "note" in row else "")
-        results.setdefault((row["model"], label), []).append(row)
-    return results
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=5, help="seeds 1..SEEDS per configuration")
@@ -244,7 +216,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.table:
-        results = read_jsonl(args.table)
+        results = read_sweep(args.table)
         print_table(results)
         if args.plot:
             plot_sweep(results, args.plot, args.targets)

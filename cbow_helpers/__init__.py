@@ -61,6 +61,7 @@ from .negative_sampling_trainer import (
 from .pca import compute_pca
 from .plotting import PALETTE, embeddings_pca, plot_embeddings_pca
 from .reference import REFERENCE_CONFIG, load_model, load_reference_model, save_model
+from .sweep_results import read_sweep, sweep_summary
 from .tokens import tokenize
 from .trainer import CBOWConfig, CBOWResult, train_cbow
 from .vectors import (
@@ -126,6 +127,7 @@ __all__ = [
     "numerical_gradient",
     "on_shared_words",
     "plot_embeddings_pca",
+    "read_sweep",
     "reduced_windows",
     "reference_step",
     "relu",
@@ -137,6 +139,7 @@ __all__ = [
     "softmax",
     "spearman_interval",
     "subsample",
+    "sweep_summary",
     "tokenize",
     "tokenize_file",
     "tokenize_shakespeare",
