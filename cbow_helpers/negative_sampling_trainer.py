@@ -171,9 +171,10 @@ def train_negative_sampling(
     it is the gradient step with an n times larger learning rate for W1 than
     for W2 (n is up to 2C = 10). With the true gradient, W1 moves n times
     slower than W2 while it starts from tiny random values and W2 from zero,
-    so at word2vec's learning rate the input vectors move far less from their
-    random start (notebook 09 prints both rules' median vector length), and the
-    embeddings (W1) score worse (``python benchmarks/bench_negative_sampling.py
+    so at word2vec's learning rate the input vectors keep more of their random
+    start's direction (notebook 09 prints both rules' median cosine between a
+    word's vector and its start); which rule's embeddings score better is
+    notebook 09's exercise 3 (``python benchmarks/bench_negative_sampling.py
     --quality`` measures it). The
     "true" gradient of a model is not always the best update rule: what
     matters is the step each parameter takes.
