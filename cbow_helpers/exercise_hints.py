@@ -13,6 +13,10 @@ import re
 MISTAKES = {
     "forgot-return": "your function computes something but hands back None: a function without a "
     "return statement returns None. End it by returning the result.",
+    "calls-the-course-function": "the exercise is to write the steps yourself: a function that "
+    "hands its work to the course's own function of the same name passes every case while "
+    "teaching nothing. Build it from the cells above the blank (numpy only, or your own earlier "
+    "functions), without importing the function you are writing from cbow_helpers.",
     # 01 tokenize
     "tokenize-not-lowercased": "some tokens keep their capital letters: step 4 of notebook 01 lowercases "
     "every token.",
@@ -167,7 +171,7 @@ MISTAKES = {
     "columns, not their mean (the division by batch_size is already in the gradient of the "
     "logits) (notebook 05).",
     "backprop-modifies-input": "back_prop changed an array it was given (an in-place -= or /= on "
-    "yhat, say): the caller's yhat, y, h and weights must stay as they were; compute into new "
+    "y_hat, say): the caller's y_hat, y, h and weights must stay as they were; compute into new "
     "arrays (notebook 05).",
     "backprop-grad-transposed": "a weight gradient is transposed: grad_W2 has W2's shape (V × N) "
     "and grad_W1 has W1's shape (N × V) (notebook 05).",

@@ -30,6 +30,7 @@ from ._exercise_checks.common import (
     Failed,
     NotWritten,
     call_seconds,
+    course_functions_read,
 )
 from ._exercise_checks.gradient_checks import (
     check_back_prop,
@@ -57,7 +58,7 @@ from ._exercise_checks.training_checks import (
 )
 from .exercise_hints import MISTAKES
 
-__all__ = ["EXERCISES", "MISTAKES", "CheckResult", "check", "run_check"]
+__all__ = ["EXERCISES", "MISTAKES", "CheckResult", "check", "course_functions_read", "run_check"]
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ EXERCISES = {
         "numerical_gradient(f, param, eps=1e-6)",
         "05",
     ),
-    "back_prop": (check_back_prop, "back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size)", "05"),
+    "back_prop": (check_back_prop, "back_prop(x, y_hat, y, h, W1, W2, b1, b2, batch_size)", "05"),
     "gradient_check": (
         check_gradient_check,
         "relative_errors(back_prop, numerical_gradient, x, y, W1, W2, b1, b2)",

@@ -133,6 +133,7 @@ class _Recorder:
     def __init__(self, function, index: int, log: list, encode: fmt.Encoder):
         self.function, self.index, self.log, self.encode = function, index, log, encode
         self.student_blank = calls.is_blank(function)
+        self.course_functions_read = exercises.course_functions_read(function)
 
     def __call__(self, *args, **kwargs):
         self.log.append(
@@ -187,7 +188,8 @@ def _record_one(name: str, functions: list, folder: Path, index: int, time_limit
     with open(folder / f"recording-{index}.npz", "wb") as handle:
         np.savez(handle, **encode.arrays)
     blank = [recorder.student_blank for recorder in recorders]
-    recording = {"format": FORMAT, "exercise": name, "calls": log, "blank": blank}
+    reads = [recorder.course_functions_read for recorder in recorders]
+    recording = {"format": FORMAT, "exercise": name, "calls": log, "blank": blank, "reads": reads}
     (folder / f"recording-{index}.json").write_text(json.dumps(recording), encoding="utf-8")
 
 
@@ -267,11 +269,12 @@ class _Replay:
         self.calls, self.arrays, self.position = recorded_calls, arrays, 0
         self.mismatch: str | None = None
 
-    def proxy(self, index: int, blank: bool = False):
+    def proxy(self, index: int, blank: bool = False, reads: list | None = None):
         def function(*args, **kwargs):
             return self._next(index, args, kwargs)
 
         function.student_blank = blank
+        function.course_functions_read = reads if isinstance(reads, list) else []
         return function
 
     def _refuse(self, why: str):
@@ -403,8 +406,11 @@ def replay(
     player = _Replay(recording["calls"], arrays)
     blanks = recording.get("blank")
     blanks = blanks if isinstance(blanks, list) else []
+    reads = recording.get("reads")
+    reads = reads if isinstance(reads, list) else []
     proxies = [
-        player.proxy(i, i < len(blanks) and blanks[i] is True) for i in range(function_count)
+        player.proxy(i, i < len(blanks) and blanks[i] is True, reads[i] if i < len(reads) else [])
+        for i in range(function_count)
     ]
     result = exercises.run_check(name, *proxies, time_limit=time_limit)
     if player.mismatch:

@@ -243,23 +243,23 @@ def forward_prop(x, W1, W2, b1, b2):
     return z, h
 
 
-def _back_prop_inputs(x, yhat, y, h, W1, W2, b1, b2, batch_size):
+def _back_prop_inputs(x, y_hat, y, h, W1, W2, b1, b2, batch_size):
     """The arguments of ``back_prop`` as float arrays of matching shapes, and m = ``batch_size``."""
     x, W1, W2, b1, b2 = model_shapes(x, W1, W2, b1, b2)
-    yhat, y, h = (np.asarray(a, dtype=float) for a in (yhat, y, h))
-    yhat, y, h = (a[:, None] if a.ndim == 1 else a for a in (yhat, y, h))
+    y_hat, y, h = (np.asarray(a, dtype=float) for a in (y_hat, y, h))
+    y_hat, y, h = (a[:, None] if a.ndim == 1 else a for a in (y_hat, y, h))
     N, V = W1.shape
     m = batch_columns(batch_size, x)
-    for name, arr, want in (("yhat", yhat, (V, m)), ("y", y, (V, m)), ("h", h, (N, m))):
+    for name, arr, want in (("y_hat", y_hat, (V, m)), ("y", y, (V, m)), ("h", h, (N, m))):
         if arr.shape != want:
             raise ValueError(
                 f"{name} has shape {arr.shape} but x has shape {x.shape} and W1 {W1.shape}: expected {want}"
             )
-    return x, yhat, y, h, W1, W2, b1, b2, m
+    return x, y_hat, y, h, W1, W2, b1, b2, m
 
 
 @checked_by(_back_prop_inputs)
-def back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size: int):
+def back_prop(x, y_hat, y, h, W1, W2, b1, b2, batch_size: int):
     """The gradient of ``compute_cost`` with respect to W1, W2, b1, b2.
 
     Introduced in notebook 05 (forward pass, backward pass, gradient descent).
@@ -277,7 +277,7 @@ def back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size: int):
     Parameters
     ----------
     x : (V, m) array, the averaged context vectors X
-    yhat : (V, m) array, the predictions Y_hat
+    y_hat : (V, m) array, the predictions Y_hat
     y : (V, m) array, the one-hot centre words Y
     h : (N, m) array, the hidden layer from ``forward_prop``
     W1, W2, b1, b2 : the weights, shapes (N, V), (V, N), (N, 1), (V, 1)
@@ -299,7 +299,7 @@ def back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size: int):
     [(3, 5), (5, 3), (3, 1), (5, 1)]
     """
     m = batch_size
-    dz2 = (yhat - y) / m
+    dz2 = (y_hat - y) / m
     grad_W2 = dz2 @ h.T
     grad_b2 = dz2.sum(axis=1, keepdims=True)
     dz1 = (W2.T @ dz2) * (h > 0)
@@ -357,14 +357,14 @@ def gradient_descent(
     for iteration in range(num_iters):
         x, y = next(batches)
         z, h = forward_prop.unchecked(x, W1, W2, b1, b2)
-        yhat = softmax(z)
-        cost = compute_cost.unchecked(yhat, y, m)
+        y_hat = softmax(z)
+        cost = compute_cost.unchecked(y_hat, y, m)
         if not np.isfinite(cost):
             raise FloatingPointError(
                 f"the cost became {cost} at iteration {iteration}: try a smaller alpha"
             )
         costs.append(cost)
-        grad_W1, grad_W2, grad_b1, grad_b2 = back_prop.unchecked(x, yhat, y, h, W1, W2, b1, b2, m)
+        grad_W1, grad_W2, grad_b1, grad_b2 = back_prop.unchecked(x, y_hat, y, h, W1, W2, b1, b2, m)
         W1 = W1 - alpha * grad_W1
         W2 = W2 - alpha * grad_W2
         b1 = b1 - alpha * grad_b1

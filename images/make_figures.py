@@ -305,7 +305,8 @@ def _architecture(batch: bool):
     for x, text, colour, caption in boxes:
         _box(ax, x, 1.6, 1.7, 1.2, text, colour, fontsize=15)
         ax.text(x + 0.85, 1.3, caption, ha="center", va="top", fontsize=12)
-    _arrow(ax, (1.95, 2.2), (3.55, 2.2), "W1 (N × V)\nb1 (N × 1)\nReLU", offset=0.08, fontsize=12)
+    Z1 = "Z₁ = W1 X + b1\nH = ReLU(Z₁)" if batch else "z₁ = W1 x + b1\nh = ReLU(z₁)"
+    _arrow(ax, (1.95, 2.2), (3.55, 2.2), f"W1 (N × V)\nb1 (N × 1)\n{Z1}", offset=0.08, fontsize=12)
     _arrow(ax, (5.35, 2.2), (6.95, 2.2), "W2 (V × N)\nb2 (V × 1)", offset=0.08, fontsize=12)
     _arrow(ax, (8.75, 2.2), (9.85, 2.2), "softmax", offset=0.15, fontsize=12)
     title = (
@@ -347,8 +348,8 @@ def backward_pass():
     ]:
         _arrow(ax, (start, 3.15), (end, 3.15), label, offset=0.06, fontsize=11)
     for middle, text in [
-        (2.75, "dJ/dW1 = dJ/dz₁ xᵀ   (N × V)\ndJ/db1 = dJ/dz₁"),
-        (6.15, "dJ/dW2 = dJ/dz₂ hᵀ   (V × N)\ndJ/db2 = dJ/dz₂"),
+        (2.75, "dJ/dW1 = dJ/dz₁ xᵀ   (N × V)\ndJ/db1 = dJ/dz₁   (N × 1)"),
+        (6.15, "dJ/dW2 = dJ/dz₂ hᵀ   (V × N)\ndJ/db2 = dJ/dz₂   (V × 1)"),
     ]:
         ax.text(middle, 4.05, text, ha="center", va="bottom", fontsize=12, color=VERMILION)
     backward = [

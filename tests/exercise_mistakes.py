@@ -829,6 +829,44 @@ def pca_centred_rows(data, n_components=2):
     return centred @ vectors[:, np.argsort(values)[::-1][:n_components]]
 
 
+# ----------------------------------------------------------------------------- the course's own, called
+
+
+def relu_calls_the_course(z):
+    return model.relu(z)
+
+
+def softmax_calls_the_course(z):
+    return model.softmax(z - 0)
+
+
+_course_forward = model.forward_prop  # an alias of the course's function, used through a helper
+
+
+def _forward_helper(x, W1, W2, b1, b2):
+    return _course_forward(x, W1, W2, b1, b2)
+
+
+def forward_through_a_helper(x, W1, W2, b1, b2):
+    z, h = _forward_helper(x, W1, W2, b1, b2)
+    return z, h
+
+
+def _loss_from_a_closure():
+    loss = model.cross_entropy_loss
+    return lambda y_hat, y: loss(y_hat, y)
+
+
+def numgrad_calls_the_course(f, param, eps=1e-6):
+    return gradient_check.numerical_gradient(f, param, eps)
+
+
+def forward_with_the_course_relu(x, W1, W2, b1, b2):
+    """Right: forward_prop may use the course's relu, it only must not hand its work to forward_prop."""
+    h = model.relu(W1 @ x + b1)
+    return W2 @ h + b2, h
+
+
 MUTANTS = [
     ("numerical_gradient", "numgrad-nudges-copy", (numgrad_nudges_a_copy,)),
     ("back_prop", "backprop-bias-keepdims", (back_prop_bias_no_keepdims,)),
@@ -857,6 +895,12 @@ MUTANTS = [
     ("get_batches", "batch-transposed", (batches_transposed,)),
     ("get_batches", "batch-drops-window", (batches_drop_last,)),
     ("get_batches", "batch-builds-everything", (batches_built_up_front,)),
+    ("relu", "calls-the-course-function", (relu_calls_the_course,)),
+    ("softmax", "calls-the-course-function", (softmax_calls_the_course,)),
+    ("forward_prop", "calls-the-course-function", (forward_through_a_helper,)),
+    ("cross_entropy_loss", "calls-the-course-function", (_loss_from_a_closure(),)),
+    ("numerical_gradient", "calls-the-course-function", (numgrad_calls_the_course,)),
+    ("back_prop", "calls-the-course-function", (model.back_prop,)),
     ("relu", "relu-modifies-input", (relu_in_place,)),
     ("relu", "relu-derivative", (relu_derivative,)),
     ("softmax", "softmax-overflow", (softmax_naive,)),
@@ -1009,5 +1053,6 @@ RIGHT = [
     ("gradient_check", (relative_errors, _true_back_prop, gradient_check.numerical_gradient)),
     ("softmax", (lambda z: np.exp(z - z.max(axis=0)) / np.exp(z - z.max(axis=0)).sum(axis=0),)),
     ("relu", (lambda z: z * (z > 0),)),
+    ("forward_prop", (forward_with_the_course_relu,)),
     ("cross_entropy_loss", (loss_of_the_centre_words,)),
 ]

@@ -192,6 +192,24 @@ def test_a_worked_answer_moves_after_its_check_and_leaves_its_imports():
     assert "after" in nb.cells[ids.index("ex-get-windows-worked")].source
 
 
+def test_the_function_an_exercise_asks_for_is_not_imported_above_its_blank():
+    """A worked cell that imports the course's relu moves after the blank, and so does its import
+    (a cell between that needs it would keep it); the cells that compute the answer move too."""
+    nb = make_exercises.exercise_notebook(ROOT / "notebooks" / "04_cbow_architecture.ipynb")
+    ids = [c.id for c in nb.cells]
+    for exercise, name, worked in [
+        ("ex-relu", "relu", "69e00b17"),
+        ("ex-softmax", "softmax", "42828993"),
+        ("ex-forward-prop", "forward_prop", "ce2b5093"),
+        ("ex-cross-entropy", "cross_entropy_loss", "357cdc19"),
+    ]:
+        above = [c.source for c in nb.cells[: ids.index(exercise)] if c.cell_type == "code"]
+        assert not [
+            s for s in above if re.search(rf"^from .* import .*\b{name}\b", s, re.MULTILINE)
+        ]
+        assert ids.index(exercise) < ids.index(worked)
+
+
 # ----------------------------------------------------------------------------- the checks
 
 

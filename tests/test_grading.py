@@ -38,11 +38,34 @@ PROBE = "grader_probe_was_here.txt"
 # ----------------------------------------------------------------------------- record and replay
 
 
+def _numerical_gradient(f, param, eps=1e-6):
+    """A student's numerical gradient (the check refuses one that calls the course's own)."""
+    grad = np.zeros_like(param, dtype=float)
+    for idx in np.ndindex(param.shape):
+        old = param[idx]
+        param[idx] = old + eps
+        plus = f()
+        param[idx] = old - eps
+        minus = f()
+        param[idx] = old
+        grad[idx] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def _relu(z):
+    return np.maximum(z, 0)
+
+
+def _softmax(z):
+    e = np.exp(z - z.max(axis=0, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
 SOLUTIONS = [
     ("tokenize", "solution", [cbow_helpers.tokenize]),
     ("get_windows", "solution", [cbow_helpers.get_windows]),
     ("get_batches", "solution", [cbow_helpers.get_batches]),
-    ("numerical_gradient", "solution", [cbow_helpers.numerical_gradient]),
+    ("numerical_gradient", "solution", [_numerical_gradient]),
     (
         "gradient_check",
         "solution",
@@ -62,12 +85,20 @@ def _record_and_replay(tmp_path, exercise, functions, time_limit=5.0):
     return grading.replay(exercise, len(functions), tmp_path, 0, time_limit=time_limit)
 
 
+#: Mistakes a check finds by watching the student's code run (not by its results), which a recording
+#: cannot hold: notebook 03's check counts the look-ups a generator makes before its first batch.
+SEEN_ONLY_WHILE_RUNNING = {"batch-builds-everything"}
+
+
 def test_a_replayed_recording_gives_the_verdict_of_the_check_itself(tmp_path):
     """Every classic mistake and a solution of each kind (a check that hands the student's function
     other functions included): the same status, mistake and message."""
     assert {exercise for exercise, _, _ in MUTANTS} >= {"gradient_check", "capstone"}
     for number, (exercise, kind, functions) in enumerate(SOLUTIONS + MUTANTS):
         replayed = _record_and_replay(tmp_path / str(number), exercise, functions)
+        if kind in SEEN_ONLY_WHILE_RUNNING:
+            assert replayed.passed, (exercise, kind)  # docs/instructors.md says so
+            continue
         direct = run_check(exercise, *functions)
         assert replayed.passed == (kind in ("solution", "right")), (exercise, replayed.message)
         assert (replayed.status, replayed.mistake, replayed.message) == (
@@ -78,7 +109,7 @@ def test_a_replayed_recording_gives_the_verdict_of_the_check_itself(tmp_path):
 
 
 def test_a_recording_for_other_inputs_or_with_wrong_outputs_does_not_pass(tmp_path):
-    assert _record_and_replay(tmp_path, "relu", [cbow_helpers.relu]).passed
+    assert _record_and_replay(tmp_path, "relu", [_relu]).passed
     path = tmp_path / "recording-0.json"
     honest = json.loads(path.read_text(encoding="utf-8"))
     with np.load(tmp_path / "recording-0.npz") as npz:
@@ -95,7 +126,7 @@ def test_a_recording_for_other_inputs_or_with_wrong_outputs_does_not_pass(tmp_pa
 
 
 def test_a_recording_is_never_unpickled(tmp_path):
-    assert _record_and_replay(tmp_path, "relu", [cbow_helpers.relu]).passed
+    assert _record_and_replay(tmp_path, "relu", [_relu]).passed
     target = tmp_path / "unpickled.txt"
 
     class Payload:
@@ -116,9 +147,7 @@ def test_os_exit_in_one_function_loses_only_that_check(tmp_path):
         os._exit(3)
 
     checks = [("relu", ["my_relu"]), ("softmax", ["my_softmax"])]
-    grading.record_exercises(
-        checks, {"my_relu": relu, "my_softmax": cbow_helpers.softmax}, tmp_path
-    )
+    grading.record_exercises(checks, {"my_relu": relu, "my_softmax": _softmax}, tmp_path)
     outcomes = [json.loads((tmp_path / f"outcome-{i}.json").read_text()) for i in range(2)]
     assert [o["state"] for o in outcomes] == ["crashed", "recorded"]
     assert grading.replay("softmax", 1, tmp_path, 1).passed

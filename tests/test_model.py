@@ -222,7 +222,7 @@ def test_mismatched_shapes_name_both():
     with pytest.raises(ValueError, match=r"b2.*\(4, 1\)"):
         forward_prop(np.zeros((5, 1)), W1, W2, b1, np.zeros((4, 1)))
     _, h = forward_prop(np.zeros((5, 1)), W1, W2, b1, b2)
-    with pytest.raises(ValueError, match=r"yhat.*\(5, 2\)"):
+    with pytest.raises(ValueError, match=r"y_hat.*\(5, 2\)"):
         back_prop(np.zeros((5, 1)), np.zeros((5, 2)), np.zeros((5, 1)), h, W1, W2, b1, b2, 1)
 
 

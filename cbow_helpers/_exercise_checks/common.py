@@ -8,13 +8,14 @@ Public within ``cbow_helpers._exercise_checks``; the package's own public names 
 from __future__ import annotations
 
 import contextvars
+import types
 import warnings
 from collections.abc import Callable, Iterator
 
 import numpy as np
 
 from .. import _student_calls as calls
-from .. import model
+from .. import gradient_check, model
 from ..exercise_hints import error_hint
 
 
@@ -221,6 +222,89 @@ def leaves_inputs(function, args, case, key) -> None:
     for before, after in zip(args, given):
         if isinstance(before, np.ndarray) and not np.array_equal(before, after):
             raise Failed(f'case "{case}": your function changed an array it was given', key)
+
+
+def _course_functions() -> dict:
+    """The course's functions an exercise asks the student to write, by name."""
+    return {
+        "relu": model.relu,
+        "softmax": model.softmax,
+        "forward_prop": model.forward_prop,
+        "cross_entropy_loss": model.cross_entropy_loss,
+        "back_prop": model.back_prop,
+        "numerical_gradient": gradient_check.numerical_gradient,
+    }
+
+
+def course_functions_read(function) -> list[str]:
+    """The names of the course's functions (relu, softmax, ...) that ``function`` reads: by a global
+    name, as an attribute of a module (``cbow_helpers.relu``), from a closure, or through a function
+    of its own notebook. A stand-in that carries ``course_functions_read`` (the grader's replay of a
+    recording) answers for itself."""
+    declared = getattr(function, "course_functions_read", None)
+    if isinstance(declared, list):
+        return [name for name in declared if isinstance(name, str)]
+    read = []
+    for name, course in _course_functions().items():
+        targets = {id(course), id(getattr(course, "__wrapped__", course))}
+        if _reads(function, targets, set()):
+            read.append(name)
+    return read
+
+
+def refuse_course_function(function, name: str) -> None:
+    """Fail with mistake "calls-the-course-function" if ``function`` reads the course's ``name``:
+    a student's function that only calls the course's own passes every case and teaches nothing."""
+    if name in course_functions_read(function):
+        raise Failed(
+            f"your {name} gives the right answers by calling the course's own {name} "
+            f"(cbow_helpers.{name}), so the check tested the course, not you",
+            "calls-the-course-function",
+        )
+
+
+def _reads(function, targets: set, seen: set) -> bool:
+    """True if ``function`` is one of ``targets`` (ids), or its code reads one: by a global name, as
+    an attribute of a module (``cbow_helpers.relu``), from a closure, or through a function of its
+    own notebook."""
+    if id(function) in targets or id(getattr(function, "__wrapped__", None)) in targets:
+        return True
+    function = getattr(function, "__wrapped__", function)
+    code = getattr(function, "__code__", None)
+    if code is None or id(function) in seen:
+        return False
+    seen.add(id(function))
+    namespace = getattr(function, "__globals__", {})
+    names = set(_names(code))
+    values = [namespace[n] for n in names if n in namespace]
+    values += [cell.cell_contents for cell in function.__closure__ or () if _filled(cell)]
+    for value in values:
+        if id(value) in targets:
+            return True
+        if isinstance(value, types.ModuleType) and any(
+            id(getattr(value, n, None)) in targets for n in names
+        ):
+            return True
+        own = isinstance(value, types.FunctionType) and value.__globals__ is namespace
+        if own and _reads(value, targets, seen):
+            return True
+    return False
+
+
+def _names(code):
+    """The global and attribute names the code object reads, its nested functions' included."""
+    yield from code.co_names
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            yield from _names(constant)
+
+
+def _filled(cell) -> bool:
+    try:
+        cell.cell_contents  # noqa: B018 - an empty cell raises ValueError
+    except ValueError:
+        return False
+    return True
 
 
 def no_difference(compare, wrong_value, got) -> bool:

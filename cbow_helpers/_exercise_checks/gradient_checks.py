@@ -6,7 +6,17 @@ import numpy as np
 
 from .. import _student_calls as calls
 from .. import gradient_check, model
-from .common import Failed, call, copies, differs, leaves_inputs, run, show, weights
+from .common import (
+    Failed,
+    call,
+    copies,
+    differs,
+    leaves_inputs,
+    refuse_course_function,
+    run,
+    show,
+    weights,
+)
 
 
 def _backprop_case(N, V, m, seed):
@@ -19,25 +29,25 @@ def _backprop_case(N, V, m, seed):
     return X, model.softmax(z), Y, h, W1, W2, b1, b2, m
 
 
-def _notes_back_prop(x, yhat, y, h, W1, W2, b1, b2, m):
-    _, grad_W2, _, grad_b2 = model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m)
-    dz1 = model.relu(W2.T @ (yhat - y)) / m
+def _notes_back_prop(x, y_hat, y, h, W1, W2, b1, b2, m):
+    _, grad_W2, _, grad_b2 = model.back_prop(x, y_hat, y, h, W1, W2, b1, b2, m)
+    dz1 = model.relu(W2.T @ (y_hat - y)) / m
     return dz1 @ x.T, grad_W2, dz1.sum(axis=1, keepdims=True), grad_b2
 
 
-def _no_mask_back_prop(x, yhat, y, h, W1, W2, b1, b2, m):
-    _, grad_W2, _, grad_b2 = model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m)
-    dz1 = W2.T @ (yhat - y) / m
+def _no_mask_back_prop(x, y_hat, y, h, W1, W2, b1, b2, m):
+    _, grad_W2, _, grad_b2 = model.back_prop(x, y_hat, y, h, W1, W2, b1, b2, m)
+    dz1 = W2.T @ (y_hat - y) / m
     return dz1 @ x.T, grad_W2, dz1.sum(axis=1, keepdims=True), grad_b2
 
 
-def _notes_unscaled(x, yhat, y, h, W1, W2, b1, b2, m):
-    dz1 = model.relu(W2.T @ (yhat - y))
+def _notes_unscaled(x, y_hat, y, h, W1, W2, b1, b2, m):
+    dz1 = model.relu(W2.T @ (y_hat - y))
     return (
         dz1 @ x.T,
-        (yhat - y) @ h.T,
+        (y_hat - y) @ h.T,
         dz1.sum(axis=1, keepdims=True),
-        (yhat - y).sum(axis=1, keepdims=True),
+        (y_hat - y).sum(axis=1, keepdims=True),
     )
 
 
@@ -51,46 +61,46 @@ def _compare_grads(expected, got):
     return None
 
 
-def _bp_not_averaged(x, yhat, y, h, W1, W2, b1, b2, m):
-    return tuple(g * m for g in model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m))
+def _bp_not_averaged(x, y_hat, y, h, W1, W2, b1, b2, m):
+    return tuple(g * m for g in model.back_prop(x, y_hat, y, h, W1, W2, b1, b2, m))
 
 
-def _bp_bias_not_summed(x, yhat, y, h, W1, W2, b1, b2, m):
-    g = model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m)
-    dz2 = (yhat - y) / m
+def _bp_bias_not_summed(x, y_hat, y, h, W1, W2, b1, b2, m):
+    g = model.back_prop(x, y_hat, y, h, W1, W2, b1, b2, m)
+    dz2 = (y_hat - y) / m
     return g[0], g[1], (W2.T @ dz2) * (h > 0), dz2
 
 
-def _bp_divided_twice(x, yhat, y, h, W1, W2, b1, b2, m):
-    return tuple(g / m for g in model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m))
+def _bp_divided_twice(x, y_hat, y, h, W1, W2, b1, b2, m):
+    return tuple(g / m for g in model.back_prop(x, y_hat, y, h, W1, W2, b1, b2, m))
 
 
 def _bp_bias_as(reduce):
-    def wrong(x, yhat, y, h, W1, W2, b1, b2, m):
-        dz2 = (yhat - y) / m
+    def wrong(x, y_hat, y, h, W1, W2, b1, b2, m):
+        dz2 = (y_hat - y) / m
         dz1 = (W2.T @ dz2) * (h > 0)
         return dz1 @ x.T, dz2 @ h.T, reduce(dz1), reduce(dz2)
 
     return wrong
 
 
-def _bp_times_h(x, yhat, y, h, W1, W2, b1, b2, m):
-    g = model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m)
-    dz1 = (W2.T @ ((yhat - y) / m)) * h
+def _bp_times_h(x, y_hat, y, h, W1, W2, b1, b2, m):
+    g = model.back_prop(x, y_hat, y, h, W1, W2, b1, b2, m)
+    dz1 = (W2.T @ ((y_hat - y) / m)) * h
     return dz1 @ x.T, g[1], dz1.sum(axis=1, keepdims=True), g[3]
 
 
 def _bp_order(order):
-    def wrong(x, yhat, y, h, W1, W2, b1, b2, m):
-        g = model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m)
+    def wrong(x, y_hat, y, h, W1, W2, b1, b2, m):
+        g = model.back_prop(x, y_hat, y, h, W1, W2, b1, b2, m)
         return tuple(g[k] for k in order)
 
     return wrong
 
 
 def _bp_transposed(which):
-    def wrong(x, yhat, y, h, W1, W2, b1, b2, m):
-        g = list(model.back_prop(x, yhat, y, h, W1, W2, b1, b2, m))
+    def wrong(x, y_hat, y, h, W1, W2, b1, b2, m):
+        g = list(model.back_prop(x, y_hat, y, h, W1, W2, b1, b2, m))
         g[which] = g[which].T
         return tuple(g)
 
@@ -134,6 +144,7 @@ def check_back_prop(function):
             errors=[("backprop-missing-transpose", "matmul: Input operand")],
         )
         leaves_inputs(function, args, case, "backprop-modifies-input")
+    refuse_course_function(function, "back_prop")
     return len(cases)
 
 
@@ -170,6 +181,7 @@ def check_numerical_gradient(function):
         if got_array.shape == exact.shape:
             key = _numgrad_mistake(got_array, exact, make_f, start, 1e-6)
         raise Failed(f'case "{case}": {difference}', key)
+    refuse_course_function(function, "numerical_gradient")
     return len(cases)
 
 
@@ -214,8 +226,8 @@ def _relative_errors(back_prop, x, y, W1, W2, b1, b2, summed=False, logits=False
         return model.compute_cost(first, second, m) * (m if summed else 1)
 
     z, h = model.forward_prop(x, W1, W2, b1, b2)
-    yhat = z if logits else model.softmax(z)
-    grads = back_prop(x, yhat, y, h, W1, W2, b1, b2, m)
+    y_hat = z if logits else model.softmax(z)
+    grads = back_prop(x, y_hat, y, h, W1, W2, b1, b2, m)
     errors = {}
     for (name, param), a in zip(params.items(), grads):
         n = gradient_check.numerical_gradient(cost, param)

@@ -13,7 +13,8 @@ student runs the notebook. A notebook with no tagged cell gets no exercise versi
 Worked examples fade (``FADED`` below): a course cell that computes what an exercise asks
 for moves to just after that exercise's cell, under a note that it is the worked answer,
 to read once the check passes. Its imports stay behind where it was, so the cells between
-still run. The instructor's speaker notes are left out (they answer the questions the students
+still run, except the import of the function the exercise asks for when no cell before the blank
+uses it. The instructor's speaker notes are left out (they answer the questions the students
 are asked). Every other cell is copied unchanged.
 
 The tags are keyed by cell id plus the start of the cell's source (``TAGGED`` below), so
@@ -91,6 +92,8 @@ FADED = {
     "04_cbow_architecture": [
         ("ex-relu", ["32ae5752", "69e00b17"]),
         ("ex-softmax", ["5f8fba9e", "42828993"]),
+        ("ex-forward-prop", ["ce2b5093", "ce2b5093-read"]),
+        ("ex-cross-entropy", ["357cdc19", "357cdc19-read"]),
     ],
     "05_forward_backward": [
         ("ex-numerical-gradient", ["nudge-one-entry"]),
@@ -172,16 +175,40 @@ def blank_functions(source: str) -> str:
     return "\n".join(lines)
 
 
-def _imports_of(source: str) -> str:
-    """The top-level import lines of a cell's source (what a moved cell leaves behind)."""
+def _imports_of(source: str, drop: frozenset = frozenset()) -> str:
+    """The top-level import lines of a cell's source (what a moved cell leaves behind), without
+    the names in ``drop``."""
     tree = ast.parse(source)
     lines = source.split("\n")
-    kept = [
-        "\n".join(lines[node.lineno - 1 : node.end_lineno])
-        for node in tree.body
-        if isinstance(node, (ast.Import, ast.ImportFrom))
-    ]
+    kept = []
+    for node in tree.body:
+        if not isinstance(node, (ast.Import, ast.ImportFrom)):
+            continue
+        names = [a for a in node.names if (a.asname or a.name).split(".")[0] not in drop]
+        if len(names) == len(node.names):
+            kept.append("\n".join(lines[node.lineno - 1 : node.end_lineno]))
+        elif names:
+            kept.append(ast.unparse(type(node)(**{**vars(node), "names": names})))
     return "\n".join(kept)
+
+
+def _written(cell) -> frozenset:
+    """The course functions an exercise cell asks for: ``relu`` for ``def my_relu``."""
+    tree = _parse(cell.source)
+    return frozenset(
+        node.name.removeprefix("my_") for node in tree.body if isinstance(node, ast.FunctionDef)
+    )
+
+
+def _read_names(cells) -> set:
+    """Every name the code cells read."""
+    return {
+        node.id
+        for cell in cells
+        if cell.cell_type == "code"
+        for node in ast.walk(_parse(cell.source))
+        if isinstance(node, ast.Name)
+    }
 
 
 def fade(cells: list, faded: list[tuple[str, list[str]]], name: str) -> list:
@@ -202,7 +229,12 @@ def fade(cells: list, faded: list[tuple[str, list[str]]], name: str) -> list:
         if cell.id in moved_ids:
             if position[cell.id] > min(position[e] for e, ids in faded if cell.id in ids):
                 raise ExerciseError(f"{name}: cell {cell.id} is already after its exercise")
-            imports = _imports_of(cell.source) if cell.cell_type == "code" else ""
+            # the import of the function the exercise asks for stays behind only if a cell
+            # before the blank needs it: above the blank, the student writes it
+            exercise = next(e for e, ids in faded if cell.id in ids)
+            between = cells[position[cell.id] + 1 : position[exercise]]
+            drop = _written(by_id[exercise]) - _read_names(between)
+            imports = _imports_of(cell.source, drop) if cell.cell_type == "code" else ""
             if imports:
                 out.append(nbformat.v4.new_code_cell(imports, id=f"{cell.id}-imports"))
             continue
