@@ -107,6 +107,8 @@ MISTAKES = {
     "loss-averaged": "you averaged over the V rows: the loss is a sum over the rows (notebook 04).",
     "loss-divided-by-m": "you divided the batch's total by the number of examples: that is the cost "
     "(compute_cost, the mean over the batch); cross_entropy_loss is the sum (notebook 04).",
+    "loss-swapped-arguments": "you computed -sum y_hat log y: the arguments are (y_hat, y), "
+    "prediction first, as in the notes and in compute_cost(y_hat, y, batch_size) (notebook 04).",
     "loss-log-zero": "a probability of exactly 0 made log return -inf (and 0 * -inf is nan): clip "
     "y_hat to the smallest positive float, np.clip(y_hat, np.finfo(float).tiny, 1.0), before the "
     "log, as the helper does (notebook 04).",
@@ -172,6 +174,9 @@ MISTAKES = {
     "the whole tensor (np.linalg.norm of the difference, and of each gradient).",
     "gradcheck-cost-not-averaged": "with the course's back_prop your errors are large: your cost "
     "sums over the batch, while back_prop differentiates the mean over its m columns.",
+    "gradcheck-cost-swapped-arguments": "your cost calls compute_cost with the arguments swapped, "
+    "so it computed -sum y_hat log y, not -sum y log y_hat: the arguments are (y_hat, y, "
+    "batch_size), prediction first, as in cross_entropy_loss(y_hat, y) (notebook 04).",
     "gradcheck-cost-ignores-param": "your numerical gradients are zero: the cost you hand to "
     "numerical_gradient must read the very arrays it nudges (W1, W2, b1, b2 themselves, not "
     "copies).",
@@ -190,6 +195,9 @@ MISTAKES = {
     "each iteration (notebook 06).",
     "gd-cost-after-step": "your costs are those after each step: record the cost of the batch "
     "before the weights change (notebook 06).",
+    "gd-cost-swapped-arguments": "your costs come from compute_cost with the arguments swapped "
+    "(-sum y_hat log y): the arguments are (y_hat, y, batch_size), prediction first, as in "
+    "cross_entropy_loss(y_hat, y) (notebook 04).",
     "capstone-settings": "your curve is the course's model trained with my_gradient_descent's "
     "default alpha or batch_size: hand alpha and batch_size (and C) on to it as my_train "
     "received them.",

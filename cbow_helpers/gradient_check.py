@@ -104,7 +104,7 @@ def check_gradients(x, y, W1, W2, b1, b2, grads=None, *, eps: float = 1e-6, tol:
 
     def cost() -> float:  # called twice per weight: the shapes were checked above, once
         z, _ = forward_prop.unchecked(x, params["W1"], params["W2"], params["b1"], params["b2"])
-        return compute_cost.unchecked(y, softmax(z), m)
+        return compute_cost.unchecked(softmax(z), y, m)
 
     if grads is None:
         z, h = forward_prop.unchecked(x, W1, W2, b1, b2)

@@ -124,42 +124,43 @@ def cross_entropy_loss(y_hat, y) -> float:
     return float(-np.sum(y * np.log(np.clip(y_hat, TINY, 1.0))))
 
 
-def _cost_inputs(y, yhat, batch_size):
-    """``y`` and ``yhat`` as float arrays of one shape, and m = ``batch_size``, their columns."""
+def _cost_inputs(y_hat, y, batch_size):
+    """``y_hat`` and ``y`` as float arrays of one shape, and m = ``batch_size``, their columns."""
     m = batch_columns(batch_size, np.asarray(y))
-    yhat, y = _loss_inputs(yhat, y)
-    return y, yhat, m
+    y_hat, y = _loss_inputs(y_hat, y)
+    return y_hat, y, m
 
 
 @checked_by(_cost_inputs)
-def compute_cost(y, yhat, batch_size: int) -> float:
+def compute_cost(y_hat, y, batch_size: int) -> float:
     """Cross-entropy cost of a batch: the mean of the m examples' losses.
 
-    Introduced in notebook 04 (the CBOW architecture).
+    Introduced in notebook 04 (the CBOW architecture). The prediction comes first, as in
+    ``cross_entropy_loss(y_hat, y)`` and the notes.
 
     Parameters
     ----------
+    y_hat : (V, m) array
+        Predicted probabilities Y_hat, one column per example.
     y : (V, m) array
-        One-hot centre words Y, one column per example.
-    yhat : (V, m) array
-        Predicted probabilities Y_hat.
+        One-hot centre words Y.
     batch_size : int
         m.
 
     Returns
     -------
     float
-        ``-(1/m) sum_i sum_j y_ji log yhat_ji``.
+        ``-(1/m) sum_i sum_j y_ji log y_hat_ji``.
 
     Examples
     --------
     >>> Y = np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
     >>> Y_hat = np.array([[0.5, 0.2], [0.3, 0.7], [0.2, 0.1]])
-    >>> round(compute_cost(Y, Y_hat, 2), 4)  # (-log 0.5 - log 0.7) / 2
+    >>> round(compute_cost(Y_hat, Y, 2), 4)  # (-log 0.5 - log 0.7) / 2
     0.5249
     """
     # the losses of the m columns, summed, over m
-    return cross_entropy_loss.unchecked(yhat, y) / batch_size
+    return cross_entropy_loss.unchecked(y_hat, y) / batch_size
 
 
 # ----------------------------------------------------------------------------- the model
@@ -357,7 +358,7 @@ def gradient_descent(
         x, y = next(batches)
         z, h = forward_prop.unchecked(x, W1, W2, b1, b2)
         yhat = softmax(z)
-        cost = compute_cost.unchecked(y, yhat, m)
+        cost = compute_cost.unchecked(yhat, y, m)
         if not np.isfinite(cost):
             raise FloatingPointError(
                 f"the cost became {cost} at iteration {iteration}: try a smaller alpha"

@@ -44,6 +44,66 @@ def missing_glyphs_quiet():
         yield
 
 
+#: A label starts this far (points, right and up) from its point, and gets a thin line back to
+#: its point once the spreading below has moved it further than LEADER_AFTER points.
+LABEL_START = (4.0, 3.0)
+LEADER_AFTER = 4.0
+
+
+def _overlaps(lo, hi, other_lo, other_hi):
+    """(n, k, 2) overlap of box i with box j along x and y (positive on both: they overlap)."""
+    return np.minimum(hi[:, None], other_hi[None]) - np.maximum(lo[:, None], other_lo[None])
+
+
+def _push(overlap, centres, others, hit, share):
+    """(n, 2) moves that clear the overlaps ``hit``: along the axis of least overlap, away."""
+    move = np.zeros_like(centres)
+    for i, j in zip(*np.nonzero(hit)):
+        axis = int(np.argmin(overlap[i, j]))
+        side = np.sign(centres[i, axis] - others[j, axis]) or (1.0 if i > j else -1.0)
+        move[i, axis] += side * share * overlap[i, j, axis]
+    return move
+
+
+def label_offsets(points, sizes, bounds, *, marker=5.0, gap=2.0, iterations=200):
+    """Offsets (in points) of text labels from their points, so that no two labels overlap.
+
+    Each label starts at ``LABEL_START`` from its point (its lower left corner there); labels
+    that overlap each other, or another label's point, push apart along the axis of least
+    overlap, until none does (or ``iterations`` rounds), staying inside ``bounds``.
+
+    Parameters
+    ----------
+    points : (n, 2) array, the labelled points in points (1/72 inch) on the figure
+    sizes : (n, 2) array, each label's width and height in points
+    bounds : (x0, y0, x1, y1), the box (the axes) the labels stay inside, in points
+    marker : half the width of a point's marker, in points
+    gap : the space kept between two labels, in points
+
+    Returns
+    -------
+    (n, 2) float array: each label's lower left corner minus its point, in points.
+    """
+    points, sizes = np.asarray(points, float), np.asarray(sizes, float)
+    offsets = np.tile(np.asarray(LABEL_START, float), (len(points), 1))
+    low, high = np.array(bounds[:2], float), np.array(bounds[2:], float)
+    own = np.eye(len(points), dtype=bool)
+    for _ in range(iterations):
+        lo = points + offsets
+        hi = lo + sizes
+        apart = _overlaps(lo - gap / 2, hi + gap / 2, lo - gap / 2, hi + gap / 2)
+        on_marker = _overlaps(lo, hi, points - marker, points + marker)
+        hit_label = (apart > 0).all(axis=2) & ~own
+        hit_marker = (on_marker > 0).all(axis=2) & ~own
+        if not hit_label.any() and not hit_marker.any():
+            break
+        centres = lo + sizes / 2
+        offsets += _push(apart, centres, centres, hit_label, 0.5)
+        offsets += _push(on_marker, centres, points, hit_marker, 1.0)
+        offsets = np.clip(points + offsets, low, high - sizes) - points
+    return offsets
+
+
 def embeddings_pca(
     vectors, groups: dict[str, list[str]]
 ) -> tuple[list[tuple[str, str]], np.ndarray]:
@@ -127,22 +187,62 @@ def plot_embeddings_pca(
     new_figure = ax is None
     if new_figure:
         _, ax = plt.subplots(figsize=(8, 6))
+    colours = {}
     for k, group in enumerate(groups):
         rows = [i for i, (g, _) in enumerate(chosen) if g == group]
-        if not rows:
-            continue
-        colour = GROUP_COLOURS[k % len(GROUP_COLOURS)]
-        ax.scatter(coords[rows, 0], coords[rows, 1], color=colour, label=group, s=40)
-        for i in rows:
-            ax.annotate(
-                chosen[i][1], coords[i], xytext=(4, 3), textcoords="offset points", fontsize=10
-            )
+        if rows:
+            colours[group] = GROUP_COLOURS[k % len(GROUP_COLOURS)]
+            ax.scatter(coords[rows, 0], coords[rows, 1], color=colours[group], label=group, s=40)
     ax.set_xlabel("principal component 1")
     ax.set_ylabel("principal component 2")
     ax.set_title(title)
+    ax.set_aspect("equal", adjustable="box")  # a unit of distance is as long on both axes
     if len(groups) > 1:
         ax.legend(loc="best", fontsize=9)
     if new_figure:
         with missing_glyphs_quiet():
             ax.figure.tight_layout()
+    ax.apply_aspect()  # the limits the labels are placed in
+    _label_points(ax, coords, [w for _, w in chosen], [colours[g] for g, _ in chosen])
     return ax.figure
+
+
+def _label_points(ax, coords, words, colours, fontsize=10):
+    """Write each word next to its point, spread by ``label_offsets`` so that none overlap."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextPath
+
+    to_points = 72 / ax.figure.dpi
+    font = FontProperties(size=fontsize)
+    with missing_glyphs_quiet():
+        widths = [TextPath((0, 0), w, prop=font).get_extents().x1 for w in words]
+    sizes = np.column_stack([np.add(widths, 1.0), np.full(len(words), 1.25 * fontsize)])
+    _make_room(ax, coords, sizes, to_points)
+    points = ax.transData.transform(coords) * to_points
+    offsets = label_offsets(points, sizes, ax.bbox.extents * to_points)
+    for word, xy, offset, colour in zip(words, coords, offsets, colours):
+        moved = np.hypot(*(offset - LABEL_START)) > LEADER_AFTER
+        leader = dict(arrowstyle="-", color=colour, linewidth=0.6, shrinkA=0, shrinkB=1)
+        ax.annotate(
+            word,
+            xy,
+            xytext=offset,
+            textcoords="offset points",
+            fontsize=fontsize,
+            ha="left",
+            va="bottom",
+            arrowprops=leader if moved else None,
+        )
+
+
+def _make_room(ax, coords, sizes, to_points):
+    """Widen the axes' limits to the right and top so that every label fits at its start."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    points = ax.transData.transform(coords) * to_points
+    ends = points + np.asarray(LABEL_START) + sizes + 2 * sizes[:, 1:]  # room for a stack
+    excess = ends.max(axis=0) - ax.bbox.extents[2:] * to_points
+    per_point = np.array([x1 - x0, y1 - y0]) / (ax.bbox.size * to_points)
+    grow = np.maximum(excess, 0) * per_point
+    ax.set_xlim(x0, x1 + grow[0])
+    ax.set_ylim(y0, y1 + grow[1])
+    ax.apply_aspect()  # an equal aspect widens one axis again: settle the limits before placing labels

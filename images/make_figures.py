@@ -295,11 +295,11 @@ def _architecture(batch: bool):
     m = "m" if batch else "1"
     fig = plt.figure(figsize=(12, 4.2))
     ax = _blank_axes(fig, (0, 12), (0, 4.2))
-    X, H, Y = ("X", "H", "Ŷ") if batch else ("x", "h", "ŷ")
+    X, H, Z, Y = ("X", "H", "Z₂", "Ŷ") if batch else ("x", "h", "z₂", "ŷ")
     boxes = [
         (0.2, f"{X}\nV × {m}", SKY, "input: averaged\ncontext one-hots"),
         (3.6, f"{H}\nN × {m}", YELLOW, "hidden layer\n(the embedding size N)"),
-        (7.0, f"Z₂\nV × {m}", ORANGE, "logits"),
+        (7.0, f"{Z}\nV × {m}", ORANGE, "logits"),
         (9.9, f"{Y}\nV × {m}", GREEN, "probabilities of\nthe centre word"),
     ]
     for x, text, colour, caption in boxes:
@@ -325,6 +325,57 @@ def cbow_architecture():
 def cbow_architecture_batch():
     """The layers and their dimensions for a batch of m examples."""
     return _save(_architecture(batch=True), "cbow_architecture_batch.png")
+
+
+def backward_pass():
+    """The backward pass of one example on the architecture: each gradient, its formula, its shape."""
+    fig = plt.figure(figsize=(12, 4.4))
+    ax = _blank_axes(fig, (0, 12), (1.0, 5.4))
+    centres = {}
+    for x, text, colour in [
+        (0.2, "x\nV × 1", SKY),
+        (3.6, "h\nN × 1", YELLOW),
+        (7.0, "z₂\nV × 1", ORANGE),
+        (9.9, "ŷ\nV × 1", GREEN),
+    ]:
+        _box(ax, x, 2.6, 1.7, 1.1, text, colour, fontsize=15)
+        centres[text[0]] = x + 0.85
+    for start, end, label in [
+        (1.95, 3.55, "W1, b1, ReLU"),
+        (5.35, 6.95, "W2, b2"),
+        (8.75, 9.85, "softmax"),
+    ]:
+        _arrow(ax, (start, 3.15), (end, 3.15), label, offset=0.06, fontsize=11)
+    for middle, text in [
+        (2.75, "dJ/dW1 = dJ/dz₁ xᵀ   (N × V)\ndJ/db1 = dJ/dz₁"),
+        (6.15, "dJ/dW2 = dJ/dz₂ hᵀ   (V × N)\ndJ/db2 = dJ/dz₂"),
+    ]:
+        ax.text(middle, 4.05, text, ha="center", va="bottom", fontsize=12, color=VERMILION)
+    backward = [
+        (centres["ŷ"], centres["z"], "dJ/dz₂ = ŷ − y\n(V × 1)"),
+        (centres["z"], centres["h"], "dJ/dh = W2ᵀ dJ/dz₂\n(N × 1)"),
+        (centres["h"], 2.75, "dJ/dz₁ = dJ/dh ⊙ 1[z₁ > 0]\n(N × 1): 0 where a unit is off"),
+    ]
+    for start, end, text in backward:
+        ax.add_patch(
+            FancyArrowPatch(
+                (start, 2.3),
+                (end, 2.3),
+                arrowstyle="-|>",
+                mutation_scale=18,
+                linewidth=1.8,
+                color=VERMILION,
+            )
+        )
+        ax.text((start + end) / 2, 1.95, text, ha="center", va="top", fontsize=12)
+    ax.text(
+        6,
+        5.0,
+        "the backward pass of one example: every gradient has its tensor's shape",
+        ha="center",
+        fontsize=14,
+    )
+    return _save(fig, "backward_pass.png")
 
 
 def relu_plot():
@@ -404,6 +455,7 @@ FIGURES = [
     context_average,
     cbow_architecture,
     cbow_architecture_batch,
+    backward_pass,
     relu_plot,
     softmax_plot,
     cross_entropy_plot,

@@ -191,6 +191,20 @@ def loss_unclipped(y_hat, y):
     return float(-np.sum(y * np.log(y_hat)))
 
 
+def loss_swapped_arguments(y, y_hat):
+    """The parameters in the wrong order: called prediction first, it computes -sum y_hat log y."""
+    return float(-np.sum(y * np.log(np.clip(y_hat, 1e-12, 1.0))))
+
+
+def loss_swapped_unclipped(y, y_hat):
+    return float(-np.sum(y * np.log(y_hat)))
+
+
+def loss_of_the_centre_words(y_hat, y):
+    """Right, written differently: -log of the probabilities at the one-hot y's 1s."""
+    return float(-np.log(np.clip(y_hat[y == 1], np.finfo(float).tiny, 1.0)).sum())
+
+
 def forward_no_relu(x, W1, W2, b1, b2):
     h = W1 @ x + b1
     return W2 @ h + b2, h
@@ -293,7 +307,7 @@ def _descent(sign, update_biases):
             x, y = next(batches)
             z, h = model.forward_prop(x, W1, W2, b1, b2)
             yhat = model.softmax(z)
-            costs.append(model.compute_cost(y, yhat, batch_size))
+            costs.append(model.compute_cost(yhat, y, batch_size))
             g = model.back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size)
             W1, W2 = W1 - sign * alpha * g[0], W2 - sign * alpha * g[1]
             if update_biases:
@@ -592,6 +606,7 @@ def relative_errors(
     copy_params=False,
     relative=True,
     zero_guard=True,
+    swapped=False,
 ):
     """The guided gradient check, right by default; each keyword is one classic slip."""
     m = x.shape[1]
@@ -601,7 +616,8 @@ def relative_errors(
 
     def cost():
         z, _ = model.forward_prop(x, *read[:2], *read[2:])
-        cost = model.compute_cost(y, model.softmax(z), m)
+        y_hat = model.softmax(z)
+        cost = model.compute_cost(y, y_hat, m) if swapped else model.compute_cost(y_hat, y, m)
         return cost * m if summed else cost
 
     z, h = model.forward_prop(x, W1, W2, b1, b2)
@@ -625,6 +641,23 @@ def gd_same_batch(data, word2Ind, N, V, num_iters, alpha=0.03, C=2, batch_size=1
     for _ in range(num_iters):
         z, h = model.forward_prop(x, W1, W2, b1, b2)
         yhat = model.softmax(z)
+        costs.append(model.compute_cost(yhat, y, batch_size))
+        g = model.back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size)
+        W1, W2, b1, b2 = (w - alpha * d for w, d in zip((W1, W2, b1, b2), g))
+    return W1, W2, b1, b2, costs
+
+
+def gd_cost_swapped_arguments(
+    data, word2Ind, N, V, num_iters, alpha=0.03, C=2, batch_size=128, random_seed=1
+):
+    """The cost called in the old order, compute_cost(y, yhat, m): the weights are right."""
+    W1, W2, b1, b2 = model.initialize_model(N, V, random_seed=random_seed)
+    batches = model.get_batches(data, word2Ind, V, C, batch_size)
+    costs = []
+    for _ in range(num_iters):
+        x, y = next(batches)
+        z, h = model.forward_prop(x, W1, W2, b1, b2)
+        yhat = model.softmax(z)
         costs.append(model.compute_cost(y, yhat, batch_size))
         g = model.back_prop(x, yhat, y, h, W1, W2, b1, b2, batch_size)
         W1, W2, b1, b2 = (w - alpha * d for w, d in zip((W1, W2, b1, b2), g))
@@ -643,7 +676,7 @@ def gd_cost_after_step(
         g = model.back_prop(x, model.softmax(z), y, h, W1, W2, b1, b2, batch_size)
         W1, W2, b1, b2 = (w - alpha * d for w, d in zip((W1, W2, b1, b2), g))
         z, _ = model.forward_prop(x, W1, W2, b1, b2)
-        costs.append(model.compute_cost(y, model.softmax(z), batch_size))
+        costs.append(model.compute_cost(model.softmax(z), y, batch_size))
     return W1, W2, b1, b2, costs
 
 
@@ -705,7 +738,7 @@ def _train(alpha=None, batch_size=None, own=True, returns="W1"):
             x, y = next(batches)
             z, h = forward(x, W1, W2, b1, b2)
             yhat = soft(z)
-            costs.append(model.compute_cost(y, yhat, m))
+            costs.append(model.compute_cost(yhat, y, m))
             g = backward(x, yhat, y, h, W1, W2, b1, b2, m)
             W1, W2, b1, b2 = (w - (alpha or alpha_given) * d for w, d in zip((W1, W2, b1, b2), g))
         matrix = {"W1": W1, "W2.T": W2.T, "random": np.random.default_rng(0).random(W1.shape)}
@@ -819,6 +852,8 @@ MUTANTS = [
     ("cross_entropy_loss", "loss-not-weighted", (loss_not_weighted,)),
     ("cross_entropy_loss", "loss-averaged", (loss_averaged,)),
     ("cross_entropy_loss", "loss-log-zero", (loss_unclipped,)),
+    ("cross_entropy_loss", "loss-swapped-arguments", (loss_swapped_arguments,)),
+    ("cross_entropy_loss", "loss-swapped-arguments", (loss_swapped_unclipped,)),
     ("forward_prop", "forward-no-relu", (forward_no_relu,)),
     ("forward_prop", "forward-softmax", (forward_softmax,)),
     ("forward_prop", "forward-no-bias", (forward_no_bias,)),
@@ -924,11 +959,17 @@ MUTANTS = [
     ),
     (
         "gradient_check",
+        "gradcheck-cost-swapped-arguments",
+        (_errors(swapped=True), _true_back_prop, gradient_check.numerical_gradient),
+    ),
+    (
+        "gradient_check",
         "gradcheck-cost-ignores-param",
         (_errors(copy_params=True), _true_back_prop, gradient_check.numerical_gradient),
     ),
     ("gradient_descent", "gd-same-batch", (gd_same_batch,)),
     ("gradient_descent", "gd-cost-after-step", (gd_cost_after_step,)),
+    ("gradient_descent", "gd-cost-swapped-arguments", (gd_cost_swapped_arguments,)),
     ("gradient_descent", "forgot-return", (gd_no_return,)),
     ("gradient_descent", None, (gd_alpha_per_batch,)),
     ("compute_pca", "pca-rows-not-columns", (pca_rows_not_columns,)),
@@ -954,4 +995,5 @@ RIGHT = [
     ("gradient_check", (relative_errors, _true_back_prop, gradient_check.numerical_gradient)),
     ("softmax", (lambda z: np.exp(z - z.max(axis=0)) / np.exp(z - z.max(axis=0)).sum(axis=0),)),
     ("relu", (lambda z: z * (z > 0),)),
+    ("cross_entropy_loss", (loss_of_the_centre_words,)),
 ]

@@ -52,7 +52,7 @@ SCREENSHOT_SLIDE = {
     "04_cbow_architecture": 0,
     "05_forward_backward": 9,
     "06_training": 3,
-    "07_pca_visualisation": 8,
+    "07_pca_visualisation": 15,
     "08_evaluation_and_scale": 12,
     "10_inside_the_fast_trainer": 11,
 }

@@ -17,7 +17,7 @@ import emoji
 import nbformat
 import numpy as np
 import pytest
-from exercise_mistakes import MUTANTS, RIGHT
+from exercise_mistakes import MUTANTS, RIGHT, relative_errors
 from nltk.tokenize import NLTKWordTokenizer, PunktSentenceTokenizer, word_tokenize
 
 import cbow_helpers
@@ -245,6 +245,36 @@ def test_a_wrong_answer_fails_and_a_classic_mistake_is_named(exercise, mistake, 
     if mistake is not None:
         assert result.mistake == mistake, result.message
         assert lines[1] == f"  Mistake: {MISTAKES[mistake]}"
+
+
+def test_a_loss_with_its_arguments_swapped_is_told_the_prediction_comes_first():
+    def loss_of_y_and_y_hat(y, y_hat):  # the right formula, its parameters in the wrong order
+        return float(-np.sum(y * np.log(np.clip(y_hat, np.finfo(float).tiny, 1.0))))
+
+    result = run_check("cross_entropy_loss", loss_of_y_and_y_hat)
+    assert result.mistake == "loss-swapped-arguments", result.message
+    assert result.message.startswith("✗ cross_entropy_loss, case \"the notes' y_hat")
+    assert (
+        "Mistake: you computed -sum y_hat log y: the arguments are (y_hat, y), prediction first"
+        in result.message
+    )
+    assert run_check("cross_entropy_loss", lambda y_hat, y: loss_of_y_and_y_hat(y, y_hat)).passed
+
+
+def test_a_gradient_check_calling_compute_cost_with_swapped_arguments_is_told_prediction_first():
+    def swapped_errors(*args):
+        return relative_errors(*args, swapped=True)
+
+    nudge = cbow_helpers.gradient_check.numerical_gradient
+    result = run_check("gradient_check", swapped_errors, cbow_helpers.back_prop, nudge)
+    assert result.mistake == "gradcheck-cost-swapped-arguments", result.message
+    assert (
+        "Mistake: your cost calls compute_cost with the arguments swapped, so it computed -sum "
+        "y_hat log y, not -sum y log y_hat: the arguments are (y_hat, y, batch_size), prediction "
+        "first, as in cross_entropy_loss(y_hat, y)" in result.message
+    )
+    right = run_check("gradient_check", relative_errors, cbow_helpers.back_prop, nudge)
+    assert right.passed, right.message
 
 
 @pytest.mark.slow

@@ -194,9 +194,18 @@ def test_compute_cost_is_the_mean_loss():
     P = softmax(rng.normal(size=(5, 4)))
     Y = np.eye(5)[:, [0, 2, 2, 4]]
     expected = np.mean([cross_entropy_loss(P[:, j], Y[:, j]) for j in range(4)])
-    assert compute_cost(Y, P, 4) == pytest.approx(expected)
+    assert compute_cost(P, Y, 4) == pytest.approx(expected)
     with pytest.raises(ValueError, match="batch_size"):
-        compute_cost(Y, P, 3)
+        compute_cost(P, Y, 3)
+
+
+def test_the_loss_and_the_cost_both_take_the_prediction_first_and_agree_on_one_column():
+    y_hat, y = np.array([[0.2], [0.7], [0.1]]), np.array([[0.0], [1.0], [0.0]])
+    assert cross_entropy_loss(y_hat, y) == pytest.approx(-np.log(0.7), rel=1e-12)
+    assert compute_cost(y_hat, y, 1) == pytest.approx(-np.log(0.7), rel=1e-12)
+    assert compute_cost(y_hat=y_hat, y=y, batch_size=1) == cross_entropy_loss(y_hat=y_hat, y=y)
+    with pytest.raises(ValueError, match=r"y_hat and y .*\(3, 1\) and \(2, 1\)"):
+        compute_cost(y_hat, y[:2], 1)
 
 
 def test_initialize_model_shapes_and_seed():

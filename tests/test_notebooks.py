@@ -86,7 +86,7 @@ def test_ends_with_summary_exercises_and_caveats(path):
 NOT_OUTPUTS = {
     "00_word_embeddings": {"22,000": "notebook 01's 22,548 distinct words, rounded down"},
     "01_tokenization": {"2.0": "the emoji release that removed get_emoji_regexp"},
-    "06_training": {"0.9": "a cosine the speaker notes put to the room as a question"},
+    "07_pca_visualisation": {"0.9": "a cosine the speaker notes put to the room as a question"},
 }
 # Numbers the prose quotes from another notebook, which must print them: number -> that notebook.
 FROM_NOTEBOOK = {"00_word_embeddings": {"22,548": "01_tokenization"}}

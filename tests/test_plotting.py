@@ -99,3 +99,41 @@ def test_a_word_the_font_lacks_draws_and_saves_without_a_warning(tmp_path):
     with pytest.warns(UserWarning, match="Glyph .* missing from font"):  # what is silenced
         fig.canvas.draw()
     plt.close(fig)
+
+
+@pytest.fixture
+def tight_cluster():
+    """Six words whose points nearly coincide, and two far from them and from each other."""
+    words = ["father", "mother", "brother", "sister", "daughter", "son", "king", "day"]
+    cluster = np.ones((6, 3)) + 1e-3 * np.random.default_rng(1).normal(size=(6, 3))
+    matrix = np.vstack([cluster, [[1, -1, 0], [-1, 0, 1]]])
+    fig = plot_embeddings_pca((words, matrix), {"family": words[:6], "other": words[6:]})
+    fig.canvas.draw()
+    yield fig.axes[0]
+    plt.close(fig)
+
+
+def test_the_labels_of_a_tight_cluster_do_not_overlap_each_other_or_the_points(tight_cluster):
+    ax = tight_cluster
+    labels = [matplotlib.text.Text.get_window_extent(t) for t in ax.texts]  # the text, no line
+    points = ax.transData.transform(np.vstack([s.get_offsets() for s in ax.collections]))
+    for i, a in enumerate(labels):
+        name = ax.texts[i].get_text()
+        assert ax.bbox.contains(a.x0, a.y0) and ax.bbox.contains(a.x1, a.y1), name
+        for j, b in enumerate(labels[:i]):
+            assert not a.overlaps(b), (name, ax.texts[j].get_text())
+        for x, y in points:
+            assert not a.contains(x, y), (name, x, y)
+
+
+def test_a_label_moved_from_its_point_gets_a_line_to_it(tight_cluster):
+    lines = {t.get_text(): t.arrow_patch is not None for t in tight_cluster.texts}
+    assert not lines["king"] and not lines["day"]  # alone: the label sits beside its point
+    assert sum(lines.values()) >= 4  # a stack of six labels: most are moved, and linked
+
+
+def test_a_unit_of_distance_is_as_long_on_both_axes_of_the_pca_plot(tight_cluster):
+    ax = tight_cluster
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    width, height = ax.bbox.width, ax.bbox.height
+    assert width / (x1 - x0) == pytest.approx(height / (y1 - y0), rel=1e-3)

@@ -202,14 +202,16 @@ def _numgrad_mistake(got, exact, make_f, start, eps) -> str | None:
     return None
 
 
-def _relative_errors(back_prop, x, y, W1, W2, b1, b2, summed=False, logits=False):
-    """The course's relative errors of ``back_prop`` (and of the two classic slips in the cost)."""
+def _relative_errors(back_prop, x, y, W1, W2, b1, b2, summed=False, logits=False, swapped=False):
+    """The course's relative errors of ``back_prop`` (and of the classic slips in the cost)."""
     m = x.shape[1]
     params = {"W1": W1, "W2": W2, "b1": b1, "b2": b2}
 
     def cost():
         z, _ = model.forward_prop(x, W1, W2, b1, b2)
-        return model.compute_cost(y, model.softmax(z), m) * (m if summed else 1)
+        y_hat = model.softmax(z)
+        first, second = (y, y_hat) if swapped else (y_hat, y)
+        return model.compute_cost(first, second, m) * (m if summed else 1)
 
     z, h = model.forward_prop(x, W1, W2, b1, b2)
     yhat = z if logits else model.softmax(z)
@@ -314,6 +316,7 @@ def _gradcheck_mistake(got, batch) -> str | None:
     variants = [
         ("gradcheck-cost-not-averaged", dict(summed=True)),
         ("gradcheck-yhat-is-logits", dict(logits=True)),
+        ("gradcheck-cost-swapped-arguments", dict(swapped=True)),
     ]
     for key, options in variants:
         errors = _relative_errors(model.back_prop, *copies(batch), **options)

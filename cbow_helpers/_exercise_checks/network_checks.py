@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import model
-from .common import Failed, NotWritten, call, differs, leaves_inputs, run, show, weights
+from .common import Failed, NotWritten, call, differs, leaves_inputs, run, same, show, weights
 
 
 def check_relu(relu):
@@ -99,21 +99,37 @@ def check_cross_entropy_loss(function):
         ("the notes' y_hat, centre word 'happy'", (y_hat, y)),
         ("a batch of 3 examples (summed)", (Y_hat, Y)),
     ]
+    loss = model.cross_entropy_loss
     for case, (p, t) in cases:
-        run(
-            function,
-            (p, t),
-            model.cross_entropy_loss,
-            case,
-            mistakes=[
-                ("loss-sign", lambda p, t: -model.cross_entropy_loss(p, t)),
-                ("loss-not-weighted", lambda p, t: float(-np.sum(np.log(p)))),
-                ("loss-averaged", lambda p, t: model.cross_entropy_loss(p, t) / p.shape[0]),
-                ("loss-divided-by-m", lambda p, t: model.cross_entropy_loss(p, t) / p.shape[1]),
-            ],
-        )
+        try:
+            run(
+                function,
+                (p, t),
+                loss,
+                case,
+                mistakes=[
+                    ("loss-sign", lambda p, t: -loss(p, t)),
+                    ("loss-not-weighted", lambda p, t: float(-np.sum(np.log(p)))),
+                    ("loss-averaged", lambda p, t: loss(p, t) / p.shape[0]),
+                    ("loss-divided-by-m", lambda p, t: loss(p, t) / p.shape[1]),
+                ],
+            )
+        except Failed as failure:
+            if failure.mistake is None and _right_when_swapped(function, p, t):
+                failure.mistake = "loss-swapped-arguments"
+            raise
     _check_zero_probabilities(function)
     return len(cases) + 2
+
+
+def _right_when_swapped(function, y_hat, y) -> bool:
+    """True if ``function(y, y_hat)`` is the right loss: the student wrote (y, y_hat), and so
+    computed -sum y_hat log y when called with the prediction first."""
+    try:
+        got = call(function, y.copy(), y_hat.copy())
+    except (Failed, NotWritten):
+        return False
+    return same(model.cross_entropy_loss(y_hat, y), got)
 
 
 def _check_zero_probabilities(function) -> None:

@@ -10,7 +10,13 @@ from .common import TEXT, Failed, call, differs, run, show
 
 
 def _gd_run(
-    words, word2Ind, alpha_sign=1.0, update_biases=True, same_batch=False, cost_after=False
+    words,
+    word2Ind,
+    alpha_sign=1.0,
+    update_biases=True,
+    same_batch=False,
+    cost_after=False,
+    swapped=False,
 ):
     """The check's 6 steps (alpha 0.5, batches of 6), done with one of the classic slips."""
     V = len(word2Ind)
@@ -23,14 +29,14 @@ def _gd_run(
             X, Y = next(batches)
         z, h = model.forward_prop(X, W1, W2, b1, b2)
         yhat = model.softmax(z)
-        costs.append(model.compute_cost(Y, yhat, 6))
+        costs.append(model.compute_cost(Y, yhat, 6) if swapped else model.compute_cost(yhat, Y, 6))
         g = model.back_prop(X, yhat, Y, h, W1, W2, b1, b2, 6)
         W1, W2 = W1 - alpha_sign * 0.5 * g[0], W2 - alpha_sign * 0.5 * g[1]
         if update_biases:
             b1, b2 = b1 - alpha_sign * 0.5 * g[2], b2 - alpha_sign * 0.5 * g[3]
         if cost_after:
             z, _ = model.forward_prop(X, W1, W2, b1, b2)
-            costs[-1] = model.compute_cost(Y, model.softmax(z), 6)
+            costs[-1] = model.compute_cost(model.softmax(z), Y, 6)
     return W1, W2, b1, b2, costs
 
 
@@ -65,6 +71,7 @@ def check_gradient_descent(function):
             ("gd-biases-not-updated", lambda w, w2i, *_: _gd_run(w, w2i, update_biases=False)),
             ("gd-same-batch", lambda w, w2i, *_: _gd_run(w, w2i, same_batch=True)),
             ("gd-cost-after-step", lambda w, w2i, *_: _gd_run(w, w2i, cost_after=True)),
+            ("gd-cost-swapped-arguments", lambda w, w2i, *_: _gd_run(w, w2i, swapped=True)),
         ],
     )
     return 1
