@@ -221,6 +221,9 @@ MISTAKES = {
     "(notebook 07).",
     "pca-rows-not-columns": "eigh returns the eigenvectors as columns: you took rows of the "
     "eigenvector matrix (step 3 of notebook 07).",
+    "pca-calls-course": "compute_pca from cbow_helpers is what you are writing: calling it passes "
+    "on the answer, not the steps. Write them with numpy: centre, covariance, eigenvectors by "
+    "decreasing eigenvalue, project (steps 1 to 3 of notebook 07).",
     "pca-covariance-shape": "a matrix product whose shapes do not fit: the covariance of data with "
     "D columns is D × D, from the centred data's columns; look at the order of your product "
     "(step 2 of notebook 07).",

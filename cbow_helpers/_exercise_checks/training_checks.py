@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 from .. import _student_calls as calls
@@ -236,6 +238,39 @@ _PCA_MISTAKES = [
 ]
 
 
+_COURSE_PCA = pca.compute_pca
+
+
+@contextlib.contextmanager
+def _course_pca_refused(function):
+    """While it runs, the course's compute_pca raises: calling it is not writing the three steps.
+
+    Patched where a student's function can reach it: the ``cbow_helpers`` package and its ``pca``
+    module, and any name bound to it among the function's globals (``from cbow_helpers import
+    compute_pca`` in the notebook). Everything is restored on the way out.
+    """
+    import cbow_helpers
+
+    def refused(*args, **kwargs):
+        raise Failed(
+            "your compute_pca called the course's compute_pca, which is the answer, not a step of it",
+            "pca-calls-course",
+        )
+
+    namespace = getattr(function, "__globals__", None)
+    names = [n for n, v in (namespace or {}).items() if v is _COURSE_PCA]
+    places = [(cbow_helpers.__dict__, "compute_pca"), (pca.__dict__, "compute_pca")]
+    places += [(namespace, n) for n in names]
+    saved = [(where, name, where.get(name)) for where, name in places]
+    try:
+        for where, name, _ in saved:
+            where[name] = refused
+        yield
+    finally:
+        for where, name, value in saved:
+            where[name] = value
+
+
 def check_compute_pca(function):
     rng = np.random.default_rng(0)
     direction = np.array([2.0, 1.0, 0.5])
@@ -250,20 +285,26 @@ def check_compute_pca(function):
         ("10 points in 4-D, 3 components", wide, 3),
     ]
 
-    for case, X, n in cases:
-        run(
-            function,
-            (X, n),
-            pca.compute_pca,
-            case,
-            compare=_pca_compare,
-            mistakes=_PCA_MISTAKES,
-            errors=[("pca-covariance-shape", "matmul: Input operand")],
-        )
-        given = X.copy()
-        call(function, given, n)
-        if not np.array_equal(given, X):
-            raise Failed(
-                f'case "{case}": your compute_pca changed its input data', "pca-modifies-input"
-            )
+    with _course_pca_refused(function):
+        for case, X, n in cases:
+            _pca_case(function, case, X, n)
     return len(cases)
+
+
+def _pca_case(function, case, X, n):
+    """One case of check_compute_pca: the result against the course's, then the input untouched."""
+    run(
+        function,
+        (X, n),
+        _COURSE_PCA,
+        case,
+        compare=_pca_compare,
+        mistakes=_PCA_MISTAKES,
+        errors=[("pca-covariance-shape", "matmul: Input operand")],
+    )
+    given = X.copy()
+    call(function, given, n)
+    if not np.array_equal(given, X):
+        raise Failed(
+            f'case "{case}": your compute_pca changed its input data', "pca-modifies-input"
+        )
