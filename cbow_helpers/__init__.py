@@ -59,7 +59,7 @@ from .negative_sampling_trainer import (
     train_negative_sampling,
 )
 from .pca import compute_pca
-from .plotting import PALETTE, embeddings_pca, plot_embeddings_pca
+from .plotting import PALETTE, embeddings_pca, plot_embeddings_pca, plot_runs
 from .reference import REFERENCE_CONFIG, load_model, load_reference_model, save_model
 from .sweep_results import read_sweep, sweep_summary
 from .tokens import tokenize
@@ -127,6 +127,7 @@ __all__ = [
     "numerical_gradient",
     "on_shared_words",
     "plot_embeddings_pca",
+    "plot_runs",
     "read_sweep",
     "reduced_windows",
     "reference_step",

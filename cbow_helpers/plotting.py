@@ -247,3 +247,60 @@ def _make_room(ax, coords, sizes, to_points):
     ax.set_xlim(x0, x1 + grow[0])
     ax.set_ylim(y0, y1 + grow[1])
     ax.apply_aspect()  # an equal aspect widens one axis again: settle the limits before placing labels
+
+
+#: The colour of each step size in notebook 06's sweeps (a run is named "constant <step>...").
+STEP_COLOURS = {
+    "0.5": PALETTE["sky"],
+    "1": PALETTE["pink"],
+    "2": PALETTE["blue"],
+    "4": PALETTE["vermilion"],
+}
+
+
+def plot_runs(runs, title: str, baseline: float, *, epochs: int, dotted=(), window: int = 100):
+    """Each run's batch cost, the mean of every ``window`` steps, against the unigram ``baseline``.
+
+    Introduced in notebook 06 (training), whose whole runs on a part of Shakespeare it draws.
+
+    Parameters
+    ----------
+    runs : dict
+        Name -> a ``train_cbow`` result (its ``losses``: the cost ``J`` of every step), all of the
+        same length. A name starts "constant <step>" ("constant 2, b1 0.1"): the step picks the
+        colour (``STEP_COLOURS``; grey for another).
+    title : str
+        The plot's title.
+    baseline : float
+        The unigram entropy of the centre words, in nats: a dashed line.
+    epochs : int
+        How many epochs each run has: a thin grey line at the end of each but the last.
+    dotted : names of runs drawn dotted, over the solid ones (where two coincide, both stay visible).
+    window : int
+        How many steps each point of a curve averages.
+
+    Returns the figure.
+    """
+    import matplotlib.pyplot as plt  # on first use: importing matplotlib is slow
+
+    if not runs:
+        raise ValueError("plot_runs needs at least one run, and got none")
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    steps = len(next(iter(runs.values())).losses)
+    for name, run in runs.items():
+        smooth = np.convolve(run.losses, np.ones(window) / window, mode="valid")
+        step = name.split()[1].rstrip(",") if len(name.split()) > 1 else ""
+        on_top = name in dotted
+        ax.plot(np.arange(window - 1, len(run.losses)), smooth, label=name,
+                color=STEP_COLOURS.get(step, PALETTE["grey"]), linestyle=":" if on_top else "-",
+                linewidth=2.2 if on_top else 1.3, zorder=3 if on_top else 2)  # fmt: skip
+    ax.axhline(baseline, color="black", linestyle="--", linewidth=1, label="unigram entropy")
+    for epoch in range(1, epochs):
+        ax.axvline(epoch * steps / epochs, color=PALETTE["grey"], linewidth=0.5)
+    ax.set_ylim(baseline - 0.6, baseline + 0.6)
+    ax.set_xlabel("step (thin grey lines: the ends of epochs)")
+    ax.set_ylabel(f"cost J (mean of {window} steps)")
+    ax.set_title(title)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    fig.tight_layout()
+    return fig

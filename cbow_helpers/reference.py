@@ -33,7 +33,7 @@ from .windows import context_windows
 #: whole runs on a part of Shakespeare show why). Chosen by ``benchmarks/reference_quality.py``
 #: (its recipe table is in docs/benchmarks.md): a step falling linearly from 1 to 0 over the run,
 #: and b1 starting at 0.1 so that every hidden unit fires at the start (with b1 random in
-#: [-0.05, 0.05), the units that start negative stay idle for good).
+#: [-0.05, 0.05), many of the units that start well below 0 stay idle).
 REFERENCE_CONFIG = dict(
     N=50,
     C=2,

@@ -12,7 +12,8 @@ import emoji
 import numpy as np
 from nltk.tokenize import NLTKWordTokenizer, PunktSentenceTokenizer, word_tokenize
 
-from cbow_helpers import get_dict, get_windows, gradient_check, model
+import cbow_helpers
+from cbow_helpers import compute_pca, get_dict, get_windows, gradient_check, model
 
 
 def _steps(
@@ -867,6 +868,16 @@ def forward_with_the_course_relu(x, W1, W2, b1, b2):
     return W2 @ h + b2, h
 
 
+def pca_wraps_the_imported_name(data, n_components=2):
+    """The course's compute_pca called by the name the notebook imports, not written."""
+    return compute_pca(data, n_components)
+
+
+def pca_wraps_the_package(data, n_components=2):
+    """The course's compute_pca called through the package, not written."""
+    return cbow_helpers.compute_pca(data, n_components)
+
+
 MUTANTS = [
     ("numerical_gradient", "numgrad-nudges-copy", (numgrad_nudges_a_copy,)),
     ("back_prop", "backprop-bias-keepdims", (back_prop_bias_no_keepdims,)),
@@ -1033,6 +1044,8 @@ MUTANTS = [
     ("compute_pca", "pca-rows-not-columns", (pca_rows_not_columns,)),
     ("compute_pca", "pca-covariance-shape", (pca_covariance_of_rows,)),
     ("compute_pca", None, (pca_normalised,)),
+    ("compute_pca", "calls-the-course-function", (pca_wraps_the_imported_name,)),
+    ("compute_pca", "calls-the-course-function", (pca_wraps_the_package,)),
     ("capstone", "capstone-settings", (_train(alpha=0.03), *COURSE_STEPS)),
     ("capstone", "capstone-settings", (_train(batch_size=128), *COURSE_STEPS)),
     ("capstone", "capstone-own-functions", (_train(), forward_no_relu, *COURSE_STEPS[1:])),

@@ -120,6 +120,13 @@ def test_printed_output_is_captured_and_capped(capsys):
     assert len(out) < 2200 and out.endswith("✓ relu: all 2 cases pass.\n")
 
 
+def _numpy_pca(X, n):
+    """PCA written out (the check refuses a function that calls the course's compute_pca)."""
+    centred = X - X.mean(axis=0)
+    _, vectors = np.linalg.eigh(np.cov(centred, rowvar=False))
+    return centred @ vectors[:, ::-1][:, :n]
+
+
 @pytest.mark.parametrize(
     "convert, named",
     [(lambda a: a.tolist(), "got list"), (np.asmatrix, "got an np.matrix")],
@@ -131,7 +138,7 @@ def test_an_array_is_required_where_an_array_is_expected(convert, named):
     assert named in result.message
     result = run_check("softmax", lambda z: convert(cbow_helpers.softmax(z)))
     assert result.status == "failed" and named in result.message
-    result = run_check("compute_pca", lambda X, n=2: convert(cbow_helpers.compute_pca(X, n)))
+    result = run_check("compute_pca", lambda X, n=2: convert(_numpy_pca(X, n)))
     assert result.status == "failed" and named in result.message
 
 

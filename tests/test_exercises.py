@@ -182,14 +182,23 @@ def test_a_renamed_copy_of_the_answer_counts_as_shown():
     assert [name for name, _ in make_exercises.answers_shown_above(nb, course)] == ["my_back_prop"]
 
 
-def test_a_worked_answer_moves_after_its_check_and_leaves_its_imports():
+def test_a_worked_answer_moves_after_its_check_and_leaves_only_the_imports_used_before_it():
     nb = make_exercises.exercise_notebook(ROOT / "notebooks" / "02_sliding_windows.ipynb")
     ids = [c.id for c in nb.cells]
-    assert ids.index("9e0c8155-imports") < ids.index("ex-get-windows")
     assert ids.index("ex-get-windows") + 1 == ids.index("ex-get-windows-worked")
     assert ids.index("ex-get-windows-worked") < ids.index("9e0c8155") < ids.index("0a0d6246")
-    assert nb.cells[ids.index("9e0c8155-imports")].source == "from cbow_helpers import tokenize"
     assert "after" in nb.cells[ids.index("ex-get-windows-worked")].source
+    assert "9e0c8155-imports" not in ids  # tokenize: no cell before the exercise uses it
+    nb = make_exercises.exercise_notebook(ROOT / "notebooks" / "07_pca_visualisation.ipynb")
+    above = nb.cells[: [c.id for c in nb.cells].index("ex-compute-pca")]
+    code_above = "\n".join(c.source for c in above if c.cell_type == "code")
+    assert "compute_pca" not in code_above  # the answer is not imported above its blank
+
+
+def test_a_moved_cell_leaves_behind_the_imports_a_cell_before_the_exercise_uses():
+    assert make_exercises._imports_of("import re\nfrom os import path\nx = 1", {"path"}) == (
+        "from os import path"
+    )
 
 
 def test_the_function_an_exercise_asks_for_is_not_imported_above_its_blank():
@@ -263,6 +272,12 @@ def test_a_wrong_answer_fails_and_a_classic_mistake_is_named(exercise, mistake, 
     if mistake is not None:
         assert result.mistake == mistake, result.message
         assert lines[1] == f"  Mistake: {MISTAKES[mistake]}"
+
+
+def test_a_compute_pca_from_a_notebook_cell_that_calls_the_courses_is_refused():
+    namespace = {"compute_pca": cbow_helpers.compute_pca}
+    exec("def wrapper(data, n=2):\n    return compute_pca(data, n)\n", namespace)  # noqa: S102 - a notebook cell
+    assert run_check("compute_pca", namespace["wrapper"]).mistake == "calls-the-course-function"
 
 
 def test_a_loss_with_its_arguments_swapped_is_told_the_prediction_comes_first():

@@ -91,7 +91,6 @@ NOT_OUTPUTS = {
 # Numbers the prose quotes from another notebook, which must print them: number -> that notebook.
 FROM_NOTEBOOK = {
     "00_word_embeddings": {"22,548": "01_tokenization"},
-    "10_inside_the_fast_trainer": {"4.4": "06_training"},  # 06's timing of train_cbow
 }
 NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+\.\d+%?|\d+%)(?!\w)")
 # Plain integers are too often settings (5 epochs, 3 seeds); these are counts a cell measures.

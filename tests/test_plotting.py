@@ -137,3 +137,32 @@ def test_a_unit_of_distance_is_as_long_on_both_axes_of_the_pca_plot(tight_cluste
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     width, height = ax.bbox.width, ax.bbox.height
     assert width / (x1 - x0) == pytest.approx(height / (y1 - y0), rel=1e-3)
+
+
+class _Run:
+    def __init__(self, losses):
+        self.losses = np.asarray(losses, dtype=float)
+
+
+def test_plot_runs_draws_each_run_smoothed_in_its_steps_colour_and_the_baseline_dashed():
+    from cbow_helpers import plot_runs
+    from cbow_helpers.plotting import STEP_COLOURS
+
+    runs = {"constant 2": _Run(np.arange(300.0)), "constant 0.5, b1 0.1": _Run(np.ones(300))}
+    fig = plot_runs(runs, "t", 4.75, epochs=3, dotted=("constant 2",), window=100)
+    ax = fig.axes[0]
+    curves = {
+        line.get_label(): line for line in ax.get_lines() if not line.get_label().startswith("_")
+    }
+    first = curves["constant 2"]
+    assert len(first.get_xdata()) == 201 and first.get_ydata()[0] == pytest.approx(49.5)
+    assert first.get_linestyle() == ":" and curves["constant 0.5, b1 0.1"].get_linestyle() == "-"
+    assert first.get_color() == STEP_COLOURS["2"]
+    assert curves["unigram entropy"].get_ydata()[0] == 4.75
+    assert curves["unigram entropy"].get_linestyle() == "--"
+    assert (
+        sum(line.get_label().startswith("_") for line in ax.get_lines()) == 2
+    )  # the ends of 2 epochs
+    plt.close(fig)
+    with pytest.raises(ValueError, match="at least one run"):
+        plot_runs({}, "t", 4.75, epochs=3)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from .. import _student_calls as calls
-from .. import gradient_check, model
+from .. import gradient_check, model, pca
 from ..exercise_hints import error_hint
 
 
@@ -233,6 +233,7 @@ def _course_functions() -> dict:
         "cross_entropy_loss": model.cross_entropy_loss,
         "back_prop": model.back_prop,
         "numerical_gradient": gradient_check.numerical_gradient,
+        "compute_pca": pca.compute_pca,
     }
 
 

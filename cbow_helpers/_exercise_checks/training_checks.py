@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _student_calls as calls
 from .. import model, pca, vectors, vocabulary
-from .common import TEXT, Failed, call, differs, run, show
+from .common import TEXT, Failed, call, differs, refuse_course_function, run, show
 
 
 def _gd_run(
@@ -28,9 +28,11 @@ def _gd_run(
         if i and not same_batch:
             X, Y = next(batches)
         z, h = model.forward_prop(X, W1, W2, b1, b2)
-        yhat = model.softmax(z)
-        costs.append(model.compute_cost(Y, yhat, 6) if swapped else model.compute_cost(yhat, Y, 6))
-        g = model.back_prop(X, yhat, Y, h, W1, W2, b1, b2, 6)
+        y_hat = model.softmax(z)
+        costs.append(
+            model.compute_cost(Y, y_hat, 6) if swapped else model.compute_cost(y_hat, Y, 6)
+        )
+        g = model.back_prop(X, y_hat, Y, h, W1, W2, b1, b2, 6)
         W1, W2 = W1 - alpha_sign * 0.5 * g[0], W2 - alpha_sign * 0.5 * g[1]
         if update_biases:
             b1, b2 = b1 - alpha_sign * 0.5 * g[2], b2 - alpha_sign * 0.5 * g[3]
@@ -250,20 +252,26 @@ def check_compute_pca(function):
         ("10 points in 4-D, 3 components", wide, 3),
     ]
 
+    refuse_course_function(function, "compute_pca")
     for case, X, n in cases:
-        run(
-            function,
-            (X, n),
-            pca.compute_pca,
-            case,
-            compare=_pca_compare,
-            mistakes=_PCA_MISTAKES,
-            errors=[("pca-covariance-shape", "matmul: Input operand")],
-        )
-        given = X.copy()
-        call(function, given, n)
-        if not np.array_equal(given, X):
-            raise Failed(
-                f'case "{case}": your compute_pca changed its input data', "pca-modifies-input"
-            )
+        _pca_case(function, case, X, n)
     return len(cases)
+
+
+def _pca_case(function, case, X, n):
+    """One case of check_compute_pca: the result against the course's, then the input untouched."""
+    run(
+        function,
+        (X, n),
+        pca.compute_pca,
+        case,
+        compare=_pca_compare,
+        mistakes=_PCA_MISTAKES,
+        errors=[("pca-covariance-shape", "matmul: Input operand")],
+    )
+    given = X.copy()
+    call(function, given, n)
+    if not np.array_equal(given, X):
+        raise Failed(
+            f'case "{case}": your compute_pca changed its input data', "pca-modifies-input"
+        )

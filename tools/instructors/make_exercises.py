@@ -115,6 +115,32 @@ FADED = {
     ],
 }
 
+#: Course notebook -> {cell id: (its course source, its exercise source)}: a cell where the student
+#: writes a value, not a function. The exercise version leaves the value blank and, once it is
+#: written, asserts what the prose asks of it. The course source is compared whole, so a change to
+#: the course cell stops the build until this is brought up to date.
+ANSWERED = {
+    "06_training": {
+        "b1-try": (
+            """spread = 0.05 / np.sqrt(3) / np.sqrt(4)  # the spread of W1 x at step 0, derived above
+b1_start = 0.1  # your answer: a start of b1 for every unit
+print(f"spread of W1 x {spread:.4f}; with every b1 at {b1_start:g} at step 0, the least busy unit fires on "
+      f"{fire_share(W1_0, np.full_like(b1_0, b1_start), context_part).min():.0%} of windows")""",
+            """spread = 0.05 / np.sqrt(3) / np.sqrt(4)  # the spread of W1 x at step 0, derived above
+b1_start = ...  # YOUR ANSWER: one number, the start of b1 for every unit
+if b1_start is ...:
+    print("b1_start: not written yet")
+else:
+    least = fire_share(W1_0, np.full_like(b1_0, b1_start), context_part).min()
+    assert least == 1, (
+        f"with b1 at {b1_start:g} the least busy unit fires on {least:.0%} of windows: every unit "
+        f"must fire on every window at step 0: start b1 well above the spread {spread:.4f}"
+    )
+    print(f"spread of W1 x {spread:.4f}; with every b1 at {b1_start:g} every unit fires on every window")""",
+        )
+    }
+}
+
 #: Runs of GRAM tokens are compared; an exercise whose solution has SHOWN or more of its runs in
 #: the code cells above it (names ignored) shows its answer above the blank.
 GRAM = 5
@@ -175,40 +201,19 @@ def blank_functions(source: str) -> str:
     return "\n".join(lines)
 
 
-def _imports_of(source: str, drop: frozenset = frozenset()) -> str:
-    """The top-level import lines of a cell's source (what a moved cell leaves behind), without
-    the names in ``drop``."""
+def _imports_of(source: str, used_after: set[str]) -> str:
+    """The top-level import lines of a cell's source that ``used_after`` needs (what a moved cell
+    leaves behind): an import whose names no later code before the exercise uses stays with the
+    moved cell, so the exercise's blank is not handed the function it asks for."""
     tree = ast.parse(source)
     lines = source.split("\n")
-    kept = []
-    for node in tree.body:
-        if not isinstance(node, (ast.Import, ast.ImportFrom)):
-            continue
-        names = [a for a in node.names if (a.asname or a.name).split(".")[0] not in drop]
-        if len(names) == len(node.names):
-            kept.append("\n".join(lines[node.lineno - 1 : node.end_lineno]))
-        elif names:
-            kept.append(ast.unparse(type(node)(**{**vars(node), "names": names})))
+    kept = [
+        "\n".join(lines[node.lineno - 1 : node.end_lineno])
+        for node in tree.body
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        and any((a.asname or a.name).split(".")[0] in used_after for a in node.names)
+    ]
     return "\n".join(kept)
-
-
-def _written(cell) -> frozenset:
-    """The course functions an exercise cell asks for: ``relu`` for ``def my_relu``."""
-    tree = _parse(cell.source)
-    return frozenset(
-        node.name.removeprefix("my_") for node in tree.body if isinstance(node, ast.FunctionDef)
-    )
-
-
-def _read_names(cells) -> set:
-    """Every name the code cells read."""
-    return {
-        node.id
-        for cell in cells
-        if cell.cell_type == "code"
-        for node in ast.walk(_parse(cell.source))
-        if isinstance(node, ast.Name)
-    }
 
 
 def fade(cells: list, faded: list[tuple[str, list[str]]], name: str) -> list:
@@ -229,12 +234,16 @@ def fade(cells: list, faded: list[tuple[str, list[str]]], name: str) -> list:
         if cell.id in moved_ids:
             if position[cell.id] > min(position[e] for e, ids in faded if cell.id in ids):
                 raise ExerciseError(f"{name}: cell {cell.id} is already after its exercise")
-            # the import of the function the exercise asks for stays behind only if a cell
-            # before the blank needs it: above the blank, the student writes it
-            exercise = next(e for e, ids in faded if cell.id in ids)
-            between = cells[position[cell.id] + 1 : position[exercise]]
-            drop = _written(by_id[exercise]) - _read_names(between)
-            imports = _imports_of(cell.source, drop) if cell.cell_type == "code" else ""
+            exercise = min((e for e, ids in faded if cell.id in ids), key=position.get)
+            between = cells[position[cell.id] + 1 : position[exercise] + 1]
+            used_after = {
+                node.id
+                for c in between
+                if c.cell_type == "code" and c.id not in moved_ids
+                for node in ast.walk(_parse(c.source))
+                if isinstance(node, ast.Name)
+            }
+            imports = _imports_of(cell.source, used_after) if cell.cell_type == "code" else ""
             if imports:
                 out.append(nbformat.v4.new_code_cell(imports, id=f"{cell.id}-imports"))
             continue
@@ -315,9 +324,15 @@ def exercise_notebook(path: Path) -> nbformat.NotebookNode | None:
     out.cells = [
         cell for cell in fade(out.cells, FADED.get(path.stem, []), path.name) if not is_notes(cell)
     ]
+    answered = ANSWERED.get(path.stem, {})
     for cell in out.cells:
         if cell.cell_type != "code":
             continue
+        if cell.id in answered:
+            course, blank = answered[cell.id]
+            if cell.source != course:
+                raise ExerciseError(f"{path.name}, cell {cell.id}: changed; update ANSWERED")
+            cell.source = blank
         cell.outputs = []
         cell.execution_count = None
         if TAG in cell.metadata.get("tags", []):
