@@ -118,7 +118,8 @@ def _word_tokenize(text: str, **kwargs) -> list[str]:
 
 def mark_sentence_ends(text: str) -> str:
     """Steps 1 and 2 of ``tokenize`` as text: punctuation runs become ``'.'``, and a space goes
-    before each period where punkt (untrained) ends a sentence, or after a one-letter word.
+    before each period where punkt (untrained) ends a sentence, and before the period after a
+    one-letter word.
 
     Shown in notebook 01, where ``tokenize`` is introduced: nltk's word tokenizer then splits each
     marked period off, with a clitic before it, as at the end of a sentence.
@@ -127,8 +128,8 @@ def mark_sentence_ends(text: str) -> str:
     --------
     >>> mark_sentence_ends("I know he's. Yes.")
     "I know he's . Yes ."
-    >>> mark_sentence_ends("O, Romeo, Romeo! wherefore art thou Romeo?")
-    'O . Romeo . Romeo . wherefore art thou Romeo .'
+    >>> mark_sentence_ends("Another moon: but, O, methinks, how slow")
+    'Another moon: but . O . methinks . how slow'
     >>> mark_sentence_ends("Dr. Foster went to Gloucester.")  # punkt ends a sentence here too
     'Dr . Foster went to Gloucester .'
     """
