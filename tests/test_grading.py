@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import sys
+import types
 from pathlib import Path
 
 import nbformat
@@ -38,18 +39,16 @@ PROBE = "grader_probe_was_here.txt"
 # ----------------------------------------------------------------------------- record and replay
 
 
-def _numerical_gradient(f, param, eps=1e-6):
-    """A student's numerical gradient (the check refuses one that calls the course's own)."""
-    grad = np.zeros_like(param, dtype=float)
-    for idx in np.ndindex(param.shape):
-        old = param[idx]
-        param[idx] = old + eps
-        plus = f()
-        param[idx] = old - eps
-        minus = f()
-        param[idx] = old
-        grad[idx] = (plus - minus) / (2 * eps)
-    return grad
+def _as_pasted(course_function):
+    """The course's solution as a student pastes it into a notebook: the same code in a function of
+    its own (the check refuses the course's own function object, not its code)."""
+    code = course_function
+    return types.FunctionType(
+        code.__code__, code.__globals__, "my_" + code.__name__, code.__defaults__
+    )
+
+
+_numerical_gradient = _as_pasted(cbow_helpers.numerical_gradient)
 
 
 def _relu(z):
