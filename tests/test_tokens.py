@@ -105,11 +105,11 @@ def _pipeline_on_shakespeare() -> dict:
     return {"sentences": [pipeline(s) for s in sentences], "cut": cut}
 
 
-@pytest.fixture(scope="module")
-def pipeline_on_shakespeare():
+def notes_pipeline_on_shakespeare() -> dict:
     """``_pipeline_on_shakespeare()``, kept in the cache folder: it takes nltk some 25 s of
     processor time. The file is named by a hash of the text, of nltk's and emoji's versions and
-    of the code above, so it is never used for another text, nltk or pipeline."""
+    of the code above, so it is never used for another text, nltk or pipeline. Notebook 01 shows
+    this check's result and reads the same file."""
     key = hashlib.sha256(
         "\0".join(
             [
@@ -133,6 +133,11 @@ def pipeline_on_shakespeare():
     except (OSError, ValueError):
         pass
     return result
+
+
+@pytest.fixture(scope="module")
+def pipeline_on_shakespeare():
+    return notes_pipeline_on_shakespeare()
 
 
 def test_tokenize_agrees_with_the_notes_pipeline_on_every_sentence_of_shakespeare_but_initials(
