@@ -132,7 +132,9 @@ def load_shakespeare() -> str:
     )
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
+    """The folder where the course keeps what it computes once: ``cbow_helpers`` under
+    ``$CBOW_CACHE_DIR``, else under ``$XDG_CACHE_HOME``, else under ``~/.cache``."""
     root = (
         os.environ.get("CBOW_CACHE_DIR")
         or os.environ.get("XDG_CACHE_HOME")
@@ -175,7 +177,7 @@ def _shakespeare_tokens(use_cache: bool) -> tuple[str, ...]:
             ]
         ).encode("utf-8")
     ).hexdigest()[:16]
-    path = _cache_dir() / f"shakespeare-tokens-{key}.json"
+    path = cache_dir() / f"shakespeare-tokens-{key}.json"
     if use_cache:
         try:
             cached = json.loads(path.read_text(encoding="utf-8"))

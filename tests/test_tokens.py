@@ -12,36 +12,10 @@ differences (elsewhere, punkt also reads a number before a period and a lower-ca
 
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
-import inspect
-import json
-import re
-
-import emoji
 import pytest
-from nltk import redos
-from nltk.tokenize import NLTKWordTokenizer, PunktSentenceTokenizer
 
-from cbow_helpers import load_shakespeare, tokenize, tokenize_shakespeare
-from cbow_helpers.corpus import _cache_dir
-from cbow_helpers.engine.files import atomic_write_text
-
-# A one-letter word and a period, before white space: what untrained punkt reads as an initial.
-ONE_LETTER = re.compile(r"\b[^\W\d_]\.(?=\s)")
-
-
-def notes_filter(tokens: list[str]) -> list[str]:
-    return [t.lower() for t in tokens if t.isalpha() or t == "." or emoji.is_emoji(t)]
-
-
-def notes_pipeline(text: str) -> list[str]:
-    """The notes' pipeline, with punkt untrained."""
-    text = re.sub(r"[,!?;-]+", ".", text)
-    words = NLTKWordTokenizer()
-    return [
-        t for s in PunktSentenceTokenizer().tokenize(text) for t in notes_filter(words.tokenize(s))
-    ]
+from cbow_helpers import tokenize, tokenize_shakespeare
+from cbow_helpers.notes_pipeline import notes_pipeline, notes_pipeline_on_shakespeare
 
 
 @pytest.mark.parametrize(
@@ -79,62 +53,6 @@ def test_a_one_letter_word_before_a_period_ends_the_sentence_where_punkt_reads_a
     ]  # fmt: skip
 
 
-def _pipeline_on_shakespeare() -> dict:
-    """The notes' pipeline on every sentence of Shakespeare, and, for each sentence with
-    one-letter words before a period, the pipeline on its parts cut after each of them."""
-    text = re.sub(r"[,!?;-]+", ".", load_shakespeare())
-    real_timeout = redos.DEFAULT_TIMEOUT
-    redos.DEFAULT_TIMEOUT = None  # punkt's scan of the whole text takes longer than nltk's 5 s
-    try:
-        sentences = PunktSentenceTokenizer().tokenize(text)
-    finally:
-        redos.DEFAULT_TIMEOUT = real_timeout
-    words, seen = NLTKWordTokenizer(), {}
-
-    def pipeline(sentence):  # many sentences come more than once ("Ay, my lord.")
-        if sentence not in seen:
-            seen[sentence] = notes_filter(words.tokenize(sentence))
-        return seen[sentence]
-
-    cut = {}
-    for i, sentence in enumerate(sentences):
-        ends = [m.end() for m in ONE_LETTER.finditer(sentence)]
-        if ends:
-            parts = [sentence[a:b] for a, b in zip([0, *ends], [*ends, len(sentence)])]
-            cut[str(i)] = [pipeline(part) for part in parts]
-    return {"sentences": [pipeline(s) for s in sentences], "cut": cut}
-
-
-def notes_pipeline_on_shakespeare() -> dict:
-    """``_pipeline_on_shakespeare()``, kept in the cache folder: it takes nltk some 25 s of
-    processor time. The file is named by a hash of the text, of nltk's and emoji's versions and
-    of the code above, so it is never used for another text, nltk or pipeline. Notebook 01 shows
-    this check's result and reads the same file."""
-    key = hashlib.sha256(
-        "\0".join(
-            [
-                load_shakespeare(),
-                importlib.metadata.version("nltk"),
-                importlib.metadata.version("emoji"),
-                inspect.getsource(notes_filter),
-                inspect.getsource(_pipeline_on_shakespeare),
-                ONE_LETTER.pattern,
-            ]
-        ).encode("utf-8")
-    ).hexdigest()[:16]
-    path = _cache_dir() / f"shakespeare-notes-pipeline-{key}.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass
-    result = _pipeline_on_shakespeare()
-    try:
-        atomic_write_text(path, json.dumps(result, ensure_ascii=False))
-    except (OSError, ValueError):
-        pass
-    return result
-
-
 @pytest.fixture(scope="module")
 def pipeline_on_shakespeare():
     return notes_pipeline_on_shakespeare()
@@ -161,3 +79,20 @@ def test_tokenize_agrees_with_the_notes_pipeline_on_every_sentence_of_shakespear
         differ += 1
         letters += len(parts) - 1
     assert (len(sentences), differ, letters) == (153_925, 1_559, 1_597)
+
+
+def test_the_notes_pipeline_result_is_kept_and_a_damaged_cache_file_is_recomputed(
+    tmp_path, monkeypatch
+):
+    from cbow_helpers import notes_pipeline as module
+
+    calls = []
+    monkeypatch.setenv("CBOW_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(module, "_pipeline_on_shakespeare", lambda: calls.append(1) or {"cut": {}})
+    assert module.notes_pipeline_on_shakespeare() == {"cut": {}}
+    assert module.notes_pipeline_on_shakespeare() == {"cut": {}}
+    assert len(calls) == 1  # the second call read the file
+    (cached,) = (tmp_path / "cbow_helpers").glob("shakespeare-notes-pipeline-*.json")
+    cached.write_text('{"cut": ', encoding="utf-8")  # cut short, as by a crash
+    assert module.notes_pipeline_on_shakespeare() == {"cut": {}}
+    assert len(calls) == 2
