@@ -15,7 +15,8 @@ for moves to just after that exercise's cell, under a note that it is the worked
 to read once the check passes. Its imports stay behind where it was, so the cells between
 still run, except the import of the function the exercise asks for when no cell before the blank
 uses it. The instructor's speaker notes are left out (they answer the questions the students
-are asked). Every other cell is copied unchanged.
+are asked). A worked cell that must stay before its exercise computes the same value another
+way there (``REWORKED``). Every other cell is copied unchanged.
 
 The tags are keyed by cell id plus the start of the cell's source (``TAGGED`` below), so
 ``--tag`` can re-apply them after a merge or a re-recording that lost cell metadata; it is
@@ -138,6 +139,41 @@ else:
     )
     print(f"spread of W1 x {spread:.4f}; with every b1 at {b1_start:g} every unit fires on every window")""",
         )
+    }
+}
+
+#: Course notebook -> {cell id: (its course source, its exercise source)}: a worked cell that computes,
+#: word for word, a line of an exercise further down. The exercise version computes the same value
+#: another way (one example, a column or a row at a time), so the student still writes the
+#: exercise's lines; a Markdown cell here says so at the blank. Compared whole, as in ANSWERED.
+REWORKED = {
+    "04_cbow_architecture": {
+        "z1": (
+            """z1 = W1 @ x + b1
+print("z1:", z1.shape)
+z1""",
+            """z1 = columns.mean(axis=1, keepdims=True) + b1  # W1 x + b1: the context's mean column, plus b1
+print("z1:", z1.shape)
+z1""",
+        ),
+        "scores": (
+            """z2 = W2 @ h + b2
+print(f"{'word':>9}   W2[k]·h      b2[k]       z2[k]")
+for k in range(V):
+    print(f"{Ind2word[k]:>9}   {W2[k] @ h[:, 0]:+.4f}  +  {b2[k, 0]:+.4f}  =  {z2[k, 0]:+.4f}")""",
+            """z2 = np.zeros((V, 1))  # W2 h + b2, one word at a time: row k of W2 dotted with h, plus b2[k]
+print(f"{'word':>9}   W2[k]·h      b2[k]       z2[k]")
+for k in range(V):
+    z2[k, 0] = W2[k] @ h[:, 0] + b2[k, 0]
+    print(f"{Ind2word[k]:>9}   {W2[k] @ h[:, 0]:+.4f}  +  {b2[k, 0]:+.4f}  =  {z2[k, 0]:+.4f}")""",
+        ),
+        "ex-forward-prop-md": (
+            """As a function (it returns the logits `z2` and `h`; softmax comes after):""",
+            """As a function, for a whole batch: `x` is `V × m`, one column per window. The cells above
+took one window and built `z1` from the mean of its context's columns and `z2` one word at a time;
+your function does each layer for all `m` windows at once, with one matrix product each, as in the
+formulas above (it returns the logits `z2` and `h`; softmax comes after):""",
+        ),
     }
 }
 
@@ -324,15 +360,16 @@ def exercise_notebook(path: Path) -> nbformat.NotebookNode | None:
     out.cells = [
         cell for cell in fade(out.cells, FADED.get(path.stem, []), path.name) if not is_notes(cell)
     ]
-    answered = ANSWERED.get(path.stem, {})
+    replaced = {"ANSWERED": ANSWERED.get(path.stem, {}), "REWORKED": REWORKED.get(path.stem, {})}
     for cell in out.cells:
+        for table, sources in replaced.items():
+            if cell.id in sources:
+                course, exercise = sources[cell.id]
+                if cell.source != course:
+                    raise ExerciseError(f"{path.name}, cell {cell.id}: changed; update {table}")
+                cell.source = exercise
         if cell.cell_type != "code":
             continue
-        if cell.id in answered:
-            course, blank = answered[cell.id]
-            if cell.source != course:
-                raise ExerciseError(f"{path.name}, cell {cell.id}: changed; update ANSWERED")
-            cell.source = blank
         cell.outputs = []
         cell.execution_count = None
         if TAG in cell.metadata.get("tags", []):
