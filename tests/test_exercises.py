@@ -441,6 +441,11 @@ def test_the_answers_notebook_answers_every_question_and_is_saved_executed():
         number = str(int(course.stem[:2]))  # "00_word_embeddings" -> "0", "10_..." -> "10"
         questions += [(number, n) for n in re.findall(r"^(\d)\. ", exercises, re.MULTILINE)]
     assert len(questions) == 3 * len(COURSE) and answered == sorted(questions)
+    for page in ("README.md", "docs/instructors.md"):  # the pages say the same count
+        counts = re.findall(r"\b(\d+) questions", (ROOT / page).read_text(encoding="utf-8"))
+        assert counts and set(counts) == {str(len(questions))}, page
+    turns = re.findall(r"^\*\*Your turn in notebook (\d+)", text, re.MULTILINE)
+    assert turns == ["0", "1"]  # the open your-turn cells: 00's tea, 01's join_to_words
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
     assert sum(bool(c.outputs) for c in code) >= len(code) - 2  # the setup cells print nothing
