@@ -74,6 +74,15 @@ TAGGED = {
     "07_pca_visualisation": [
         ("ex-compute-pca", "from cbow_helpers.exercises import check\n\n\ndef my_compute_pca(")
     ],
+    "09_negative_sampling": [
+        (
+            "ex-ns-gradients",
+            (
+                "from cbow_helpers import sigmoid\nfrom cbow_helpers.exercises import check\n\n\n"
+                "def my_negative_sampling_gradients("
+            ),
+        )
+    ],
 }
 
 #: Course notebook -> (exercise cell id, the worked cells that give its answer away). In the
@@ -113,6 +122,9 @@ FADED = {
                 "c7ebc714",
             ],
         )
+    ],
+    "09_negative_sampling": [
+        ("ex-ns-gradients", ["df14606c", "cce07d96", "ns-ds-numbers", "9620c985", "5d39917f"])
     ],
 }
 
