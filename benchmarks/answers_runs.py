@@ -138,14 +138,20 @@ def notebook10_timing(sizes=(64, 256, 1024)) -> dict:
             "e729127d",
             "99c914a1",
             "7b5e1331",
+            "sparse-step",
             "c3a5eac3",
+            "extended-step",
             "ac2c8ed8",
+            "no-shift-step",
             "a6d12fbd",
         ):
             exec(cells[cell_id], ten)  # noqa: S102 - notebook 10's own cells
-    timing = cells["437b3421"].replace("sizes = (64, 256)", f"sizes = {tuple(sizes)}")
-    assert timing != cells["437b3421"], "notebook 10's timing cell no longer sets sizes = (64, 256)"
-    exec(timing, ten)  # noqa: S102 - notebook 10's timing cell, printing its table
+    versions = cells["437b3421"].replace("sizes = (64, 256)", f"sizes = {tuple(sizes)}")
+    assert versions != cells["437b3421"], (
+        "notebook 10's versions cell no longer sets sizes = (64, 256)"
+    )
+    for source in (versions, cells["table-timing"], cells["table"]):
+        exec(source, ten)  # noqa: S102 - notebook 10's timing cells, the last printing its table
     return {
         "sizes": list(sizes),
         "versions": ten["names"],

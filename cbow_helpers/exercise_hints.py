@@ -232,6 +232,16 @@ MISTAKES = {
     "pca-covariance-shape": "a matrix product whose shapes do not fit: the covariance of data with "
     "D columns is D × D, from the centred data's columns; look at the order of your product "
     "(step 2 of notebook 07).",
+    # 09 negative_sampling_gradients
+    "ns-labels-flipped": "every entry has the right size but the wrong sign: dJ/ds is the sigmoid minus "
+    "the label (1 for the centre word, 0 for a negative), not the label minus the sigmoid "
+    "(notebook 09, the gradient derived).",
+    "ns-repeats-added-once": "a word that appears twice (a negative drawn twice, or a context word "
+    "seen twice) got one of its terms only: fancy-index addition writes each index once; "
+    "np.add.at adds every occurrence (notebook 09).",
+    "ns-whole-error": "grad_W1 is n times too large (n context words): h is their mean, so each "
+    "context column gets its share of dJ/dh, one n-th, per occurrence. Giving each the whole "
+    "error is word2vec's update rule, not the gradient (notebook 09).",
 }
 
 

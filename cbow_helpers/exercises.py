@@ -37,6 +37,7 @@ from ._exercise_checks.gradient_checks import (
     check_gradient_check,
     check_numerical_gradient,
 )
+from ._exercise_checks.negative_sampling_checks import check_negative_sampling_gradients
 from ._exercise_checks.network_checks import (
     check_cross_entropy_loss,
     check_forward_prop,
@@ -125,6 +126,11 @@ EXERCISES = {
         "06",
     ),
     "compute_pca": (check_compute_pca, "compute_pca(data, n_components)", "07"),
+    "negative_sampling_gradients": (
+        check_negative_sampling_gradients,
+        "negative_sampling_gradients(W1, W2, context, center, negatives)",
+        "09",
+    ),
 }
 
 

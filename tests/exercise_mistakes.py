@@ -878,6 +878,59 @@ def pca_wraps_the_package(data, n_components=2):
     return cbow_helpers.compute_pca(data, n_components)
 
 
+def _ns_parts(W1, W2, context, center, negatives):
+    h = W1[:, context].mean(axis=1)
+    targets = np.concatenate([[center], negatives])
+    ds = cbow_helpers.sigmoid(W2[targets] @ h) - (np.arange(len(targets)) == 0)
+    return h, targets, ds
+
+
+def ns_labels_flipped(W1, W2, context, center, negatives):
+    h, targets, ds = _ns_parts(W1, W2, context, center, negatives)
+    grad_W2, grad_W1 = np.zeros_like(W2), np.zeros_like(W1)
+    np.add.at(grad_W2, targets, np.outer(-ds, h))
+    np.add.at(grad_W1.T, context, -ds @ W2[targets] / len(context))
+    return grad_W1, grad_W2
+
+
+def ns_repeats_added_once(W1, W2, context, center, negatives):
+    h, targets, ds = _ns_parts(W1, W2, context, center, negatives)
+    grad_W2, grad_W1 = np.zeros_like(W2), np.zeros_like(W1)
+    grad_W2[targets] += np.outer(ds, h)
+    grad_W1.T[context] += ds @ W2[targets] / len(context)
+    return grad_W1, grad_W2
+
+
+def ns_whole_error(W1, W2, context, center, negatives):
+    h, targets, ds = _ns_parts(W1, W2, context, center, negatives)
+    grad_W2, grad_W1 = np.zeros_like(W2), np.zeros_like(W1)
+    np.add.at(grad_W2, targets, np.outer(ds, h))
+    np.add.at(grad_W1.T, context, ds @ W2[targets])
+    return grad_W1, grad_W2
+
+
+def ns_no_negatives(W1, W2, context, center, negatives):
+    return ns_whole_error(W1, W2, context, center, negatives[:0])
+
+
+def ns_wraps_the_package(W1, W2, context, center, negatives):
+    _, grad_W1, grad_W2 = cbow_helpers.negative_sampling_gradients(
+        W1, W2, context[None], np.array([center]), negatives[None]
+    )
+    return grad_W1, grad_W2
+
+
+def ns_rows_by_loop(W1, W2, context, center, negatives):
+    """Right, written with loops instead of np.add.at."""
+    h, targets, ds = _ns_parts(W1, W2, context, center, negatives)
+    grad_W2, grad_W1 = np.zeros_like(W2), np.zeros_like(W1)
+    for t, d in zip(targets, ds):
+        grad_W2[t] += d * h
+    for c in context:
+        grad_W1[:, c] += ds @ W2[targets] / len(context)
+    return [grad_W1, grad_W2]
+
+
 MUTANTS = [
     ("numerical_gradient", "numgrad-nudges-copy", (numgrad_nudges_a_copy,)),
     ("back_prop", "backprop-bias-keepdims", (back_prop_bias_no_keepdims,)),
@@ -1057,6 +1110,11 @@ MUTANTS = [
     ),
     ("capstone", "capstone-wrong-matrix", (_train(returns="W2.T"), *COURSE_STEPS)),
     ("capstone", "capstone-wrong-matrix", (_train(returns="random"), *COURSE_STEPS)),
+    ("negative_sampling_gradients", "ns-labels-flipped", (ns_labels_flipped,)),
+    ("negative_sampling_gradients", "ns-repeats-added-once", (ns_repeats_added_once,)),
+    ("negative_sampling_gradients", "ns-whole-error", (ns_whole_error,)),
+    ("negative_sampling_gradients", None, (ns_no_negatives,)),
+    ("negative_sampling_gradients", "calls-the-course-function", (ns_wraps_the_package,)),
 ]
 
 #: Right answers written differently from the course's: each must pass.
@@ -1068,4 +1126,5 @@ RIGHT = [
     ("relu", (lambda z: z * (z > 0),)),
     ("forward_prop", (forward_with_the_course_relu,)),
     ("cross_entropy_loss", (loss_of_the_centre_words,)),
+    ("negative_sampling_gradients", (ns_rows_by_loop,)),
 ]

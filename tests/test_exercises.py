@@ -7,6 +7,7 @@
   (tests/test_grading.py runs one in a kernel, and grades it).
 """
 
+import ast
 import contextlib
 import io
 import re
@@ -143,6 +144,22 @@ def test_no_exercise_shows_its_answer_above_the_blank():
         nb = nbformat.reads(text, as_version=4)
         course = nbformat.read(ROOT / "notebooks" / path.name, as_version=4)
         assert make_exercises.answers_shown_above(nb, course) == [], path.name
+
+
+def test_the_cells_above_the_forward_prop_blank_never_compute_a_layer_as_its_answer_does():
+    """04's worked cells compute z1 and z2 another way in the exercise version (one window, a
+    column or a row at a time): the matrix products of my_forward_prop appear only below its blank."""
+    nb = nbformat.read(ROOT / "exercises" / "04_cbow_architecture.ipynb", as_version=4)
+    blank = next(i for i, c in enumerate(nb.cells) if c.id == "ex-forward-prop")
+    above = {
+        ast.unparse(node)
+        for c in nb.cells[:blank]
+        if c.cell_type == "code"
+        for node in ast.walk(ast.parse(c.source))
+        if isinstance(node, ast.BinOp)
+    }
+    assert {"W1 @ x + b1", "W2 @ h + b2"} & above == set()
+    assert "columns.mean(axis=1, keepdims=True) + b1" in above  # the worked cells still compute z1
 
 
 @pytest.mark.slow
@@ -424,6 +441,11 @@ def test_the_answers_notebook_answers_every_question_and_is_saved_executed():
         number = str(int(course.stem[:2]))  # "00_word_embeddings" -> "0", "10_..." -> "10"
         questions += [(number, n) for n in re.findall(r"^(\d)\. ", exercises, re.MULTILINE)]
     assert len(questions) == 3 * len(COURSE) and answered == sorted(questions)
+    for page in ("README.md", "docs/instructors.md"):  # the pages say the same count
+        counts = re.findall(r"\b(\d+) questions", (ROOT / page).read_text(encoding="utf-8"))
+        assert counts and set(counts) == {str(len(questions))}, page
+    turns = re.findall(r"^\*\*Your turn in notebook (\d+)", text, re.MULTILINE)
+    assert turns == ["0", "1"]  # the open your-turn cells: 00's tea, 01's join_to_words
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
     assert sum(bool(c.outputs) for c in code) >= len(code) - 2  # the setup cells print nothing

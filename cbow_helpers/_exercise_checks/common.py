@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from .. import _student_calls as calls
-from .. import gradient_check, model, pca
+from .. import gradient_check, model, negative_sampling, pca
 from ..exercise_hints import error_hint
 
 
@@ -234,6 +234,7 @@ def _course_functions() -> dict:
         "back_prop": model.back_prop,
         "numerical_gradient": gradient_check.numerical_gradient,
         "compute_pca": pca.compute_pca,
+        "negative_sampling_gradients": negative_sampling.negative_sampling_gradients,
     }
 
 

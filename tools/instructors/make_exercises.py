@@ -15,7 +15,8 @@ for moves to just after that exercise's cell, under a note that it is the worked
 to read once the check passes. Its imports stay behind where it was, so the cells between
 still run, except the import of the function the exercise asks for when no cell before the blank
 uses it. The instructor's speaker notes are left out (they answer the questions the students
-are asked). Every other cell is copied unchanged.
+are asked). A worked cell that must stay before its exercise computes the same value another
+way there (``REWORKED``). Every other cell is copied unchanged.
 
 The tags are keyed by cell id plus the start of the cell's source (``TAGGED`` below), so
 ``--tag`` can re-apply them after a merge or a re-recording that lost cell metadata; it is
@@ -34,6 +35,7 @@ import tempfile
 from pathlib import Path
 
 import nbformat
+from exercise_rewrites import ANSWERED, REWORKED
 
 ROOT = Path(__file__).resolve().parents[2]
 TAG = "exercise"
@@ -72,6 +74,15 @@ TAGGED = {
     ],
     "07_pca_visualisation": [
         ("ex-compute-pca", "from cbow_helpers.exercises import check\n\n\ndef my_compute_pca(")
+    ],
+    "09_negative_sampling": [
+        (
+            "ex-ns-gradients",
+            (
+                "from cbow_helpers import sigmoid\nfrom cbow_helpers.exercises import check\n\n\n"
+                "def my_negative_sampling_gradients("
+            ),
+        )
     ],
 }
 
@@ -113,32 +124,9 @@ FADED = {
             ],
         )
     ],
-}
-
-#: Course notebook -> {cell id: (its course source, its exercise source)}: a cell where the student
-#: writes a value, not a function. The exercise version leaves the value blank and, once it is
-#: written, asserts what the prose asks of it. The course source is compared whole, so a change to
-#: the course cell stops the build until this is brought up to date.
-ANSWERED = {
-    "06_training": {
-        "b1-try": (
-            """spread = 0.05 / np.sqrt(3) / np.sqrt(4)  # the spread of W1 x at step 0, derived above
-b1_start = 0.1  # your answer: a start of b1 for every unit
-print(f"spread of W1 x {spread:.4f}; with every b1 at {b1_start:g} at step 0, the least busy unit fires on "
-      f"{fire_share(W1_0, np.full_like(b1_0, b1_start), context_part).min():.0%} of windows")""",
-            """spread = 0.05 / np.sqrt(3) / np.sqrt(4)  # the spread of W1 x at step 0, derived above
-b1_start = ...  # YOUR ANSWER: one number, the start of b1 for every unit
-if b1_start is ...:
-    print("b1_start: not written yet")
-else:
-    least = fire_share(W1_0, np.full_like(b1_0, b1_start), context_part).min()
-    assert least == 1, (
-        f"with b1 at {b1_start:g} the least busy unit fires on {least:.0%} of windows: every unit "
-        f"must fire on every window at step 0: start b1 well above the spread {spread:.4f}"
-    )
-    print(f"spread of W1 x {spread:.4f}; with every b1 at {b1_start:g} every unit fires on every window")""",
-        )
-    }
+    "09_negative_sampling": [
+        ("ex-ns-gradients", ["df14606c", "cce07d96", "ns-ds-numbers", "9620c985", "5d39917f"])
+    ],
 }
 
 #: Runs of GRAM tokens are compared; an exercise whose solution has SHOWN or more of its runs in
@@ -324,15 +312,16 @@ def exercise_notebook(path: Path) -> nbformat.NotebookNode | None:
     out.cells = [
         cell for cell in fade(out.cells, FADED.get(path.stem, []), path.name) if not is_notes(cell)
     ]
-    answered = ANSWERED.get(path.stem, {})
+    replaced = {"ANSWERED": ANSWERED.get(path.stem, {}), "REWORKED": REWORKED.get(path.stem, {})}
     for cell in out.cells:
+        for table, sources in replaced.items():
+            if cell.id in sources:
+                course, exercise = sources[cell.id]
+                if cell.source != course:
+                    raise ExerciseError(f"{path.name}, cell {cell.id}: changed; update {table}")
+                cell.source = exercise
         if cell.cell_type != "code":
             continue
-        if cell.id in answered:
-            course, blank = answered[cell.id]
-            if cell.source != course:
-                raise ExerciseError(f"{path.name}, cell {cell.id}: changed; update ANSWERED")
-            cell.source = blank
         cell.outputs = []
         cell.execution_count = None
         if TAG in cell.metadata.get("tags", []):
