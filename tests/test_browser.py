@@ -54,7 +54,7 @@ SCREENSHOT_SLIDE = {
     "06_training": 3,
     "07_pca_visualisation": 15,
     "08_evaluation_and_scale": 12,
-    "10_inside_the_fast_trainer": 32,
+    "10_inside_the_fast_trainer": 33,
 }
 
 
