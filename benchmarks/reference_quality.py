@@ -167,7 +167,7 @@ def record(paths: list[str], tokens, out) -> None:
                 changes=differences(model.config),
                 steps=len(model.losses),
                 curve=[round(float(x), 4) for x in losses.reshape(-1, CURVE_STEPS).mean(axis=1)],
-                final_loss=round(row["loss"], 4),
+                final_loss=round(row["loss"], 6),  # 06 prints it at .3f: round once
                 dead=row["dead"],
                 idle=row["rare"],
                 neighbours={w: [n for n, _ in near] for w, near in row["neighbours"].items()},
