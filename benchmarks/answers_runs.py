@@ -12,8 +12,9 @@ models: it reads this file and prints it, stating this command. Parts (all by de
 - ``negative_sampling`` (answers 9.1-9.3): ``train_negative_sampling`` with its defaults, then with
   ``sample=0``, ``dynamic_window=False``, ``power=1``, ``power=0``, and
   ``update_rule="gradient"`` at 4 times the learning rate, one worker;
-- ``timing`` (answer 10.3): notebook 10's timing cell at ``m`` = 64, 256 and 1024 (its own cells,
-  run by their ids).
+- ``timing`` (answer 10.3): notebook 10's timing cells at ``m`` = 64, 256 and 1024 (its own cells,
+  run by their ids), recorded twice (``repeats``, each the best of ``rounds``) so that the answer
+  can show how far two recordings of the same table differ.
 
 Every model is trained with seeds 1..SEEDS and scored on notebook 08's items: the words that the
 shipped reference model and gensim's notebook-08 model (seed 1) share, so that all scores compare.
@@ -47,6 +48,21 @@ from cbow_helpers.engine.files import atomic_path
 
 ROOT = Path(__file__).resolve().parents[1]
 PARTS = ("cbow_one_epoch", "gensim", "negative_sampling", "timing")
+NOTEBOOK10_STEPS = (  # notebook 10's cells that define its step versions, in order
+    "fef954b2",
+    "0687aab0",
+    "e64940b6",
+    "b1b166b1",
+    "e729127d",
+    "99c914a1",
+    "7b5e1331",
+    "sparse-step",
+    "c3a5eac3",
+    "extended-step",
+    "ac2c8ed8",
+    "no-shift-step",
+    "a6d12fbd",
+)
 NS_VARIANTS = {
     "default": {},
     "sample=0": {"sample": 0.0},
@@ -122,43 +138,41 @@ def negative_sampling_runs(tokens, items, seeds: int) -> dict:
     return rows
 
 
-def notebook10_timing(sizes=(64, 256, 1024)) -> dict:
-    """Notebook 10's timing cell (5 rounds, best of each) at these batch sizes, in ms per step."""
+def notebook10_timing(sizes=(64, 256, 1024), rounds: int = 15, repeats: int = 2) -> dict:
+    """Notebook 10's timing cells at these batch sizes, in ms per step: ``repeats`` recordings,
+    each the best of ``rounds`` rounds, and the best over all of them."""
     notebook = json.loads(
         (ROOT / "notebooks/10_inside_the_fast_trainer.ipynb").read_text(encoding="utf-8")
     )
     cells = {c["id"]: "".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"}
     ten: dict = {}
     with contextlib.redirect_stdout(io.StringIO()):
-        for cell_id in (
-            "fef954b2",
-            "0687aab0",
-            "e64940b6",
-            "b1b166b1",
-            "e729127d",
-            "99c914a1",
-            "7b5e1331",
-            "sparse-step",
-            "c3a5eac3",
-            "extended-step",
-            "ac2c8ed8",
-            "no-shift-step",
-            "a6d12fbd",
-        ):
+        for cell_id in NOTEBOOK10_STEPS:
             exec(cells[cell_id], ten)  # noqa: S102 - notebook 10's own cells
     versions = cells["437b3421"].replace("sizes = (64, 256)", f"sizes = {tuple(sizes)}")
-    assert versions != cells["437b3421"], (
-        "notebook 10's versions cell no longer sets sizes = (64, 256)"
+    timing = cells["table-timing"].replace("for _ in range(5):", f"for _ in range({rounds}):")
+    assert versions != cells["437b3421"] and timing != cells["table-timing"], (
+        "notebook 10's timing cells no longer set sizes = (64, 256) and 5 rounds"
     )
-    for source in (versions, cells["table-timing"], cells["table"]):
-        exec(source, ten)  # noqa: S102 - notebook 10's timing cells, the last printing its table
+    exec(versions, ten)  # noqa: S102 - notebook 10's versions cell
+    recorded = []
+    for _ in range(repeats):
+        for source in (timing, cells["table"]):
+            exec(source, ten)  # noqa: S102 - notebook 10's timing cells, the last printing its table
+        recorded.append(
+            {name: {str(s): round(ten["best"][name, s], 3) for s in sizes} for name in ten["names"]}
+        )
     return {
         "sizes": list(sizes),
+        "rounds": rounds,
         "versions": ten["names"],
+        "repeats": recorded,
         "ms_per_step": {
-            name: {str(s): round(ten["best"][name, s], 3) for s in sizes} for name in ten["names"]
+            name: {str(s): min(r[name][str(s)] for r in recorded) for s in sizes}
+            for name in ten["names"]
         },
         "load_average": [round(x, 2) for x in os.getloadavg()],
+        "cpu_count": os.cpu_count(),
     }
 
 
