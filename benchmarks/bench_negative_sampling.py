@@ -10,10 +10,10 @@ negatives, sample 1e-3, 100 dimensions, min_count 5, 5 epochs, learning rate
 0.025 falling linearly to 0.0001, on Shakespeare (``tokenize_shakespeare()``).
 
 Speed: each round trains ours with per-window negatives and with negatives shared by groups of
-64 windows (``negatives="shared"``), each with ``workers=1`` and ``workers=2`` (the same result
-either way), and gensim with
+64 windows (``negatives="shared"``), each with ``workers=1`` and ``workers=2`` as threads and as
+forked processes (the same batches and draws every way), and gensim with
 ``workers=1`` and ``workers=2``, one after the other (interleaved, so that a slow
-moment of the machine hits all four); words/s is corpus words times epochs over the wall time
+moment of the machine hits them all); words/s is corpus words times epochs over the wall time
 of the whole call (vocabulary included, for both), and the best of the rounds is
 kept. gensim gets the tokens as sentences of 10,000 words, its largest.
 
@@ -26,6 +26,7 @@ candidates). Our trainer runs in its default configuration (``kernel="auto"``).
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import statistics
 import time
@@ -81,14 +82,15 @@ def load() -> str:
 
 
 def speed(tokens, repeats: int) -> None:
-    runs = {
-        "ours workers=1": lambda: ours(tokens, workers=1),
-        "ours workers=2": lambda: ours(tokens, workers=2),
-        "ours shared workers=1": lambda: ours(tokens, workers=1, negatives="shared"),
-        "ours shared workers=2": lambda: ours(tokens, workers=2, negatives="shared"),
-        "gensim workers=1": lambda: gensim_cbow(tokens, workers=1),
-        "gensim workers=2": lambda: gensim_cbow(tokens, workers=2),
-    }
+    runs = {}
+    for kind, negatives in (("ours", "per-window"), ("ours shared", "shared")):
+        for workers, parallel in ((1, "auto"), (2, "threads"), (2, "processes")):
+            name = f"{kind} workers={workers}" + (f" {parallel}" if workers > 1 else "")
+            runs[name] = functools.partial(
+                ours, tokens, workers=workers, parallel=parallel, negatives=negatives
+            )
+    runs["gensim workers=1"] = lambda: gensim_cbow(tokens, workers=1)
+    runs["gensim workers=2"] = lambda: gensim_cbow(tokens, workers=2)
     seconds = {name: [] for name in runs}
     print(f"start: {load()}", flush=True)
     for round_ in range(1, repeats + 1):
@@ -108,11 +110,12 @@ def speed(tokens, repeats: int) -> None:
         rate = {name: words / pick(s) for name, s in seconds.items()}
         print(f"{kind}:")
         for name, r in rate.items():
-            print(f"  {name:<22} {r:>10,.0f} words/s")
+            print(f"  {name:<32} {r:>10,.0f} words/s")
         gensim_best = max(rate["gensim workers=1"], rate["gensim workers=2"])
         for mine in ("ours workers", "ours shared workers"):
-            two_over_one = rate[f"{mine}=2"] / rate[f"{mine}=1"]
-            print(f"  {mine}=2 / {mine}=1: {two_over_one:.2f}x")
+            for parallel in ("threads", "processes"):
+                two_over_one = rate[f"{mine}=2 {parallel}"] / rate[f"{mine}=1"]
+                print(f"  {mine}=2 {parallel} / {mine}=1: {two_over_one:.2f}x")
         for mine in [name for name in runs if name.startswith("ours")]:
             print(f"  {mine} / gensim's faster: {rate[mine] / gensim_best:.2f}x")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
+import sys
 import time
 from collections.abc import Sequence
 
@@ -23,8 +24,15 @@ from .engine.checks import (
     str_token_list,
 )
 from .engine.kernels import HAVE_SPARSETOOLS, KERNELS, resolve_kernel
-from .engine.negative_sampling_loop import Batches, check_kept, check_memory, train_epoch
+from .engine.negative_sampling_loop import (
+    Batches,
+    ProcessBatches,
+    check_kept,
+    check_memory,
+    train_epoch,
+)
 from .engine.training import DivergenceWatch, WordEmbeddings, progress_bar, settings_from
+from .engine.worker_processes import FORK_AVAILABLE, shared_copy
 from .negative_sampling import (
     keep_probabilities,
     linear_decay,
@@ -55,6 +63,7 @@ class NegativeSamplingResult(WordEmbeddings):
 
 UPDATE_RULES = ("word2vec", "gradient")
 NEGATIVES = ("per-window", "shared")
+PARALLEL = ("auto", "processes", "threads")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,6 +108,7 @@ class NegativeSamplingConfig:
     workers: int = 1
     negatives: str = "per-window"
     group_size: int = 64
+    parallel: str = "auto"
 
     def __post_init__(self):
         names = ("N", "C", "negative", "min_count", "epochs", "batch_size", "workers", "group_size")
@@ -109,6 +119,7 @@ class NegativeSamplingConfig:
             )
         if self.negatives not in NEGATIVES:
             raise ValueError(f"negatives must be one of {NEGATIVES}, got {self.negatives!r}")
+        _check_parallel(self.parallel)
         learning_rate = checked["learning_rate"] = positive_number(
             "learning_rate", self.learning_rate
         )
@@ -136,6 +147,18 @@ class NegativeSamplingConfig:
         checked["seed"] = seed_value("seed", self.seed)
         for name, value in checked.items():  # stored as plain int / float / bool
             object.__setattr__(self, name, value)
+
+
+def _check_parallel(parallel) -> None:
+    if not isinstance(parallel, str) or parallel not in PARALLEL:
+        raise (ValueError if isinstance(parallel, str) else TypeError)(
+            f"parallel must be one of {PARALLEL}, got {parallel!r}"
+        )
+    if parallel == "processes" and not FORK_AVAILABLE:
+        raise ValueError(
+            f"parallel='processes' needs fork, which is not available (or not safe) on "
+            f"{sys.platform}: use 'threads' or 'auto'"
+        )
 
 
 _DIVERGED_ADVICE = (
@@ -228,11 +251,17 @@ def train_negative_sampling(
         ``np.add.at`` (slower, the same numbers; ``benchmarks/`` times both).
         ``"auto"``: sparsetools when this scipy has them.
     workers : int
-        Threads that train separate batches at once (HogBatch): each takes the next batch of
-        the epoch and updates the shared weights without waiting for the others (numpy, scipy
-        and BLAS release Python's lock while they compute; ``engine/negative_sampling_loop.py``).
-        One worker is reproducible; with more, two runs differ in the last bits of the weights
-        (which batch writes first depends on timing), and train equally well.
+        Processes or threads that train separate batches at once (HogBatch): each takes the next
+        batch of the epoch and updates the shared weights without waiting for the others
+        (``engine/negative_sampling_loop.py``). Every number of workers trains the same batches
+        with the same draws. One worker is reproducible; with more, two runs differ in the last
+        bits of the weights (which batch writes first depends on timing), and train equally well.
+    parallel : {"auto", "processes", "threads"}
+        What the workers are (``workers`` > 1 only). ``"processes"``: forked each epoch, the
+        weights in shared memory, so that Python's lock does not make them take turns
+        (``engine/worker_processes.py``; Linux only). ``"threads"``: threads of this process;
+        numpy, scipy and BLAS release Python's lock while they compute, but hold it around every
+        call. ``"auto"``: processes where fork is available (Linux), else threads.
     negatives : {"per-window", "shared"}
         ``"per-window"``: every window draws its own K negatives (word2vec). ``"shared"``: the
         windows of a group of ``group_size`` share K negatives, so the output layer's scores and
@@ -296,6 +325,8 @@ def train_on_ids(
     W_in = ((rng.random((V, N), dtype=np.float32) - 0.5) / N).astype(np.float32)
     W_out = np.zeros((V, N), dtype=np.float32)  # W2
     options, draws = _step_options(config, table, rng)
+    if options["processes"]:  # one copy of the weights that every forked worker writes
+        W_in, W_out = shared_copy(W_in), shared_copy(W_out)
     watch = DivergenceWatch(config.learning_rate, _DIVERGED_ADVICE)
     bar = progress_bar(config.epochs, progress, "epoch", "training CBOW (negative sampling)")
     losses, windows, start = [], 0, time.perf_counter()
@@ -309,7 +340,10 @@ def train_on_ids(
                 kept = _kept_tokens(ids, keep, rng)
                 check_kept(len(kept), len(ids), config.sample, f"survived epoch {epoch + 1}'s")
                 rate = _learning_rates(config, epoch, n_tokens)
-                batches = Batches(kept, config.C, config.batch_size, draws, rate)
+                if options["processes"]:
+                    batches = ProcessBatches(kept, config.C, config.batch_size, draws, rate, rng)
+                else:
+                    batches = Batches(kept, config.C, config.batch_size, draws, rate)
                 losses.append(train_epoch(W_in, W_out, batches, watch, epoch, options))
                 windows += len(kept)
                 largest = {"largest entry of W1": np.abs(W_in).max(), "of W2": np.abs(W_out).max()}
@@ -320,6 +354,8 @@ def train_on_ids(
         if options["pool"] is not None:
             options["pool"].shutdown()
     seconds = time.perf_counter() - start
+    if options["processes"]:  # ordinary arrays again: the shared memory is freed with them
+        W_in, W_out = np.array(W_in), np.array(W_out)
     return NegativeSamplingResult(
         W1=W_in.T,  # a view: the course's (N, V) W1, without a copy
         W2=W_out,
@@ -336,10 +372,12 @@ def _step_options(config: NegativeSamplingConfig, table, rng):
     (the window, kernel, update rule, workers and their pool), and the random ``draws`` of
     ``Batches``: window half-sizes, and negatives per window or per group of windows."""
     workers, K, C = config.workers, config.negative, config.C
-    pool = concurrent.futures.ThreadPoolExecutor(workers - 1) if workers > 1 else None
+    processes = workers > 1 and resolve_parallel(config.parallel) == "processes"
+    threads = workers > 1 and not processes
+    pool = concurrent.futures.ThreadPoolExecutor(workers - 1) if threads else None
     shared = config.negatives == "shared"
     options = dict(C=C, kernel=resolve_kernel(config.kernel), update_rule=config.update_rule,
-                   shared=shared, workers=workers, pool=pool)  # fmt: skip
+                   shared=shared, workers=workers, pool=pool, processes=processes)  # fmt: skip
 
     def negatives(m: int, per_group: bool):
         rows = -(-m // config.group_size) if per_group else m  # one set per group, or per window
@@ -349,6 +387,13 @@ def _step_options(config: NegativeSamplingConfig, table, rng):
         return reduced_windows(m, C, rng) if config.dynamic_window else np.full(m, C, np.int32)
 
     return options, dict(half=half, negatives=negatives, shared=shared)
+
+
+def resolve_parallel(parallel: str) -> str:
+    """``"auto"`` becomes ``"processes"`` where fork is available, else ``"threads"``."""
+    if parallel == "auto":
+        return "processes" if FORK_AVAILABLE else "threads"
+    return parallel
 
 
 def _check_ids(ids, V: int) -> np.ndarray:
