@@ -79,7 +79,8 @@ MAX_REPEATS_PER_BATCH = 400
 def batch_end(kept, a: int, b: int, C: int, targets) -> int:
     """Where the batch of windows ``a .. b-1`` of the kept tokens ends: ``b``, or earlier (at
     least ``a + 1``), so that no word is met more than ``MAX_REPEATS_PER_BATCH`` times among its
-    context words or among its targets (``targets``: (b - a, k) ids, row j window a + j's).
+    context words or among its targets (``targets``: (b - a, k) ids, row j window a + j's; None
+    when the targets are the centre words alone, which are among the context tokens counted).
 
     The context words of windows ``a .. end-1`` are among the tokens ``a - C .. end + C - 1``,
     and each token is in at most 2C contexts: a word seen r times there is met at most 2C r
@@ -90,7 +91,9 @@ def batch_end(kept, a: int, b: int, C: int, targets) -> int:
     tokens = kept[first : b + C]
     too_many = first_over(tokens, MAX_REPEATS_PER_BATCH // (2 * C))  # a token index, or None
     end = b if too_many is None else min(b, first + too_many - C)
-    too_many = first_over(targets[: b - a].reshape(-1), MAX_REPEATS_PER_BATCH)
+    too_many = (
+        None if targets is None else first_over(targets[: b - a].reshape(-1), MAX_REPEATS_PER_BATCH)
+    )
     if too_many is not None:
         end = min(end, a + too_many // targets.shape[1])
     return max(end, a + 1)  # a batch of one window is word2vec's own step
@@ -150,10 +153,10 @@ class Batches:
             return None
         m = min(self.batch_size, n - a)
         half, shared = draw["half"](m), draw["shared"]
-        targets = self.kept[a : a + m, None]  # shared: the centre words; else and negatives
+        targets = None  # shared: the centre words, counted among the context tokens
         if not shared:
             negatives = draw["negatives"](m, False)
-            targets = np.concatenate([targets, negatives], axis=1)
+            targets = np.concatenate([self.kept[a : a + m, None], negatives], axis=1)
         b = batch_end(self.kept, a, a + m, self.C, targets)
         negatives = draw["negatives"](b - a, True) if shared else negatives[: b - a]
         batch = Batch(a, b, half[: b - a], negatives, self.rate(a, self.n_batches), self.count)
