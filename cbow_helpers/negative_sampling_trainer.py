@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
-import sys
 import time
 from collections.abc import Sequence
 
@@ -63,7 +62,6 @@ class NegativeSamplingResult(WordEmbeddings):
 
 UPDATE_RULES = ("word2vec", "gradient")
 NEGATIVES = ("per-window", "shared")
-PARALLEL = ("auto", "processes", "threads")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -108,7 +106,6 @@ class NegativeSamplingConfig:
     workers: int = 1
     negatives: str = "per-window"
     group_size: int = 64
-    parallel: str = "auto"
 
     def __post_init__(self):
         names = ("N", "C", "negative", "min_count", "epochs", "batch_size", "workers", "group_size")
@@ -119,7 +116,6 @@ class NegativeSamplingConfig:
             )
         if self.negatives not in NEGATIVES:
             raise ValueError(f"negatives must be one of {NEGATIVES}, got {self.negatives!r}")
-        _check_parallel(self.parallel)
         learning_rate = checked["learning_rate"] = positive_number(
             "learning_rate", self.learning_rate
         )
@@ -147,18 +143,6 @@ class NegativeSamplingConfig:
         checked["seed"] = seed_value("seed", self.seed)
         for name, value in checked.items():  # stored as plain int / float / bool
             object.__setattr__(self, name, value)
-
-
-def _check_parallel(parallel) -> None:
-    if not isinstance(parallel, str) or parallel not in PARALLEL:
-        raise (ValueError if isinstance(parallel, str) else TypeError)(
-            f"parallel must be one of {PARALLEL}, got {parallel!r}"
-        )
-    if parallel == "processes" and not FORK_AVAILABLE:
-        raise ValueError(
-            f"parallel='processes' needs fork, which is not available (or not safe) on "
-            f"{sys.platform}: use 'threads' or 'auto'"
-        )
 
 
 _DIVERGED_ADVICE = (
@@ -251,17 +235,14 @@ def train_negative_sampling(
         ``np.add.at`` (slower, the same numbers; ``benchmarks/`` times both).
         ``"auto"``: sparsetools when this scipy has them.
     workers : int
-        Processes or threads that train separate batches at once (HogBatch): each takes the next
-        batch of the epoch and updates the shared weights without waiting for the others
-        (``engine/negative_sampling_loop.py``). Every number of workers trains the same batches
-        with the same draws. One worker is reproducible; with more, two runs differ in the last
-        bits of the weights (which batch writes first depends on timing), and train equally well.
-    parallel : {"auto", "processes", "threads"}
-        What the workers are (``workers`` > 1 only). ``"processes"``: forked each epoch, the
-        weights in shared memory, so that Python's lock does not make them take turns
-        (``engine/worker_processes.py``; Linux only). ``"threads"``: threads of this process;
-        numpy, scipy and BLAS release Python's lock while they compute, but hold it around every
-        call. ``"auto"``: processes where fork is available (Linux), else threads.
+        Workers that train separate batches at once (HogBatch): each takes the next batch of the
+        epoch and updates the shared weights without waiting for the others
+        (``engine/negative_sampling_loop.py``). On Linux they are processes, forked each epoch
+        with the weights in shared memory, so that Python's lock does not make them take turns
+        (``engine/worker_processes.py``); elsewhere, threads. Every number of workers trains the
+        same batches with the same draws. One worker is reproducible; with more, two runs differ
+        in the last bits of the weights (which batch writes first depends on timing), and train
+        equally well.
     negatives : {"per-window", "shared"}
         ``"per-window"``: every window draws its own K negatives (word2vec). ``"shared"``: the
         windows of a group of ``group_size`` share K negatives, so the output layer's scores and
@@ -372,7 +353,7 @@ def _step_options(config: NegativeSamplingConfig, table, rng):
     (the window, kernel, update rule, workers and their pool), and the random ``draws`` of
     ``Batches``: window half-sizes, and negatives per window or per group of windows."""
     workers, K, C = config.workers, config.negative, config.C
-    processes = workers > 1 and resolve_parallel(config.parallel) == "processes"
+    processes = workers > 1 and FORK_AVAILABLE  # else threads (engine/worker_processes.py)
     threads = workers > 1 and not processes
     pool = concurrent.futures.ThreadPoolExecutor(workers - 1) if threads else None
     shared = config.negatives == "shared"
@@ -387,13 +368,6 @@ def _step_options(config: NegativeSamplingConfig, table, rng):
         return reduced_windows(m, C, rng) if config.dynamic_window else np.full(m, C, np.int32)
 
     return options, dict(half=half, negatives=negatives, shared=shared)
-
-
-def resolve_parallel(parallel: str) -> str:
-    """``"auto"`` becomes ``"processes"`` where fork is available, else ``"threads"``."""
-    if parallel == "auto":
-        return "processes" if FORK_AVAILABLE else "threads"
-    return parallel
 
 
 def _check_ids(ids, V: int) -> np.ndarray:

@@ -51,7 +51,6 @@ NEGATIVE_SAMPLING_DEFAULTS = dict(
     workers=1,
     negatives="per-window",
     group_size=64,
-    parallel="auto",
 )
 # The command line's changes to NegativeSamplingConfig (README and docs/command_line.md state them,
 # docs/benchmarks_negative_sampling.md says why).
