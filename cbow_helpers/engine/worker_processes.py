@@ -112,9 +112,11 @@ def _picklable(error: BaseException) -> BaseException:
 
 def collect(pid: int, read: int):
     """The result ``fork_worker``'s child sent, once it has ended; its error is raised here."""
-    with os.fdopen(read, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(pid, 0)
+    try:
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+    finally:
+        _, status = os.waitpid(pid, 0)  # no child is left unwaited, even after Ctrl-C
     if not data:
         raise RuntimeError(
             f"a worker process ended without a result (wait status {status}): was it killed, "
