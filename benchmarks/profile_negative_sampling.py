@@ -12,6 +12,9 @@ of one batch with shared negatives.
    ``shared_negatives_step`` repeated here with a timer between parts, over one epoch's batches
    (checked first to give the trainer's loss and weights to the bit, so the copy has not drifted).
 3. **Calls per batch**: Python-level and C-level calls counted with ``sys.setprofile``.
+4. **Fewer, larger calls?** One epoch of ``train_on_ids`` (1 worker) with batches of 256 to 16,384
+   windows: the CPU time per window. If the cost of a call (its setup under Python's lock) were
+   what limits a batch, larger batches would cost less per window.
 
 Every time is the CPU time of the thread that runs (``time.thread_time``; one worker, one BLAS
 thread): on a busy machine it is far steadier than wall time, which counts the moments another
@@ -44,6 +47,7 @@ from cbow_helpers import (
     unigram_table,
 )
 from cbow_helpers.engine.kernels import KERNELS
+from cbow_helpers.negative_sampling_trainer import NegativeSamplingConfig, train_on_ids
 from cbow_helpers.windows import window_contexts
 
 SETTINGS = dict(N=100, C=5, negative=5, sample=1e-3, min_count=5, progress=False)
@@ -229,6 +233,24 @@ def calls_per_batch(tokens, count: int = 20) -> None:
           f"{seen['call'] / count:.0f} Python-level, {seen['c_call'] / count:.0f} C-level")  # fmt: skip
 
 
+def batch_sizes(tokens) -> None:
+    """Part 4: CPU time per corpus token for one epoch at several batch sizes."""
+    _, Ind2word, ids = corpus_ids(tokens, SETTINGS["min_count"])
+    settings = {k: v for k, v in SETTINGS.items() if k != "progress"}
+    print("\nbatch size: CPU ns per corpus token, one epoch, 1 worker (per-window, shared)")
+    for m in (256, 1024, 4096, 16384):
+        cost, batches = [], []
+        for negatives in ("per-window", "shared"):
+            config = NegativeSamplingConfig(**settings, epochs=1, batch_size=m, negatives=negatives)
+            start = time.thread_time()
+            result = train_on_ids(ids, Ind2word, config)
+            cost.append(1e9 * (time.thread_time() - start) / len(ids))
+            batches.append(len(result.losses))
+        print(
+            f"  {m:>6,}: {cost[0]:6.0f} ns, {cost[1]:6.0f} ns  ({batches[0]:,} and {batches[1]:,} batches)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=1, help="epochs of the whole call (part 1)")
@@ -240,6 +262,7 @@ def main() -> None:
     whole_call(tokens, args.epochs)
     one_batch_in_parts(tokens)
     calls_per_batch(tokens)
+    batch_sizes(tokens)
     print(f"\nend: load average {os.getloadavg()[0]:.2f}")
 
 
