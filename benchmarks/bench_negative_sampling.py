@@ -2,6 +2,7 @@
 
     python benchmarks/bench_negative_sampling.py [--repeats 3]           # words/s, as ratios
     python benchmarks/bench_negative_sampling.py --quality [--seeds 5]   # benchmark scores, mean and sd
+    python benchmarks/bench_negative_sampling.py --cpu [--repeats 3]     # CPU seconds of each run
     (either with --window C to change both models' window, 5 by default; --quality with
     --negatives shared scores ours with shared negatives, 2 workers)
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import resource
 import statistics
 import time
 import unittest.mock
@@ -87,12 +89,30 @@ def timed(fn) -> float:
     return time.perf_counter() - start
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process's threads and of its ended, waited-for children."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed_cpu(fn) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of ``fn()``."""
+    cpu = cpu_seconds()
+    wall = timed(fn)
+    return wall, cpu_seconds() - cpu
+
+
 def load() -> str:
     """The machine's load average (1, 5, 15 minutes), as ``uptime`` prints it."""
     return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def speed(tokens, repeats: int) -> None:
+def speed_runs(tokens) -> dict:
+    """Every model of the speed rounds, by name: ours per-window and shared, on 1 worker and on 2
+    as threads and as processes; gensim on 1 and 2 workers."""
     runs = {}
     for kind, negatives in (("ours", "per-window"), ("ours shared", "shared")):
         for workers, parallel in ((1, "auto"), (2, "threads"), (2, "processes")):
@@ -102,6 +122,11 @@ def speed(tokens, repeats: int) -> None:
             )
     runs["gensim workers=1"] = lambda: gensim_cbow(tokens, workers=1)
     runs["gensim workers=2"] = lambda: gensim_cbow(tokens, workers=2)
+    return runs
+
+
+def speed(tokens, repeats: int) -> None:
+    runs = speed_runs(tokens)
     seconds = {name: [] for name in runs}
     print(f"start: {load()}", flush=True)
     for round_ in range(1, repeats + 1):
@@ -129,6 +154,22 @@ def speed(tokens, repeats: int) -> None:
                 print(f"  {mine}=2 {parallel} / {mine}=1: {two_over_one:.2f}x")
         for mine in [name for name in runs if name.startswith("ours")]:
             print(f"  {mine} / gensim's faster: {rate[mine] / gensim_best:.2f}x")
+
+
+def cpu(tokens, repeats: int) -> None:
+    """The CPU time of each speed run (all its threads and processes), which a busy machine
+    changes far less than the wall time: what a run costs, whatever the cores free for it."""
+    runs, spent = speed_runs(tokens), {}
+    print(f"start: {load()}", flush=True)
+    for round_ in range(1, repeats + 1):
+        for name, run in runs.items():
+            spent.setdefault(name, []).append(timed_cpu(run))
+        print(f"round {round_}: " + ", ".join(
+            f"{name} {wall:.2f} s wall {cpu:.2f} s CPU" for name, ((wall, cpu), *_) in
+            ((n, s[-1:]) for n, s in spent.items())), flush=True)  # fmt: skip
+    print(f"end: {load()}\nCPU seconds of the whole call, least of {repeats} rounds:")
+    for name, pairs in spent.items():
+        print(f"  {name:<32} {min(c for _, c in pairs):6.2f} s")
 
 
 def common_vectors(vectors, shared: list[str]):
@@ -191,6 +232,9 @@ def main() -> None:
     )
     parser.add_argument("--repeats", type=int, default=3, help="speed rounds (the best is kept)")
     parser.add_argument(
+        "--cpu", action="store_true", help="CPU seconds of each speed run instead of words/s"
+    )
+    parser.add_argument(
         "--seeds", type=int, default=5, help="quality runs per model (seeds 1..SEEDS)"
     )
     parser.add_argument(
@@ -211,6 +255,8 @@ def main() -> None:
     tokens = list(tokenize_shakespeare())
     if args.quality:
         quality(tokens, args.seeds, args.negatives)
+    elif args.cpu:
+        cpu(tokens, args.repeats)
     else:
         speed(tokens, args.repeats)
 
