@@ -302,17 +302,13 @@ def train_on_ids(
     check_kept(counts @ keep, len(ids), config.sample, "are expected to survive each epoch's")
     table = unigram_table(counts, config.power)
     rng = np.random.default_rng(config.seed)
-    # The engine keeps W1 transposed, a word per row; W_in.T is the course's W1 (N, V).
-    W_in = ((rng.random((V, N), dtype=np.float32) - 0.5) / N).astype(np.float32)
-    W_out = np.zeros((V, N), dtype=np.float32)  # W2
     options, draws = _step_options(config, table, rng)
-    if options["processes"]:  # one copy of the weights that every forked worker writes
-        W_in, W_out = shared_copy(W_in), shared_copy(W_out)
+    W_in, W_out = _starting_weights(rng, V, N, options["processes"])
     watch = DivergenceWatch(config.learning_rate, _DIVERGED_ADVICE)
     bar = progress_bar(config.epochs, progress, "epoch", "training CBOW (negative sampling)")
     losses, windows, start = [], 0, time.perf_counter()
     try:
-        # The workers are the threads: BLAS gets one each (its products here are small).
+        # BLAS gets one thread per worker (its products here are small).
         with (
             np.errstate(divide="ignore", over="ignore", invalid="ignore"),
             threadpool_limits(1, "blas"),
@@ -321,10 +317,9 @@ def train_on_ids(
                 kept = _kept_tokens(ids, keep, rng)
                 check_kept(len(kept), len(ids), config.sample, f"survived epoch {epoch + 1}'s")
                 rate = _learning_rates(config, epoch, n_tokens)
-                if options["processes"]:
-                    batches = ProcessBatches(kept, config.C, config.batch_size, draws, rate, rng)
-                else:
-                    batches = Batches(kept, config.C, config.batch_size, draws, rate)
+                batches = (ProcessBatches if options["processes"] else Batches)(
+                    kept, config.C, config.batch_size, draws, rate, rng
+                )
                 losses.append(train_epoch(W_in, W_out, batches, watch, epoch, options))
                 windows += len(kept)
                 largest = {"largest entry of W1": np.abs(W_in).max(), "of W2": np.abs(W_out).max()}
@@ -346,6 +341,15 @@ def train_on_ids(
         examples_per_second=windows / max(seconds, 1e-9),
         config=dict(dataclasses.asdict(config), kernel=options["kernel"], V=V, n_tokens=n_tokens),
     )
+
+
+def _starting_weights(rng, V: int, N: int, shared: bool):
+    """W_in = W1 transposed (a word per row; W_in.T is the course's (N, V) W1), uniform in
+    [-0.5/N, 0.5/N), and W_out = W2, zero, as word2vec starts them; in shared memory for
+    forked workers (``shared``), so that every process writes the same weights."""
+    W_in = ((rng.random((V, N), dtype=np.float32) - 0.5) / N).astype(np.float32)
+    W_out = np.zeros((V, N), dtype=np.float32)
+    return (shared_copy(W_in), shared_copy(W_out)) if shared else (W_in, W_out)
 
 
 def _step_options(config: NegativeSamplingConfig, table, rng):

@@ -133,10 +133,11 @@ class Batches:
 
     ``draws`` holds ``half(m)``, (m,) window half-sizes, and ``negatives(m, shared)``, the
     negatives of m windows (shared: for its groups); ``rate(a, n_batches)`` is the learning rate
-    of the batch that starts at window ``a``.
+    of the batch that starts at window ``a``; ``rng``, the generator the draws use (only
+    ``ProcessBatches`` needs it).
     """
 
-    def __init__(self, kept, C: int, batch_size: int, draws: dict, rate):
+    def __init__(self, kept, C: int, batch_size: int, draws: dict, rate, rng=None):
         self.kept, self.C, self.batch_size, self.draws, self.rate = kept, C, batch_size, draws, rate
         self.n_batches = -(-len(kept) // batch_size)
         self.a, self.count, self.stopped = 0, 0, False
