@@ -2,6 +2,7 @@
 
     python benchmarks/bench_negative_sampling.py [--repeats 3]           # words/s, as ratios
     python benchmarks/bench_negative_sampling.py --quality [--seeds 5]   # benchmark scores, mean and sd
+    python benchmarks/bench_negative_sampling.py --cpu [--repeats 3]     # CPU seconds of each run
     (either with --window C to change both models' window, 5 by default; --quality with
     --negatives shared scores ours with shared negatives, 2 workers)
 
@@ -10,10 +11,10 @@ negatives, sample 1e-3, 100 dimensions, min_count 5, 5 epochs, learning rate
 0.025 falling linearly to 0.0001, on Shakespeare (``tokenize_shakespeare()``).
 
 Speed: each round trains ours with per-window negatives and with negatives shared by groups of
-64 windows (``negatives="shared"``), each with ``workers=1`` and ``workers=2`` (the same result
-either way), and gensim with
+64 windows (``negatives="shared"``), each with ``workers=1`` and ``workers=2`` as threads and as
+forked processes (the same batches and draws every way), and gensim with
 ``workers=1`` and ``workers=2``, one after the other (interleaved, so that a slow
-moment of the machine hits all four); words/s is corpus words times epochs over the wall time
+moment of the machine hits them all); words/s is corpus words times epochs over the wall time
 of the whole call (vocabulary included, for both), and the best of the rounds is
 kept. gensim gets the tokens as sentences of 10,000 words, its largest.
 
@@ -26,9 +27,12 @@ candidates). Our trainer runs in its default configuration (``kernel="auto"``).
 from __future__ import annotations
 
 import argparse
+import functools
 import os
+import resource
 import statistics
 import time
+import unittest.mock
 
 import numpy as np
 from gensim.models import Word2Vec
@@ -37,6 +41,7 @@ from quality_spread import BENCHMARKS, summarise  # the same scores, printed the
 from cbow_helpers import (
     evaluate_all,
     nearest_neighbors,
+    negative_sampling_trainer,
     tokenize_shakespeare,
     train_negative_sampling,
 )
@@ -46,6 +51,15 @@ SETTINGS = dict(N=100, C=5, negative=5, sample=1e-3, min_count=5, epochs=5)
 
 def ours(tokens, seed: int = 1, **options):
     return train_negative_sampling(tokens, **SETTINGS, seed=seed, progress=False, **options)
+
+
+def ours_on(parallel: str, tokens, **options):
+    """``ours``, its workers forked processes (the trainer's choice on Linux) or threads (its
+    choice where fork is not available, forced here by hiding fork from it)."""
+    if parallel == "processes":
+        return ours(tokens, **options)
+    with unittest.mock.patch.object(negative_sampling_trainer, "FORK_AVAILABLE", False):
+        return ours(tokens, **options)
 
 
 def gensim_cbow(tokens, seed: int = 1, workers: int = 1):
@@ -75,20 +89,44 @@ def timed(fn) -> float:
     return time.perf_counter() - start
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) of this process's threads and of its ended, waited-for children."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed_cpu(fn) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of ``fn()``."""
+    cpu = cpu_seconds()
+    wall = timed(fn)
+    return wall, cpu_seconds() - cpu
+
+
 def load() -> str:
     """The machine's load average (1, 5, 15 minutes), as ``uptime`` prints it."""
     return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def speed_runs(tokens) -> dict:
+    """Every model of the speed rounds, by name: ours per-window and shared, on 1 worker and on 2
+    as threads and as processes; gensim on 1 and 2 workers."""
+    runs = {}
+    for kind, negatives in (("ours", "per-window"), ("ours shared", "shared")):
+        for workers, parallel in ((1, "auto"), (2, "threads"), (2, "processes")):
+            name = f"{kind} workers={workers}" + (f" {parallel}" if workers > 1 else "")
+            runs[name] = functools.partial(
+                ours_on, parallel, tokens, workers=workers, negatives=negatives
+            )
+    runs["gensim workers=1"] = lambda: gensim_cbow(tokens, workers=1)
+    runs["gensim workers=2"] = lambda: gensim_cbow(tokens, workers=2)
+    return runs
+
+
 def speed(tokens, repeats: int) -> None:
-    runs = {
-        "ours workers=1": lambda: ours(tokens, workers=1),
-        "ours workers=2": lambda: ours(tokens, workers=2),
-        "ours shared workers=1": lambda: ours(tokens, workers=1, negatives="shared"),
-        "ours shared workers=2": lambda: ours(tokens, workers=2, negatives="shared"),
-        "gensim workers=1": lambda: gensim_cbow(tokens, workers=1),
-        "gensim workers=2": lambda: gensim_cbow(tokens, workers=2),
-    }
+    runs = speed_runs(tokens)
     seconds = {name: [] for name in runs}
     print(f"start: {load()}", flush=True)
     for round_ in range(1, repeats + 1):
@@ -108,13 +146,30 @@ def speed(tokens, repeats: int) -> None:
         rate = {name: words / pick(s) for name, s in seconds.items()}
         print(f"{kind}:")
         for name, r in rate.items():
-            print(f"  {name:<22} {r:>10,.0f} words/s")
+            print(f"  {name:<32} {r:>10,.0f} words/s")
         gensim_best = max(rate["gensim workers=1"], rate["gensim workers=2"])
         for mine in ("ours workers", "ours shared workers"):
-            two_over_one = rate[f"{mine}=2"] / rate[f"{mine}=1"]
-            print(f"  {mine}=2 / {mine}=1: {two_over_one:.2f}x")
+            for parallel in ("threads", "processes"):
+                two_over_one = rate[f"{mine}=2 {parallel}"] / rate[f"{mine}=1"]
+                print(f"  {mine}=2 {parallel} / {mine}=1: {two_over_one:.2f}x")
         for mine in [name for name in runs if name.startswith("ours")]:
             print(f"  {mine} / gensim's faster: {rate[mine] / gensim_best:.2f}x")
+
+
+def cpu(tokens, repeats: int) -> None:
+    """The CPU time of each speed run (all its threads and processes), which a busy machine
+    changes far less than the wall time: what a run costs, whatever the cores free for it."""
+    runs, spent = speed_runs(tokens), {}
+    print(f"start: {load()}", flush=True)
+    for round_ in range(1, repeats + 1):
+        for name, run in runs.items():
+            spent.setdefault(name, []).append(timed_cpu(run))
+        print(f"round {round_}: " + ", ".join(
+            f"{name} {wall:.2f} s wall {cpu:.2f} s CPU" for name, ((wall, cpu), *_) in
+            ((n, s[-1:]) for n, s in spent.items())), flush=True)  # fmt: skip
+    print(f"end: {load()}\nCPU seconds of the whole call, least of {repeats} rounds:")
+    for name, pairs in spent.items():
+        print(f"  {name:<32} {min(c for _, c in pairs):6.2f} s")
 
 
 def common_vectors(vectors, shared: list[str]):
@@ -177,6 +232,9 @@ def main() -> None:
     )
     parser.add_argument("--repeats", type=int, default=3, help="speed rounds (the best is kept)")
     parser.add_argument(
+        "--cpu", action="store_true", help="CPU seconds of each speed run instead of words/s"
+    )
+    parser.add_argument(
         "--seeds", type=int, default=5, help="quality runs per model (seeds 1..SEEDS)"
     )
     parser.add_argument(
@@ -197,6 +255,8 @@ def main() -> None:
     tokens = list(tokenize_shakespeare())
     if args.quality:
         quality(tokens, args.seeds, args.negatives)
+    elif args.cpu:
+        cpu(tokens, args.repeats)
     else:
         speed(tokens, args.repeats)
 

@@ -189,7 +189,7 @@ _TRAINING_OPTION_HELP = {
         "negative sampling only: subsampling threshold, 0 for none",
     ),
     "negatives": (str, "negative sampling only: per-window (word2vec) or shared by 64 windows"),
-    "workers": (_positive_int, "negative sampling only: threads training separate batches"),
+    "workers": (_positive_int, "negative sampling only: processes training separate batches"),
     "seed": (_seed, "random seed, a non-negative integer"),
 }
 

@@ -23,8 +23,15 @@ from .engine.checks import (
     str_token_list,
 )
 from .engine.kernels import HAVE_SPARSETOOLS, KERNELS, resolve_kernel
-from .engine.negative_sampling_loop import Batches, check_kept, check_memory, train_epoch
+from .engine.negative_sampling_loop import (
+    Batches,
+    ProcessBatches,
+    check_kept,
+    check_memory,
+    train_epoch,
+)
 from .engine.training import DivergenceWatch, WordEmbeddings, progress_bar, settings_from
+from .engine.worker_processes import FORK_AVAILABLE, shared_copy
 from .negative_sampling import (
     keep_probabilities,
     linear_decay,
@@ -228,11 +235,14 @@ def train_negative_sampling(
         ``np.add.at`` (slower, the same numbers; ``benchmarks/`` times both).
         ``"auto"``: sparsetools when this scipy has them.
     workers : int
-        Threads that train separate batches at once (HogBatch): each takes the next batch of
-        the epoch and updates the shared weights without waiting for the others (numpy, scipy
-        and BLAS release Python's lock while they compute; ``engine/negative_sampling_loop.py``).
-        One worker is reproducible; with more, two runs differ in the last bits of the weights
-        (which batch writes first depends on timing), and train equally well.
+        Workers that train separate batches at once (HogBatch): each takes the next batch of the
+        epoch and updates the shared weights without waiting for the others
+        (``engine/negative_sampling_loop.py``). On Linux they are processes, forked each epoch
+        with the weights in shared memory, so that Python's lock does not make them take turns
+        (``engine/worker_processes.py``); elsewhere, threads. Every number of workers trains the
+        same batches with the same draws. One worker is reproducible; with more, two runs differ
+        in the last bits of the weights (which batch writes first depends on timing), and train
+        equally well.
     negatives : {"per-window", "shared"}
         ``"per-window"``: every window draws its own K negatives (word2vec). ``"shared"``: the
         windows of a group of ``group_size`` share K negatives, so the output layer's scores and
@@ -292,15 +302,13 @@ def train_on_ids(
     check_kept(counts @ keep, len(ids), config.sample, "are expected to survive each epoch's")
     table = unigram_table(counts, config.power)
     rng = np.random.default_rng(config.seed)
-    # The engine keeps W1 transposed, a word per row; W_in.T is the course's W1 (N, V).
-    W_in = ((rng.random((V, N), dtype=np.float32) - 0.5) / N).astype(np.float32)
-    W_out = np.zeros((V, N), dtype=np.float32)  # W2
     options, draws = _step_options(config, table, rng)
+    W_in, W_out = _starting_weights(rng, V, N, options["processes"])
     watch = DivergenceWatch(config.learning_rate, _DIVERGED_ADVICE)
     bar = progress_bar(config.epochs, progress, "epoch", "training CBOW (negative sampling)")
     losses, windows, start = [], 0, time.perf_counter()
     try:
-        # The workers are the threads: BLAS gets one each (its products here are small).
+        # BLAS gets one thread per worker (its products here are small).
         with (
             np.errstate(divide="ignore", over="ignore", invalid="ignore"),
             threadpool_limits(1, "blas"),
@@ -309,7 +317,9 @@ def train_on_ids(
                 kept = _kept_tokens(ids, keep, rng)
                 check_kept(len(kept), len(ids), config.sample, f"survived epoch {epoch + 1}'s")
                 rate = _learning_rates(config, epoch, n_tokens)
-                batches = Batches(kept, config.C, config.batch_size, draws, rate)
+                batches = (ProcessBatches if options["processes"] else Batches)(
+                    kept, config.C, config.batch_size, draws, rate, rng
+                )
                 losses.append(train_epoch(W_in, W_out, batches, watch, epoch, options))
                 windows += len(kept)
                 largest = {"largest entry of W1": np.abs(W_in).max(), "of W2": np.abs(W_out).max()}
@@ -320,6 +330,8 @@ def train_on_ids(
         if options["pool"] is not None:
             options["pool"].shutdown()
     seconds = time.perf_counter() - start
+    if options["processes"]:  # ordinary arrays again: the shared memory is freed with them
+        W_in, W_out = np.array(W_in), np.array(W_out)
     return NegativeSamplingResult(
         W1=W_in.T,  # a view: the course's (N, V) W1, without a copy
         W2=W_out,
@@ -331,15 +343,26 @@ def train_on_ids(
     )
 
 
+def _starting_weights(rng, V: int, N: int, shared: bool):
+    """W_in = W1 transposed (a word per row; W_in.T is the course's (N, V) W1), uniform in
+    [-0.5/N, 0.5/N), and W_out = W2, zero, as word2vec starts them; in shared memory for
+    forked workers (``shared``), so that every process writes the same weights."""
+    W_in = ((rng.random((V, N), dtype=np.float32) - 0.5) / N).astype(np.float32)
+    W_out = np.zeros((V, N), dtype=np.float32)
+    return (shared_copy(W_in), shared_copy(W_out)) if shared else (W_in, W_out)
+
+
 def _step_options(config: NegativeSamplingConfig, table, rng):
     """What every batch of a run shares: ``options`` for ``train_batch`` and ``train_epoch``
     (the window, kernel, update rule, workers and their pool), and the random ``draws`` of
     ``Batches``: window half-sizes, and negatives per window or per group of windows."""
     workers, K, C = config.workers, config.negative, config.C
-    pool = concurrent.futures.ThreadPoolExecutor(workers - 1) if workers > 1 else None
+    processes = workers > 1 and FORK_AVAILABLE  # else threads (engine/worker_processes.py)
+    threads = workers > 1 and not processes
+    pool = concurrent.futures.ThreadPoolExecutor(workers - 1) if threads else None
     shared = config.negatives == "shared"
     options = dict(C=C, kernel=resolve_kernel(config.kernel), update_rule=config.update_rule,
-                   shared=shared, workers=workers, pool=pool)  # fmt: skip
+                   shared=shared, workers=workers, pool=pool, processes=processes)  # fmt: skip
 
     def negatives(m: int, per_group: bool):
         rows = -(-m // config.group_size) if per_group else m  # one set per group, or per window

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -152,7 +153,8 @@ def window_contexts(ids: np.ndarray, C: int, start: int, b: np.ndarray):
     Not in the notebooks: ``dynamic_contexts`` is this for every position; the trainer builds
     the windows of one batch at a time with it (``engine/negative_sampling_loop.py``), so its
     memory does not grow with the corpus. Position ``start + j``'s context is positions
-    ``start + j - b[j] .. start + j + b[j]`` except itself, cut at the ends of ``ids`` (int32).
+    ``start + j - b[j] .. start + j + b[j]`` except itself, cut at the ends of ``ids`` (int32);
+    each ``b[j]`` lies in 0 .. C.
 
     Returns
     -------
@@ -162,10 +164,27 @@ def window_contexts(ids: np.ndarray, C: int, start: int, b: np.ndarray):
     lo, hi = max(start - C, 0), min(start + m + C, len(ids))  # the tokens these windows read
     padded = np.full(m + 2 * C, -1, dtype=np.int32)  # -1: off the ends
     padded[lo - (start - C) : hi - (start - C)] = ids[lo:hi]
-    offsets = np.concatenate([np.arange(-C, 0), np.arange(1, C + 1)])  # (2C,)
-    window = padded[np.arange(m)[:, None] + (offsets + C)]  # (m, 2C): the 2C words around each
-    valid = (np.abs(offsets) <= b[:, None]) & (window >= 0)
+    within, columns = _window_shapes(C)
+    # (m, 2C): the 2C words around each position; a view of overlapping rows, then its columns
+    window = np.lib.stride_tricks.sliding_window_view(padded, 2 * C + 1)[:, columns]
+    valid = within[b]  # (m, 2C): the words within each window's half-size
+    if lo > start - C or hi < start + m + C:  # a window reaches an end of ids
+        valid &= window >= 0
+        counts = np.count_nonzero(valid, axis=1)
+    else:
+        counts = 2 * b
     indices = window[valid]
     indptr = np.zeros(m + 1, dtype=np.int32)
-    np.cumsum(np.count_nonzero(valid, axis=1), out=indptr[1:])
+    np.cumsum(counts, out=indptr[1:])
     return indptr, indices
+
+
+@functools.lru_cache(maxsize=8)
+def _window_shapes(C: int):
+    """For ``window_contexts``: ``within`` (C + 1, 2C), row h marks the words a window of
+    half-size h keeps (the offsets -C .. -1, 1 .. C); ``columns``, the 2C offsets' places in a
+    span of 2C + 1 tokens (all but its centre)."""
+    offsets = np.concatenate([np.arange(-C, 0), np.arange(1, C + 1)])
+    within = np.abs(offsets) <= np.arange(C + 1)[:, None]
+    columns = np.concatenate([np.arange(C), np.arange(C + 1, 2 * C + 1)])
+    return within, columns

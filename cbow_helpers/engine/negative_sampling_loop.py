@@ -6,13 +6,15 @@ An epoch holds only its kept tokens (the corpus after subsampling, int32 word id
 builds its own windows from them (``window_contexts``) and draws its own reduced window sizes and
 negatives, so the memory a run takes does not grow with the corpus beyond those 4 bytes a token.
 
-**Threads (HogBatch, Ji et al. 2016).** With ``workers`` threads, each takes the next batch of the
-epoch, builds its windows, and trains it into the shared weights without waiting for the others:
-two batches may be trained at once, each reading the weights while the other writes them. Nearly
-all of a batch's time is spent in numpy, scipy and BLAS calls, which release Python's lock, so
-the threads run on separate cores. The batches, their random draws and their learning rates are
-handed out in corpus order under a lock; only the interleaving of the updates depends on timing,
-so with 2 workers or more two runs give slightly different weights (one worker: reproducible).
+**Workers (HogBatch, Ji et al. 2016).** With ``workers`` threads or processes, each takes the next
+batch of the epoch, builds its windows, and trains it into the shared weights without waiting for
+the others: two batches may be trained at once, each reading the weights while the other writes
+them. The batches, their random draws and their learning rates are handed out in corpus order
+under a lock; only the interleaving of the updates depends on timing, so with 2 workers or more
+two runs give slightly different weights (one worker: reproducible). Threads (``train_epoch``)
+share the weights for free, but each numpy, scipy or BLAS call holds Python's lock while it sets
+up, so threads take turns at every call; forked processes (``ProcessBatches``,
+``worker_processes.py``) do not, and share the weights through shared memory.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from ..windows import window_contexts
 from .negative_sampling_step import negative_sampling_step
 from .shared_negatives import shared_negatives_step
 from .training import LOSS_WINDOW, check_training_memory
+from .worker_processes import SharedState, run_forked
 
 
 def memory_parts(n_tokens: int, V: int, N: int, C: int, negative: int, m: int, epochs: int):
@@ -76,7 +79,8 @@ MAX_REPEATS_PER_BATCH = 400
 def batch_end(kept, a: int, b: int, C: int, targets) -> int:
     """Where the batch of windows ``a .. b-1`` of the kept tokens ends: ``b``, or earlier (at
     least ``a + 1``), so that no word is met more than ``MAX_REPEATS_PER_BATCH`` times among its
-    context words or among its targets (``targets``: (b - a, k) ids, row j window a + j's).
+    context words or among its targets (``targets``: (b - a, k) ids, row j window a + j's; None
+    when the targets are the centre words alone, which are among the context tokens counted).
 
     The context words of windows ``a .. end-1`` are among the tokens ``a - C .. end + C - 1``,
     and each token is in at most 2C contexts: a word seen r times there is met at most 2C r
@@ -87,7 +91,9 @@ def batch_end(kept, a: int, b: int, C: int, targets) -> int:
     tokens = kept[first : b + C]
     too_many = first_over(tokens, MAX_REPEATS_PER_BATCH // (2 * C))  # a token index, or None
     end = b if too_many is None else min(b, first + too_many - C)
-    too_many = first_over(targets[: b - a].reshape(-1), MAX_REPEATS_PER_BATCH)
+    too_many = (
+        None if targets is None else first_over(targets[: b - a].reshape(-1), MAX_REPEATS_PER_BATCH)
+    )
     if too_many is not None:
         end = min(end, a + too_many // targets.shape[1])
     return max(end, a + 1)  # a batch of one window is word2vec's own step
@@ -127,10 +133,11 @@ class Batches:
 
     ``draws`` holds ``half(m)``, (m,) window half-sizes, and ``negatives(m, shared)``, the
     negatives of m windows (shared: for its groups); ``rate(a, n_batches)`` is the learning rate
-    of the batch that starts at window ``a``.
+    of the batch that starts at window ``a``; ``rng``, the generator the draws use (only
+    ``ProcessBatches`` needs it).
     """
 
-    def __init__(self, kept, C: int, batch_size: int, draws: dict, rate):
+    def __init__(self, kept, C: int, batch_size: int, draws: dict, rate, rng=None):
         self.kept, self.C, self.batch_size, self.draws, self.rate = kept, C, batch_size, draws, rate
         self.n_batches = -(-len(kept) // batch_size)
         self.a, self.count, self.stopped = 0, 0, False
@@ -139,24 +146,56 @@ class Batches:
     def next(self) -> Batch | None:
         """The next batch, or None at the end of the epoch or after ``stop``."""
         with self.lock:
-            a, n, draw = self.a, len(self.kept), self.draws
-            if self.stopped or a >= n:
-                return None
-            m = min(self.batch_size, n - a)
-            half, shared = draw["half"](m), draw["shared"]
-            targets = self.kept[a : a + m, None]  # shared: the centre words; else and negatives
-            if not shared:
-                negatives = draw["negatives"](m, False)
-                targets = np.concatenate([targets, negatives], axis=1)
-            b = batch_end(self.kept, a, a + m, self.C, targets)
-            negatives = draw["negatives"](b - a, True) if shared else negatives[: b - a]
-            batch = Batch(a, b, half[: b - a], negatives, self.rate(a, self.n_batches), self.count)
-            self.a, self.count = b, self.count + 1
-            return batch
+            return self._take()
+
+    def _take(self) -> Batch | None:
+        a, n, draw = self.a, len(self.kept), self.draws
+        if self.stopped or a >= n:
+            return None
+        m = min(self.batch_size, n - a)
+        half, shared = draw["half"](m), draw["shared"]
+        targets = None  # shared: the centre words, counted among the context tokens
+        if not shared:
+            negatives = draw["negatives"](m, False)
+            targets = np.concatenate([self.kept[a : a + m, None], negatives], axis=1)
+        b = batch_end(self.kept, a, a + m, self.C, targets)
+        negatives = draw["negatives"](b - a, True) if shared else negatives[: b - a]
+        batch = Batch(a, b, half[: b - a], negatives, self.rate(a, self.n_batches), self.count)
+        self.a, self.count = b, self.count + 1
+        return batch
 
     def stop(self) -> None:
         with self.lock:
             self.stopped = True
+
+
+class ProcessBatches(Batches):
+    """``Batches`` handed out to forked worker processes (``worker_processes.py``): the position,
+    the count, the stop flag and the state of ``rng`` (the generator the draws use) are kept in
+    shared memory, so each process takes the next batch with the same draws a thread would."""
+
+    def __init__(self, kept, C: int, batch_size: int, draws: dict, rate, rng):
+        super().__init__(kept, C, batch_size, draws, rate)
+        self.shared = SharedState(rng)
+        self.lock = self.shared.lock
+
+    def next(self) -> Batch | None:
+        with self.lock:
+            numbers = self.shared.numbers
+            self.a, self.count, self.stopped = int(numbers[0]), int(numbers[1]), bool(numbers[2])
+            self.shared.load_rng()
+            batch = self._take()
+            numbers[0], numbers[1] = self.a, self.count
+            self.shared.save_rng()
+            return batch
+
+    def stop(self) -> None:
+        with self.lock:
+            self.shared.numbers[2] = 1
+
+    def finish(self) -> None:
+        """After the epoch, in the parent: its ``rng`` continues from the last batch's draws."""
+        self.shared.load_rng()
 
 
 def train_batch(W_in, W_out, kept, batch: Batch, options: dict) -> float:
@@ -185,12 +224,15 @@ def train_batch(W_in, W_out, kept, batch: Batch, options: dict) -> float:
 
 
 def train_epoch(W_in, W_out, batches: Batches, watch, epoch: int, options: dict) -> list:
-    """SGD steps over one epoch's ``batches`` on ``options["workers"]`` threads; returns their losses.
+    """SGD steps over one epoch's ``batches`` on ``options["workers"]`` threads, or processes for
+    ``ProcessBatches``; returns their losses.
 
     ``watch`` (a ``DivergenceWatch``) checks every batch's loss as it ends; ``options`` go to
     ``train_batch``, with ``workers`` and ``pool`` (a ThreadPoolExecutor with ``workers - 1``
     threads, None for one worker). An error in any thread stops every thread and is raised here.
     """
+    if isinstance(batches, ProcessBatches):
+        return _train_epoch_processes(W_in, W_out, batches, watch, epoch, options)
     losses, lock = [], threading.Lock()
 
     def work() -> None:
@@ -215,3 +257,26 @@ def train_epoch(W_in, W_out, batches: Batches, watch, epoch: int, options: dict)
         if error is not None:
             raise error
     return losses
+
+
+def _train_epoch_processes(W_in, W_out, batches: ProcessBatches, watch, epoch: int, options):
+    """``train_epoch`` in this process and ``workers - 1`` forked ones, on weights in shared
+    memory; returns the losses in batch order. Each process watches its own batches' losses."""
+
+    def work() -> list:
+        done = []  # (batch index, loss)
+        try:
+            with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+                while (batch := batches.next()) is not None:
+                    done.append(
+                        (batch.index, train_batch(W_in, W_out, batches.kept, batch, options))
+                    )
+                    watch.batch([loss for _, loss in done[-LOSS_WINDOW:]], batch.index, epoch)
+        except BaseException:
+            batches.stop()
+            raise
+        return done
+
+    results = run_forked(work, options["workers"] - 1, batches.stop)
+    batches.finish()
+    return [loss for _, loss in sorted(pair for done in results for pair in done)]

@@ -1,0 +1,151 @@
+"""HogBatch workers as processes: forked per epoch, training separate batches into weights held in
+shared memory, so that Python's lock no longer makes them take turns.
+
+Threads (``negative_sampling_loop.train_epoch``) share the weights for free, but every numpy, scipy
+and BLAS call holds Python's lock (GIL) while it parses its arguments and allocates its result, and
+a batch makes about a hundred such calls on small arrays: two threads queue for the lock. Processes
+each have their own lock. Here:
+
+- the weights live in anonymous shared memory (``shared_array``: an ``mmap`` that a fork does not
+  copy), so every process reads and writes the same W1 and W2, as threads do;
+- each epoch forks ``workers - 1`` children (a fork costs about a millisecond: its memory is shared
+  copy-on-write) after the epoch's kept tokens are drawn; the parent is a worker too;
+- the batches are handed out exactly as to threads (``ProcessBatches``: the epoch's position, the
+  batch count, the stop flag and the random generator's state sit in shared memory, under a
+  lock that works across processes), so the batches, their draws and their learning rates are the
+  same whatever the number of workers and whether they are threads or processes;
+- each child sends back its batches' losses (or its error) through a pipe, and leaves with
+  ``os._exit``, running none of the parent's clean-up.
+
+Only where ``fork`` is safe: Linux (``FORK_AVAILABLE``). Windows has no fork, and on macOS the
+system's BLAS (Accelerate) is not safe in a forked child; there the trainer uses threads.
+"""
+
+from __future__ import annotations
+
+import mmap
+import multiprocessing
+import os
+import pickle
+import sys
+import warnings
+
+import numpy as np
+
+#: Whether workers can be forked processes here (Linux); elsewhere the trainer uses threads.
+FORK_AVAILABLE = sys.platform.startswith("linux") and hasattr(os, "fork")
+
+# Room for the pickled state of the random generator (PCG64's takes about 120 bytes).
+_STATE_BYTES = 1024
+
+
+def shared_array(shape, dtype) -> np.ndarray:
+    """A zeroed array in anonymous shared memory: after a fork, parent and children see one array."""
+    dtype = np.dtype(dtype)
+    size = max(int(np.prod(shape)) * dtype.itemsize, 1)
+    return np.frombuffer(mmap.mmap(-1, size), dtype=dtype, count=int(np.prod(shape))).reshape(shape)
+
+
+def shared_copy(a: np.ndarray) -> np.ndarray:
+    """``a``'s values in a new ``shared_array``."""
+    out = shared_array(a.shape, a.dtype)
+    out[...] = a
+    return out
+
+
+class SharedState:
+    """The hand-out state of ``Batches`` (position, count, stop flag) and a random generator's
+    state, in shared memory under a lock that works across forked processes."""
+
+    def __init__(self, rng: np.random.Generator):
+        self.rng = rng
+        self.lock = multiprocessing.get_context("fork").Lock()
+        self.numbers = shared_array(4, np.int64)  # a, count, stopped, length of the pickled state
+        self.state = shared_array(_STATE_BYTES, np.uint8)
+        self.save_rng()
+
+    def save_rng(self) -> None:
+        data = pickle.dumps(self.rng.bit_generator.state)
+        if len(data) > _STATE_BYTES:
+            raise RuntimeError(f"the random state takes {len(data)} bytes, over {_STATE_BYTES}")
+        self.state[: len(data)] = np.frombuffer(data, np.uint8)
+        self.numbers[3] = len(data)
+
+    def load_rng(self) -> None:
+        self.rng.bit_generator.state = pickle.loads(self.state[: self.numbers[3]].tobytes())
+
+
+def fork_worker(work):
+    """Run ``work()`` in a forked child; returns (pid, the read end of a pipe that will hold the
+    pickled ``("ok", result)`` or ``("error", exception)``)."""
+    read, write = os.pipe()
+    with warnings.catch_warnings():
+        # Python 3.12+ warns that forking a process with threads (BLAS's idle ones, a progress
+        # bar's monitor) may deadlock a child that takes a lock another thread held. The child runs
+        # numpy, scipy and one-threaded BLAS only (OpenBLAS re-creates its state at fork) and
+        # leaves with os._exit.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid != 0:
+        os.close(write)
+        return pid, read
+    os.close(read)  # the child, from here on
+    status = 0
+    try:
+        message = ("ok", work())
+    except BaseException as error:  # noqa: BLE001 - every error goes back to the parent
+        message, status = ("error", _picklable(error)), 1
+    try:
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(pickle.dumps(message))
+    finally:
+        os._exit(status)
+
+
+def _picklable(error: BaseException) -> BaseException:
+    try:
+        pickle.loads(pickle.dumps(error))
+        return error
+    except Exception:  # noqa: BLE001 - an exception that does not pickle is sent as its text
+        return RuntimeError(f"a worker process failed: {type(error).__name__}: {error}")
+
+
+def collect(pid: int, read: int):
+    """The result ``fork_worker``'s child sent, once it has ended; its error is raised here."""
+    try:
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+    finally:
+        _, status = os.waitpid(pid, 0)  # no child is left unwaited, even after Ctrl-C
+    if not data:
+        raise RuntimeError(
+            f"a worker process ended without a result (wait status {status}): was it killed, "
+            "e.g. for lack of memory? Try workers=1"
+        )
+    kind, value = pickle.loads(data)
+    if kind == "error":
+        raise value
+    return value
+
+
+def run_forked(work, children: int, on_error) -> list:
+    """``work()`` in ``children`` forked processes and in this one; returns the results, this
+    process's first. If any raises, ``on_error()`` is called (it should make the others stop),
+    every child is waited for, and the first error is raised."""
+    started, results, errors = [], [], []
+    try:
+        for _ in range(children):
+            started.append(fork_worker(work))
+        results.append(work())
+    except BaseException as error:  # noqa: BLE001 - raised below, once the children have ended
+        on_error()
+        errors.append(error)
+    for pid, read in started:  # every child is waited for, even after an error
+        try:
+            results.append(collect(pid, read))
+        except BaseException as error:  # noqa: BLE001 - raised below, once all have ended
+            on_error()
+            errors.append(error)
+    if errors:
+        raise errors[0]
+    return results

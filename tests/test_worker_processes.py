@@ -1,0 +1,96 @@
+"""HogBatch workers as forked processes: they share the weights, take the batches a thread would
+(the same draws, each batch once), and an error in any of them stops all and is raised."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+import cbow_helpers.negative_sampling_trainer as trainer
+from cbow_helpers import train_negative_sampling
+from cbow_helpers.engine.negative_sampling_loop import Batches, ProcessBatches, train_epoch
+from cbow_helpers.engine.training import DivergenceWatch
+from cbow_helpers.engine.worker_processes import FORK_AVAILABLE, run_forked, shared_array
+from cbow_helpers.windows import reduced_windows
+
+needs_fork = pytest.mark.skipif(not FORK_AVAILABLE, reason="worker processes need fork (Linux)")
+CORPUS = ("the cat sat on the mat and the dog sat on the log " * 30).split()
+
+
+def make_batches(kind, kept, shared=False):
+    rng = np.random.default_rng(1)
+    draws = dict(
+        half=lambda m: reduced_windows(m, 2, rng),
+        negatives=lambda m, per_group: rng.integers(0, 9, (-(-m // 4) if per_group else m, 3)),
+        shared=shared,
+    )
+    extra = (rng,) if kind is ProcessBatches else ()
+    return kind(kept, 2, 16, draws, lambda a, n: 0.025 * (1 - a / len(kept)), *extra), rng
+
+
+@needs_fork
+@pytest.mark.parametrize("shared", [False, True])
+def test_processes_take_each_batch_once_with_the_draws_one_thread_gets(shared):
+    kept = np.arange(300, dtype=np.int32) % 9
+    alone, rng_alone = make_batches(Batches, kept, shared)
+    expected = list(iter(alone.next, None))
+    batches, rng = make_batches(ProcessBatches, kept, shared)
+
+    def take_all() -> list:  # at most 100: a hand-out that did not move on would loop forever
+        return list(itertools.islice(iter(batches.next, None), 100))
+
+    taken = sorted((b for part in run_forked(take_all, 2, batches.stop) for b in part),
+                   key=lambda b: b.index)  # fmt: skip
+    assert [(b.a, b.b, b.index) for b in taken] == [(b.a, b.b, b.index) for b in expected]
+    for got, want in zip(taken, expected):
+        np.testing.assert_array_equal(got.half, want.half)
+        np.testing.assert_array_equal(got.negatives, want.negatives)
+    batches.finish()  # the parent's generator continues where the last draw left it
+    assert rng.random() == rng_alone.random()
+
+
+@needs_fork
+def test_a_forked_child_writes_into_the_parents_shared_array():
+    shared = shared_array((3, 2), np.float32)
+    results = run_forked(lambda: shared.__setitem__(1, 7.0), 1, lambda: None)
+    assert results == [None, None]
+    np.testing.assert_array_equal(shared, [[0, 0], [7, 7], [0, 0]])
+
+
+@needs_fork
+def test_an_error_in_one_process_stops_every_process_and_is_raised():
+    kept = np.arange(2000, dtype=np.int32) % 9
+    W_in = shared_array((9, 4), np.float32)
+    W_out = shared_array((9, 4), np.float32)
+    W_in[:], W_out[:] = 1e30, 1e30  # the first loss is infinite
+    batches, _ = make_batches(ProcessBatches, kept)
+    options = dict(C=2, kernel="public", update_rule="word2vec", shared=False, workers=3)
+    with pytest.raises(FloatingPointError, match="training diverged"):
+        train_epoch(W_in, W_out, batches, DivergenceWatch(0.025), 0, options)
+    assert batches.next() is None and batches.count < 2000 // 16
+
+
+def trained(**options):
+    args = dict(N=8, C=3, min_count=1, epochs=10, sample=0, batch_size=32, progress=False, seed=4)
+    return train_negative_sampling(CORPUS, **{**args, **options})
+
+
+@needs_fork
+@pytest.mark.parametrize("negatives", ["per-window", "shared"])
+def test_two_processes_train_every_batch_into_one_set_of_weights(negatives):
+    one, two = trained(negatives=negatives), trained(negatives=negatives, workers=2)
+    assert len(two.losses) == len(one.losses)
+    # Only the interleaving of the updates differs from one worker's run: the weights end close.
+    # Had a process written into a copy of its own, its batches' updates would be lost.
+    moved = np.abs(one.W1 - trained(negatives=negatives, epochs=1).W1).max()
+    assert np.abs(two.W1 - one.W1).max() < 0.2 * moved
+    assert two.losses[-5:].mean() < 0.8 * two.losses[:5].mean()  # it learns
+
+
+def test_without_fork_the_workers_are_threads(monkeypatch):
+    monkeypatch.setattr(trainer, "FORK_AVAILABLE", False)
+    monkeypatch.setattr(trainer, "shared_copy", None)  # processes would need it
+    two = trained(workers=2)  # threads, the same batches
+    assert len(two.losses) == len(trained().losses)
