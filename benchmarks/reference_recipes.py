@@ -14,7 +14,7 @@ without training it.
 
 Every run prints its row of the tables in docs/benchmarks.md (section "Neighbours a reader
 accepts") and the ten nearest neighbours of the six probes with their cosines. A probe's score
-``[a/5 b/5w]``: ``a`` of its five nearest are in ``ACCEPTED`` (tests/test_reference.py's sets; the
+``[a/5 b/5w]``: ``a`` of its five nearest are in ``ACCEPTED`` (``cbow_helpers.reference.ACCEPTED_NEIGHBOURS``, as in tests/test_reference.py; the
 test passes a probe at a >= 2), ``b`` with the wider reading ``WIDER`` added. ``--out`` keeps
 each run's numbers (``NAME.json``) and each trained model (``NAME.npz``).
 """
@@ -41,28 +41,10 @@ from cbow_helpers import (
     train_cbow,
 )
 from cbow_helpers.engine.files import atomic_path
-from cbow_helpers.reference import firing_rates, unigram_entropy
+from cbow_helpers.reference import ACCEPTED_NEIGHBOURS, firing_rates, unigram_entropy
 
 PROBES = ("king", "father", "love", "night", "sword", "eye")
-# tests/test_reference.py's ACCEPTED (a test checks that the two stay equal).
-ACCEPTED = {
-    "king": {"queen", "prince", "duke", "emperor", "lord", "kings", "crown", "throne", "father"},
-    "father": {"mother", "son", "brother", "daughter", "sister", "uncle", "husband", "wife"},
-    "love": {"hate", "fear", "grief", "joy", "pity", "hope", "desire", "duty", "praise", "sorrow"},
-    "night": {
-        "day",
-        "morning",
-        "morrow",
-        "evening",
-        "tonight",
-        "dark",
-        "darkness",
-        "sleep",
-        "hour",
-    },
-    "sword": {"rapier", "dagger", "blade", "weapon", "knife", "swords", "arms", "spear", "axe"},
-    "eye": {"eyes", "ear", "heart", "tongue", "hand", "face", "lip", "cheek", "sight", "brow"},
-}
+ACCEPTED = ACCEPTED_NEIGHBOURS  # the sets tests/test_reference.py scores with
 # A wider reading a reader would also accept (stated so that it can be argued with).
 WIDER = {
     "night": {"morn", "midnight", "noon", "time", "wednesday", "tuesday", "december", "summer"}

@@ -46,6 +46,28 @@ REFERENCE_CONFIG = dict(
     seed=1,
 )
 
+# The reference model's probe words, and for each the words a reader accepts among its nearest (the
+# same kind of thing, or its usual company). tests/test_reference.py passes a probe when two of its
+# five nearest are here; benchmarks/reference_recipes.py scores recipes with the same sets.
+ACCEPTED_NEIGHBOURS = {
+    "king": {"queen", "prince", "duke", "emperor", "lord", "kings", "crown", "throne", "father"},
+    "father": {"mother", "son", "brother", "daughter", "sister", "uncle", "husband", "wife"},
+    "love": {"hate", "fear", "grief", "joy", "pity", "hope", "desire", "duty", "praise", "sorrow"},
+    "night": {
+        "day",
+        "morning",
+        "morrow",
+        "evening",
+        "tonight",
+        "dark",
+        "darkness",
+        "sleep",
+        "hour",
+    },
+    "sword": {"rapier", "dagger", "blade", "weapon", "knife", "swords", "arms", "spear", "axe"},
+    "eye": {"eyes", "ear", "heart", "tongue", "hand", "face", "lip", "cheek", "sight", "brow"},
+}
+
 _FILE = "reference_cbow.npz"
 _RECIPES = "reference_recipes.json"
 _KEYS = ("W1", "W2", "b1", "b2", "words", "losses", "config")
