@@ -279,6 +279,11 @@ def train_negative_sampling(
     return train_on_ids(ids, Ind2word, config, progress, n_tokens=len(tokens))
 
 
+def _largest_entries(W_in, W_out) -> dict:
+    """What the divergence watch reads after each epoch: the largest weight of each layer."""
+    return {"largest entry of W1": np.abs(W_in).max(), "of W2": np.abs(W_out).max()}
+
+
 def train_on_ids(
     ids, Ind2word: dict, config: NegativeSamplingConfig, progress: bool = False, n_tokens=None
 ) -> NegativeSamplingResult:
@@ -322,8 +327,7 @@ def train_on_ids(
                 )
                 losses.append(train_epoch(W_in, W_out, batches, watch, epoch, options))
                 windows += len(kept)
-                largest = {"largest entry of W1": np.abs(W_in).max(), "of W2": np.abs(W_out).max()}
-                watch.weights(largest, len(losses[-1]) - 1, epoch)
+                watch.weights(_largest_entries(W_in, W_out), len(losses[-1]) - 1, epoch)
                 _show(bar, losses[-1])
     finally:
         bar.close()
