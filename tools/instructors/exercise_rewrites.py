@@ -63,5 +63,16 @@ took one window and built `z1` from the mean of its context's columns and `z2` o
 your function does each layer for all `m` windows at once, with one matrix product each, as in the
 formulas above (it returns the logits `z2` and `h`; softmax comes after):""",
         ),
+        "1ab48dbb": (
+            """## The forward pass
+
+The steps in one call: `forward_prop` returns the scores `z2` (and `h`, which the backward pass
+needs), and softmax turns the scores into `y_hat`:""",
+            """## The forward pass
+
+The steps in one call: `forward_prop` returns the scores `z2` (and `h`, which the backward pass
+needs), and softmax turns the scores into `y_hat`. You write `forward_prop` next; the course's own,
+run on the first window, comes after your check.""",
+        ),
     }
 }
