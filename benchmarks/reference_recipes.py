@@ -3,7 +3,8 @@
     python benchmarks/reference_recipes.py --list                 # the runs, with what each changes
     python benchmarks/reference_recipes.py gensim --out DIR       # gensim's CBOW, 4 runs (about 1 min)
     python benchmarks/reference_recipes.py sub3 --out DIR         # the course trainer (about 2 min)
-    python benchmarks/reference_recipes.py sub3_e20 --out DIR     # 20 epochs (13-34 min, shared machine)
+    python benchmarks/reference_recipes.py sub3_e20 --out DIR     # 20 epochs (5-19 min, shared machine)
+    python benchmarks/reference_recipes.py long --out DIR         # five 20-epoch runs (about 40 min)
 
 Each RUN is a group (``gensim``: the four gensim baselines; ``gensim_ablations``: nine variants
 of the first) or one run's name. A course-trainer run calls ``train_cbow`` with REFERENCE_CONFIG
@@ -69,6 +70,11 @@ COURSE = {
     "nopunct_sub4": (True, 1e-4, {}),
     "sub3_e20": (False, 1e-3, {"epochs": 20}),
     "nopunct_sub3_e20": (True, 1e-3, {"epochs": 20}),
+    "sub3_e20_s2": (False, 1e-3, {"epochs": 20, "seed": 2}),
+    "sub3_e20_C3": (False, 1e-3, {"epochs": 20, "C": 3}),
+    "sub3_e20_N100": (False, 1e-3, {"epochs": 20, "N": 100}),
+    "sub3_e20_N100_s2": (False, 1e-3, {"epochs": 20, "N": 100, "seed": 2}),
+    "sub3_e20_N200": (False, 1e-3, {"epochs": 20, "N": 200}),
     "ref_e20": (False, 0.0, {"epochs": 20}),
     "nopunct_e20": (True, 0.0, {"epochs": 20}),
 }
@@ -98,6 +104,8 @@ BASELINES = ["gensim_w2_s1", "gensim_w2_s2", "gensim_w5_s1", "gensim_w5_s2"]
 GROUPS = {
     "gensim": BASELINES,
     "gensim_ablations": [name for name in GENSIM if name not in BASELINES],
+    # 20 epochs on the stream subsampled at 1e-3: another seed, a wider window, more dimensions
+    "long": ["sub3_e20", "sub3_e20_s2", "sub3_e20_C3", "sub3_e20_N100", "sub3_e20_N100_s2"],
 }
 
 
