@@ -124,7 +124,7 @@ class _Parser(argparse.ArgumentParser):
 # Each objective's config fills the options left unset. Negative sampling: gensim's defaults changed
 # for Shakespeare by measurement (docs/benchmarks_negative_sampling.md, 1); softmax: `train_cbow`'s.
 OBJECTIVES = {
-    "negative-sampling": NegativeSamplingConfig(C=3, epochs=25, negative=10, workers=2),
+    "negative-sampling": NegativeSamplingConfig(N=120, C=3, epochs=25, negative=10, workers=2),
     "softmax": CBOWConfig(),
 }
 DEFAULT_OBJECTIVE = "negative-sampling"
