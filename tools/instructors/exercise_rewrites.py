@@ -37,7 +37,14 @@ else:
         f"not its largest: W1 x is a mean of entries of W1, each in [-0.05, 0.05), so start b1 at or "
         f"above the largest |W1 x|, 0.05"
     )
-    print(f"spread of W1 x {spread:.4f}; with every b1 at {b1_start:g} every unit fires on every window")""",
+    bound = 0.05  # the largest |W1 x| can be at step 0: a mean of entries of W1, each in [-0.05, 0.05)
+    W1x_0 = W1_0.T[context_part].mean(axis=1)  # W1 x at step 0: (windows, N)
+    print(f"W1 x at step 0: spread {spread:.4f}; largest |W1 x| over every window and unit "
+          f"{np.abs(W1x_0).max():.4f}, bound {bound:g}")
+    for start in (0.01, 0.02, 0.03, bound, b1_start):
+        share = fire_share(W1_0, np.full_like(b1_0, start), context_part)
+        print(f"every b1 at {start:<4g}: the least busy unit fires on {share.min():4.0%} of windows, "
+              f"the median unit on {np.median(share):4.0%}")""",
         )
     }
 }
