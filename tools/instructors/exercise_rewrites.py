@@ -13,9 +13,18 @@ ANSWERED = {
     "06_training": {
         "b1-try": (
             """spread = 0.05 / np.sqrt(3) / np.sqrt(4)  # the spread of W1 x at step 0, derived above
+bound = 0.05  # the largest |W1 x| can be at step 0: a mean of entries of W1, each in [-0.05, 0.05)
 b1_start = 0.1  # your answer: a start of b1 for every unit
-print(f"spread of W1 x {spread:.4f}; with every b1 at {b1_start:g} at step 0, the least busy unit fires on "
-      f"{fire_share(W1_0, np.full_like(b1_0, b1_start), context_part).min():.0%} of windows")""",
+W1x_0 = W1_0.T[context_part].mean(axis=1)  # W1 x at step 0: (windows, N)
+print(f"W1 x at step 0: spread {spread:.4f}; largest |W1 x| over every window and unit {np.abs(W1x_0).max():.4f}, "
+      f"bound {bound:g}")
+least = {}
+for start in (0.01, 0.02, 0.03, bound, b1_start):
+    share = fire_share(W1_0, np.full_like(b1_0, start), context_part)
+    least[start] = share.min()
+    print(f"every b1 at {start:<4g}: the least busy unit fires on {share.min():4.0%} of windows, "
+          f"the median unit on {np.median(share):4.0%}")
+assert np.abs(W1x_0).max() < bound and least[0.03] < 1 == least[bound] == least[b1_start]""",
             """spread = 0.05 / np.sqrt(3) / np.sqrt(4)  # the spread of W1 x at step 0, derived above
 b1_start = ...  # YOUR ANSWER: one number, the start of b1 for every unit
 if b1_start is ...:
@@ -24,9 +33,18 @@ else:
     least = fire_share(W1_0, np.full_like(b1_0, b1_start), context_part).min()
     assert least == 1, (
         f"with b1 at {b1_start:g} the least busy unit fires on {least:.0%} of windows: every unit "
-        f"must fire on every window at step 0: start b1 well above the spread {spread:.4f}"
+        f"must fire on every window at step 0. The spread {spread:.4f} is the typical size of W1 x, "
+        f"not its largest: W1 x is a mean of entries of W1, each in [-0.05, 0.05), so start b1 at or "
+        f"above the largest |W1 x|, 0.05"
     )
-    print(f"spread of W1 x {spread:.4f}; with every b1 at {b1_start:g} every unit fires on every window")""",
+    bound = 0.05  # the largest |W1 x| can be at step 0: a mean of entries of W1, each in [-0.05, 0.05)
+    W1x_0 = W1_0.T[context_part].mean(axis=1)  # W1 x at step 0: (windows, N)
+    print(f"W1 x at step 0: spread {spread:.4f}; largest |W1 x| over every window and unit "
+          f"{np.abs(W1x_0).max():.4f}, bound {bound:g}")
+    for start in (0.01, 0.02, 0.03, bound, b1_start):
+        share = fire_share(W1_0, np.full_like(b1_0, start), context_part)
+        print(f"every b1 at {start:<4g}: the least busy unit fires on {share.min():4.0%} of windows, "
+              f"the median unit on {np.median(share):4.0%}")""",
         )
     }
 }
