@@ -162,6 +162,43 @@ def test_the_cells_above_the_forward_prop_blank_never_compute_a_layer_as_its_ans
     assert "columns.mean(axis=1, keepdims=True) + b1" in above  # the worked cells still compute z1
 
 
+def _masks_and_outer_products(sources):
+    """The expressions in ``sources`` that apply a ReLU mask (a product with, or ``np.where`` on,
+    a ``> 0`` test) or take an outer product (``... @ v.T``), as source text."""
+    found = set()
+    for source in sources:
+        python = "\n".join(line for line in source.split("\n") if not line.startswith("%"))
+        for node in ast.walk(ast.parse(python)):  # a %%magic line dropped
+            binop = isinstance(node, ast.BinOp)
+            mask = (
+                binop
+                and isinstance(node.op, ast.Mult)
+                and (isinstance(node.left, ast.Compare) or isinstance(node.right, ast.Compare))
+            )
+            outer = (
+                binop
+                and isinstance(node.op, ast.MatMult)
+                and ast.unparse(node.right).endswith(".T")
+            )
+            where = isinstance(node, ast.Call) and ast.unparse(node.func) == "np.where"
+            if mask or outer or (where and isinstance(node.args[0], ast.Compare)):
+                found.add(ast.unparse(node))
+    return found
+
+
+def test_the_cells_above_the_back_prop_blank_never_apply_the_mask_or_take_an_outer_product():
+    """05's derivation stays above its blank as prose and numerical checks: the lines of
+    my_back_prop (the mask product, the outer products) appear only below it."""
+    nb = nbformat.read(ROOT / "exercises" / "05_forward_backward.ipynb", as_version=4)
+    blank = next(i for i, c in enumerate(nb.cells) if c.id == "ex-back-prop")
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    above = _masks_and_outer_products(c.source for c in nb.cells[:blank] if c.cell_type == "code")
+    assert above == set()
+    assert {"dz2_one @ h.T", "dz1 @ x.T"} <= _masks_and_outer_products(code)  # the worked cells
+    derivation = {c.id for c in nb.cells[:blank]}
+    assert {"derive-shapes-md", "derive-outer-md", "derive-mask-product"} <= derivation
+
+
 @pytest.mark.slow
 def test_without_fading_the_answers_above_the_blanks_are_caught(monkeypatch):
     """The course notebooks show the answers before their exercises: the generator refuses them."""

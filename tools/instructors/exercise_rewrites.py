@@ -92,5 +92,90 @@ The steps in one call: `forward_prop` returns the scores `z2` (and `h`, which th
 needs), and softmax turns the scores into `y_hat`. You write `forward_prop` next; the course's own,
 run on the first window, comes after your check.""",
         ),
-    }
+    },
+    "05_forward_backward": {
+        "derive-mask-product-md": (
+            r"""Both factors agree with their numbers. Their product, entry by entry, is `dJ/dz1`; the last line
+puts the notes' version, ReLU applied to the gradient, next to it:""",
+            r"""Both factors agree with their numbers. Their product, entry by entry, is `dJ/dz1`: multiply the
+two lines above entry by entry (you write this product in `back_prop` below) and compare it with
+the numerical `dJ/dz1` here. The last line puts the notes' version, ReLU applied to the gradient,
+next to it:""",
+        ),
+        "derive-mask-product": (
+            r"""z1_nudged = z1.copy()
+num_dz1 = numerical_gradient(lambda: cross_entropy_loss(softmax(W2 @ relu(z1_nudged) + b2), y), z1_nudged)
+print("numerical dJ/dz1:                 ", num_dz1.ravel())
+print("W2^T (y_hat - y) * 1[z1 > 0]:     ", (W2.T @ (y_hat - y) * (z1 > 0)).ravel())
+print("the notes' ReLU(W2^T (y_hat - y)):", relu(W2.T @ (y_hat - y)).ravel())""",
+            r"""z1_nudged = z1.copy()
+num_dz1 = numerical_gradient(lambda: cross_entropy_loss(softmax(W2 @ relu(z1_nudged) + b2), y), z1_nudged)
+print("numerical dJ/dz1:                 ", num_dz1.ravel())
+print("the notes' ReLU(W2^T (y_hat - y)):", relu(W2.T @ (y_hat - y)).ravel())""",
+        ),
+        "derive-shapes-md": (
+            r"""The true `dJ/dz1` keeps the first two entries (units that were on) and zeroes the third (the unit
+that was off). The notes' version does the opposite: it zeroes the two negative entries and keeps
+the positive one, the unit that was off.
+
+### Step 3: the weights and biases, from one entry to a matrix
+
+Back to the entry we nudged by hand: `dJ/dW2[2,0] ≈ -0.28053384`. `W2[2, 0]` multiplies `h[0]`
+into `z2[2]` and nowhere else, so the chain rule has a single term:
+$\partial J/\partial W_2[2, 0] = \frac{\partial J}{\partial z_{2}}[2]\; h[0]$, with
+$\partial J/\partial z_2 = \hat y - y$ from step 1:""",
+            r"""The true `dJ/dz1` keeps the first two entries (units that were on) and zeroes the third (the unit
+that was off). The notes' version does the opposite: it zeroes the two negative entries and keeps
+the positive one, the unit that was off.
+
+### Step 3: the weights and biases, from one entry to a matrix
+
+Back to the entry we nudged by hand: `dJ/dW2[2,0] ≈ -0.28053384`. `W2[2, 0]` multiplies `h[0]`
+into `z2[2]` and nowhere else, so the chain rule has a single term:
+$\partial J/\partial W_2[2, 0] = \frac{\partial J}{\partial z_{2}}[2]\; h[0]$, with
+$\partial J/\partial z_2 = \hat y - y$ from step 1. The cell that checks this product on the notes'
+numbers, and every entry of `dJ/dW2` at once, comes after your `back_prop` below.""",
+        ),
+        "derive-outer-md": (
+            r"""Every entry works the same way, $\partial J/\partial W_2[k, j] = \frac{\partial J}{\partial z_2}[k]\; h[j]$:
+the table of all these products is the **outer product** $\frac{\partial J}{\partial z_2} h^\top$,
+`(V × 1)(1 × N) = V × N`, the shape of `W2`.
+
+For a batch, the cost is a sum over the columns, each already weighted by $1/m$ inside
+$\partial J/\partial Z_2$, so the gradient adds up each column's outer product, and a sum of
+outer products of columns is one matrix product: $\frac{\partial J}{\partial Z_2} H^\top$,
+`(V × m)(m × N)`. `b2` is added to every column, so its gradient sums
+$\partial J/\partial Z_2$ over the columns: a product with a column of `m` ones,
+`(V × m)(m × 1) = V × 1`. The first layer is the same with `Z1`, `X` and `W1`:
+$\frac{\partial J}{\partial Z_1} X^\top$ is `(N × m)(m × V) = N × V`. On the batch of two
+windows (`V = 5`, `N = 3`, `m = 2`), first the batch cost that the numerical gradients
+differentiate:""",
+            r"""Every entry works the same way, $\partial J/\partial W_2[k, j] = \frac{\partial J}{\partial z_2}[k]\; h[j]$:
+the table of all these products is the **outer product** $\frac{\partial J}{\partial z_2} h^\top$,
+`(V × 1)(1 × N) = V × N`, the shape of `W2`.
+
+For a batch, the cost is a sum over the columns, each already weighted by $1/m$ inside
+$\partial J/\partial Z_2$, so the gradient adds up each column's outer product, and a sum of
+outer products of columns is one matrix product: $\frac{\partial J}{\partial Z_2} H^\top$,
+`(V × m)(m × N)`. `b2` is added to every column, so its gradient sums
+$\partial J/\partial Z_2$ over the columns: a product with a column of `m` ones,
+`(V × m)(m × 1) = V × 1`. The first layer is the same with `Z1`, `X` and `W1`:
+$\frac{\partial J}{\partial Z_1} X^\top$ is `(N × m)(m × V) = N × V`. The cells after your
+`back_prop` below check each of these formulas, on a batch of two windows (`V = 5`, `N = 3`,
+`m = 2`), against the numerical gradient of the batch cost.""",
+        ),
+        "batch-dZ1-md": (
+            r"""and the numerical `dJ/dZ1` that the first layer's formulas start from (nudging `Z1_b` itself):""",
+            r"""The first layer's formulas start from `dJ/dZ1`, which those cells also take numerically (nudging
+`Z1_b` itself) and compare with step 2's mask applied to every column,
+$(W_2^\top\, \partial J/\partial Z_2) \odot \mathbf{1}[Z_1 > 0]$.""",
+        ),
+        "derive-shapes-compare-md": (
+            r"""Now each formula, its shapes, and whether it equals the numerical gradient of `batch_cost` with
+respect to its parameter:""",
+            r"""Then they print each formula, its shapes, and whether it equals the numerical gradient of the
+batch cost with respect to its parameter. Write the formulas in `back_prop` first, from the
+derivation above; run those cells once its check prints ✓.""",
+        ),
+    },
 }

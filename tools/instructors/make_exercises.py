@@ -108,7 +108,19 @@ FADED = {
     ],
     "05_forward_backward": [
         ("ex-numerical-gradient", ["nudge-one-entry"]),
-        ("ex-back-prop", ["f46ec574", "703721e7", "384b408d", "af200407"]),
+        (
+            "ex-back-prop",
+            [
+                "nudge-explained",
+                "batch-cost",
+                "batch-dZ1",
+                "derive-shapes",
+                "f46ec574",
+                "703721e7",
+                "384b408d",
+                "af200407",
+            ],
+        ),
     ],
     "07_pca_visualisation": [
         (
