@@ -90,7 +90,7 @@ TAGGED = {
 #: exercise notebook those cells move, in their order, to just after the exercise cell.
 FADED = {
     "01_tokenization": [
-        ("ex-tokenize", ["f4b03298", "a0e87349", "e0e90b77", "a8c60b03", "2591bb94"])
+        ("ex-tokenize", ["f4b03298", "a0e87349", "punkt-rules", "e0e90b77", "a8c60b03", "2591bb94"])
     ],
     "02_sliding_windows": [
         ("ex-get-windows", ["9e0c8155", "9d8d7eb7", "0a0d6246", "0a0d6246-read"])
