@@ -164,9 +164,10 @@ def tokenize(corpus: str) -> list[str]:
 
     1. every run of ``, ! ? ; -`` becomes one ``'.'``;
     2. the text is cut into sentences where nltk's sentence splitter, punkt, run
-       without its downloaded English model, ends one: mostly after a period
-       followed by white space, but not after a word punkt reads as an initial or
-       abbreviation (a one-letter word before a period: see below);
+       without its downloaded English model, ends one: after a period followed by
+       white space, whatever the case of the next word, except after a one-letter
+       word (read as an initial: see below) or a number followed by a lowercase
+       word; untrained, it knows no abbreviations;
     3. nltk's word tokenizer splits each sentence into words, and the period and
        a clitic before it (``he's.`` gives ``he``, ``'s``, ``.``) into tokens of
        their own;
