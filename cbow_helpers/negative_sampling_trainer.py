@@ -7,6 +7,7 @@ The maths of one window (the loss, its gradient, the noise words, subsampling) i
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import dataclasses
 import time
 from collections.abc import Sequence
@@ -28,10 +29,11 @@ from .engine.negative_sampling_loop import (
     ProcessBatches,
     check_kept,
     check_memory,
+    epoch_workers,
     train_epoch,
 )
 from .engine.training import DivergenceWatch, WordEmbeddings, progress_bar, settings_from
-from .engine.worker_processes import FORK_AVAILABLE, shared_copy
+from .engine.worker_processes import FORK_AVAILABLE, SharedState, shared_array, shared_copy
 from .negative_sampling import (
     keep_probabilities,
     linear_decay,
@@ -54,10 +56,16 @@ class NegativeSamplingResult(WordEmbeddings):
     It works wherever a ``CBOWResult`` does: ``nearest_neighbors``,
     ``evaluate_all``, ``save_vectors(path, result.words, result.embeddings)``. Its attributes
     are those of every trained model (``W1``, ``W2``, ``word2Ind``, ``Ind2word``, ``losses``:
-    the mean J of every batch, ``examples_per_second``: windows trained per second, ``config``:
-    the settings and a few facts, V and n_tokens). Words rarer than ``min_count`` are dropped,
-    as word2vec does, not mapped to ``'<unk>'``.
+    the mean J of every batch, or of every ``loss_every``-th, ``examples_per_second``: windows
+    trained per second, ``config``: the settings and a few facts, V and n_tokens). Words rarer
+    than ``min_count`` are dropped, as word2vec does, not mapped to ``'<unk>'``.
+
+    ``loss_steps`` : (len(losses),) int64 array, the step (batch of the run, from 0) of each loss:
+    ``0, 1, 2, ...`` with the default ``loss_every=1``; the first batch of each epoch and every
+    ``loss_every``-th after it otherwise (so plot ``losses`` against it).
     """
+
+    loss_steps: np.ndarray | None = None
 
 
 UPDATE_RULES = ("word2vec", "gradient")
@@ -106,9 +114,11 @@ class NegativeSamplingConfig:
     workers: int = 1
     negatives: str = "per-window"
     group_size: int = 64
+    loss_every: int = 1
 
     def __post_init__(self):
-        names = ("N", "C", "negative", "min_count", "epochs", "batch_size", "workers", "group_size")
+        names = ("N", "C", "negative", "min_count", "epochs", "batch_size", "workers", "group_size",
+                 "loss_every")  # fmt: skip
         checked = {name: positive_int(name, getattr(self, name)) for name in names}
         if not isinstance(self.negatives, str):
             raise TypeError(
@@ -237,8 +247,8 @@ def train_negative_sampling(
     workers : int
         Workers that train separate batches at once (HogBatch): each takes the next batch of the
         epoch and updates the shared weights without waiting for the others
-        (``engine/negative_sampling_loop.py``). On Linux they are processes, forked each epoch
-        with the weights in shared memory, so that Python's lock does not make them take turns
+        (``engine/negative_sampling_loop.py``). On Linux they are processes, forked once per run
+        with the weights and each epoch's kept tokens in shared memory, so that Python's lock does not make them take turns
         (``engine/worker_processes.py``); elsewhere, threads. Every number of workers trains the
         same batches with the same draws. One worker is reproducible; with more, two runs differ
         in the last bits of the weights (which batch writes first depends on timing), and train
@@ -249,6 +259,12 @@ def train_negative_sampling(
         updates become matrix products (``engine/shared_negatives.py``; notebook 09 explains it).
     group_size : int
         Windows per group sharing negatives (``negatives="shared"`` only).
+    loss_every : int
+        Compute the loss J of every ``loss_every``-th batch of each epoch (the first among them),
+        and of no other: ``result.losses`` holds those, ``result.loss_steps`` their steps. The
+        updates do not depend on it; J's logarithms are a few percent of a step, which a run
+        whose losses nobody reads can skip (gensim computes none by default). The progress bar's
+        loss and the divergence watch read the losses there are.
     progress : bool
         Show a tqdm progress bar.
 
@@ -301,34 +317,36 @@ def train_on_ids(
     word2Ind = {word: k for k, word in Ind2word.items()}
     n_tokens = len(ids) if n_tokens is None else n_tokens
     V, N = len(word2Ind), config.N
-    check_memory(len(ids), V, N, config.C, config.negative, config.batch_size, config.epochs)
+    check_memory(len(ids), V, N, config.C, config.negative, config.batch_size, config.epochs,
+                 config.loss_every)  # fmt: skip
     counts = np.bincount(ids, minlength=V).astype(np.float64)
     keep = keep_probabilities(counts, config.sample)
     check_kept(counts @ keep, len(ids), config.sample, "are expected to survive each epoch's")
-    table = unigram_table(counts, config.power)
     rng = np.random.default_rng(config.seed)
-    options, draws = _step_options(config, table, rng)
+    options, draws = _step_options(config, unigram_table(counts, config.power), rng)
     W_in, W_out = _starting_weights(rng, V, N, options["processes"])
+    batches_of = _batch_maker(config, draws, rng, n_tokens, options["processes"])
+    kept_buffer = shared_array(len(ids), np.int32) if options["processes"] else None
     watch = DivergenceWatch(config.learning_rate, _DIVERGED_ADVICE)
     bar = progress_bar(config.epochs, progress, "epoch", "training CBOW (negative sampling)")
-    losses, windows, start = [], 0, time.perf_counter()
+    losses, steps_done, windows, start = [], 0, 0, time.perf_counter()
     try:
-        # BLAS gets one thread per worker (its products here are small).
+        # BLAS gets one thread per worker (its products here are small); then the workers fork.
         with (
             np.errstate(divide="ignore", over="ignore", invalid="ignore"),
             threadpool_limits(1, "blas"),
+            _forked(W_in, W_out, kept_buffer, batches_of, watch, options),
         ):
             for epoch in range(config.epochs):
-                kept = _kept_tokens(ids, keep, rng)
+                kept = _kept_tokens(ids, keep, rng, kept_buffer)
                 check_kept(len(kept), len(ids), config.sample, f"survived epoch {epoch + 1}'s")
-                rate = _learning_rates(config, epoch, n_tokens)
-                batches = (ProcessBatches if options["processes"] else Batches)(
-                    kept, config.C, config.batch_size, draws, rate, rng
-                )
-                losses.append(train_epoch(W_in, W_out, batches, watch, epoch, options))
+                batches = batches_of(kept, epoch)
+                done = train_epoch(W_in, W_out, batches, watch, epoch, options)
+                losses += [(steps_done + index, loss) for index, loss in done]
+                steps_done += batches.count
                 windows += len(kept)
-                watch.weights(_largest_entries(W_in, W_out), len(losses[-1]) - 1, epoch)
-                _show(bar, losses[-1])
+                watch.weights(_largest_entries(W_in, W_out), batches.count - 1, epoch)
+                _show(bar, [loss for _, loss in done])
     finally:
         bar.close()
         if options["pool"] is not None:
@@ -341,10 +359,34 @@ def train_on_ids(
         W2=W_out,
         word2Ind=word2Ind,
         Ind2word=Ind2word,
-        losses=np.concatenate(losses),
+        losses=np.array([loss for _, loss in losses], dtype=np.float64),
+        loss_steps=np.array([step for step, _ in losses], dtype=np.int64),
         examples_per_second=windows / max(seconds, 1e-9),
         config=dict(dataclasses.asdict(config), kernel=options["kernel"], V=V, n_tokens=n_tokens),
     )
+
+
+def _forked(W_in, W_out, kept_buffer, batches_of, watch, options: dict):
+    """With worker processes, ``epoch_workers`` forked now (once for the run; it ends them on
+    exit), as ``options["forked"]``; else nothing to enter."""
+    if not options["processes"]:
+        return contextlib.nullcontext()
+    options["forked"] = epoch_workers(W_in, W_out, kept_buffer, batches_of, watch, options)
+    return options["forked"]
+
+
+def _batch_maker(config: NegativeSamplingConfig, draws: dict, rng, n_tokens: int, processes: bool):
+    """``batches_of(kept, epoch)``: an epoch's ``Batches`` (``ProcessBatches`` for worker
+    processes, all sharing one ``SharedState``, made now, before the fork)."""
+    state = SharedState(rng) if processes else None
+
+    def batches_of(kept, epoch: int):
+        rate = _learning_rates(config, epoch, n_tokens)
+        if state is None:
+            return Batches(kept, config.C, config.batch_size, draws, rate)
+        return ProcessBatches(kept, config.C, config.batch_size, draws, rate, state)
+
+    return batches_of
 
 
 def _starting_weights(rng, V: int, N: int, shared: bool):
@@ -366,7 +408,8 @@ def _step_options(config: NegativeSamplingConfig, table, rng):
     pool = concurrent.futures.ThreadPoolExecutor(workers - 1) if threads else None
     shared = config.negatives == "shared"
     options = dict(C=C, kernel=resolve_kernel(config.kernel), update_rule=config.update_rule,
-                   shared=shared, workers=workers, pool=pool, processes=processes)  # fmt: skip
+                   shared=shared, workers=workers, pool=pool, processes=processes,
+                   loss_every=config.loss_every)  # fmt: skip
 
     def negatives(m: int, per_group: bool):
         rows = -(-m // config.group_size) if per_group else m  # one set per group, or per window
@@ -412,12 +455,13 @@ def _vocabulary(tokens: list, min_count: int):
 SUBSAMPLE_CHUNK = 1 << 20
 
 
-def _kept_tokens(ids, keep, rng) -> np.ndarray:
-    """One epoch's subsampled corpus, as int32 word ids (4 bytes a kept token).
+def _kept_tokens(ids, keep, rng, out=None) -> np.ndarray:
+    """One epoch's subsampled corpus, as int32 word ids (4 bytes a kept token), at the start of
+    ``out`` (an int32 array of ``len(ids)``, e.g. in shared memory) or of a new array.
 
     The chunks are written into one array as they are drawn, whose pages beyond the kept tokens
     are never touched (so never take memory): no moment holds the kept tokens twice."""
-    kept, n = np.empty(len(ids), dtype=np.int32), 0
+    kept, n = (np.empty(len(ids), dtype=np.int32) if out is None else out), 0
     for i in range(0, len(ids), SUBSAMPLE_CHUNK):
         part = subsample(ids[i : i + SUBSAMPLE_CHUNK], keep, rng)
         kept[n : n + len(part)] = part

@@ -51,6 +51,7 @@ NEGATIVE_SAMPLING_DEFAULTS = dict(
     workers=1,
     negatives="per-window",
     group_size=64,
+    loss_every=1,
 )
 # The command line's changes to NegativeSamplingConfig (README and docs/command_line.md state them,
 # docs/benchmarks_negative_sampling.md says why).
