@@ -2,7 +2,7 @@
 sample 1e-3, 100 dimensions, min_count 5), on Shakespeare: per part of a whole call, and per part
 of one batch with shared negatives.
 
-    python benchmarks/profile_negative_sampling.py [--epochs 1]
+    python benchmarks/profile_negative_sampling.py [--epochs 1] [--loss-every 1]
 
 1. **The whole call** (1 worker, per-window and shared negatives): the trainer's own functions are
    wrapped with timers: each epoch's subsampling, the hand-out of batches
@@ -15,9 +15,12 @@ of one batch with shared negatives.
 4. **Fewer, larger calls?** One epoch of ``train_on_ids`` (1 worker) with batches of 256 to 16,384
    windows: the CPU time per window. If the cost of a call (its setup under Python's lock) were
    what limits a batch, larger batches would cost less per window.
+5. **A fork's cost** (last): 20 epochs' start and end of one worker process, forked each time
+   (``run_forked``) or once (``WorkerProcesses``, what the trainer does), in this process
+   (Shakespeare's tokens loaded): wall and CPU time (this process and its waited-for children).
 
-Every time is the CPU time of the thread that runs (``time.thread_time``; one worker, one BLAS
-thread): on a busy machine it is far steadier than wall time, which counts the moments another
+Every time but part 5's is the CPU time of the thread that runs (``time.thread_time``; one worker,
+one BLAS thread): on a busy machine it is far steadier than wall time, which counts the moments another
 process holds the core.
 """
 
@@ -26,6 +29,7 @@ from __future__ import annotations
 import argparse
 import collections
 import os
+import resource
 import sys
 import time
 
@@ -47,6 +51,7 @@ from cbow_helpers import (
     unigram_table,
 )
 from cbow_helpers.engine.kernels import KERNELS
+from cbow_helpers.engine.worker_processes import WorkerProcesses, run_forked
 from cbow_helpers.negative_sampling_trainer import NegativeSamplingConfig, train_on_ids
 from cbow_helpers.windows import window_contexts
 
@@ -257,6 +262,32 @@ def batch_sizes(tokens) -> None:
         )
 
 
+def fork_cost(epochs: int = 20) -> None:
+    """Part 5: the start and end of an epoch's worker process, forked each epoch or once."""
+
+    def cpu() -> float:
+        own, children = (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+        return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+    print(f"\nan epoch's start and end, 1 worker process, mean of {epochs} epochs:")
+    for name in ("forked each epoch (run_forked)", "forked once (WorkerProcesses)"):
+        start_cpu, start = cpu(), time.perf_counter()
+        if name.startswith("forked each"):
+            for _ in range(epochs):
+                run_forked(lambda: None, 1, lambda: None)
+        else:
+            with WorkerProcesses(lambda job: None, 1) as workers:
+                for epoch in range(epochs):
+                    workers.run(epoch, lambda: None)
+        wall, spent = time.perf_counter() - start, cpu() - start_cpu
+        print(
+            f"  {name:<32} {1e3 * wall / epochs:6.2f} ms wall, {1e3 * spent / epochs:6.2f} ms CPU"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=1, help="epochs of the whole call (part 1)")
@@ -272,6 +303,7 @@ def main() -> None:
     one_batch_in_parts(tokens, args.loss_every)
     calls_per_batch(tokens)
     batch_sizes(tokens)
+    fork_cost()
     print(f"\nend: load average {os.getloadavg()[0]:.2f}")
 
 
