@@ -114,11 +114,9 @@ class NegativeSamplingConfig:
     workers: int = 1
     negatives: str = "per-window"
     group_size: int = 64
-    loss_every: int = 1
 
     def __post_init__(self):
-        names = ("N", "C", "negative", "min_count", "epochs", "batch_size", "workers", "group_size",
-                 "loss_every")  # fmt: skip
+        names = ("N", "C", "negative", "min_count", "epochs", "batch_size", "workers", "group_size")
         checked = {name: positive_int(name, getattr(self, name)) for name in names}
         if not isinstance(self.negatives, str):
             raise TypeError(
@@ -162,10 +160,10 @@ _DIVERGED_ADVICE = (
 
 
 # Called as train_negative_sampling(tokens, N=..., C=..., ...): @settings_from makes
-# NegativeSamplingConfig's fields its keywords.
-@settings_from(NegativeSamplingConfig)
+# NegativeSamplingConfig's fields its keywords, and loss_every (how the run reports, not a setting).
+@settings_from(NegativeSamplingConfig, loss_every=1)
 def train_negative_sampling(
-    tokens: Sequence[str], config: NegativeSamplingConfig, progress: bool
+    tokens: Sequence[str], config: NegativeSamplingConfig, progress: bool, loss_every: int = 1
 ) -> NegativeSamplingResult:
     """Train CBOW with negative sampling on a list of tokens, over the whole vocabulary.
 
@@ -209,7 +207,7 @@ def train_negative_sampling(
     (``negative=10``), ``'.'`` drawn as a negative ends batches a little early.
 
     The keyword arguments are the fields of ``NegativeSamplingConfig`` (their defaults are written
-    there), which checks them.
+    there), which checks them, and ``loss_every`` and ``progress``, which say how the run reports.
 
     Parameters
     ----------
@@ -259,12 +257,12 @@ def train_negative_sampling(
         updates become matrix products (``engine/shared_negatives.py``; notebook 09 explains it).
     group_size : int
         Windows per group sharing negatives (``negatives="shared"`` only).
-    loss_every : int
+    loss_every : int, default 1
         Compute the loss J of every ``loss_every``-th batch of each epoch (the first among them),
         and of no other: ``result.losses`` holds those, ``result.loss_steps`` their steps. The
-        updates do not depend on it; J's logarithms are a few percent of a step, which a run
-        whose losses nobody reads can skip (gensim computes none by default). The progress bar's
-        loss and the divergence watch read the losses there are.
+        updates do not depend on it (not a setting: not in ``config``); J's logarithms are a few
+        percent of a step, which a run whose losses nobody reads can skip (gensim computes none
+        by default). The progress bar's loss and the divergence watch read the losses there are.
     progress : bool
         Show a tqdm progress bar.
 
@@ -292,7 +290,9 @@ def train_negative_sampling(
     """
     tokens = str_token_list("train_negative_sampling", tokens)  # checked once, here
     _, Ind2word, ids = _vocabulary(tokens, config.min_count)
-    return train_on_ids(ids, Ind2word, config, progress, n_tokens=len(tokens))
+    return train_on_ids(
+        ids, Ind2word, config, progress, n_tokens=len(tokens), loss_every=loss_every
+    )
 
 
 def _largest_entries(W_in, W_out) -> dict:
@@ -301,8 +301,9 @@ def _largest_entries(W_in, W_out) -> dict:
 
 
 def train_on_ids(
-    ids, Ind2word: dict, config: NegativeSamplingConfig, progress: bool = False, n_tokens=None
-) -> NegativeSamplingResult:
+    ids, Ind2word: dict, config: NegativeSamplingConfig, progress: bool = False, n_tokens=None,
+    loss_every: int = 1,
+) -> NegativeSamplingResult:  # fmt: skip
     """``train_negative_sampling`` on a corpus already encoded as word ids, with a config.
 
     Not in the notebooks: for corpora too large to hold as a list of str (``benchmarks/
@@ -311,19 +312,22 @@ def train_on_ids(
     ``ids`` : 1-D integer array, the corpus in word ids 0 .. V-1 (``corpus_ids`` makes one; its
     words are the vocabulary, so ``config.min_count`` is not applied again); ``Ind2word`` : dict
     from id to word, V entries; ``n_tokens`` : the corpus's length before words were dropped
-    (the learning rate falls with the share of it done), ``len(ids)`` by default.
+    (the learning rate falls with the share of it done), ``len(ids)`` by default;
+    ``loss_every`` as in ``train_negative_sampling``.
     """
+    loss_every = positive_int("loss_every", loss_every)
     ids = _check_ids(ids, len(Ind2word))
     word2Ind = {word: k for k, word in Ind2word.items()}
     n_tokens = len(ids) if n_tokens is None else n_tokens
     V, N = len(word2Ind), config.N
     check_memory(len(ids), V, N, config.C, config.negative, config.batch_size, config.epochs,
-                 config.loss_every)  # fmt: skip
+                 loss_every)  # fmt: skip
     counts = np.bincount(ids, minlength=V).astype(np.float64)
     keep = keep_probabilities(counts, config.sample)
     check_kept(counts @ keep, len(ids), config.sample, "are expected to survive each epoch's")
     rng = np.random.default_rng(config.seed)
     options, draws = _step_options(config, unigram_table(counts, config.power), rng)
+    options["loss_every"] = loss_every
     W_in, W_out = _starting_weights(rng, V, N, options["processes"])
     batches_of = _batch_maker(config, draws, rng, n_tokens, options["processes"])
     kept_buffer = shared_array(len(ids), np.int32) if options["processes"] else None
@@ -408,8 +412,7 @@ def _step_options(config: NegativeSamplingConfig, table, rng):
     pool = concurrent.futures.ThreadPoolExecutor(workers - 1) if threads else None
     shared = config.negatives == "shared"
     options = dict(C=C, kernel=resolve_kernel(config.kernel), update_rule=config.update_rule,
-                   shared=shared, workers=workers, pool=pool, processes=processes,
-                   loss_every=config.loss_every)  # fmt: skip
+                   shared=shared, workers=workers, pool=pool, processes=processes)  # fmt: skip
 
     def negatives(m: int, per_group: bool):
         rows = -(-m // config.group_size) if per_group else m  # one set per group, or per window

@@ -51,7 +51,6 @@ NEGATIVE_SAMPLING_DEFAULTS = dict(
     workers=1,
     negatives="per-window",
     group_size=64,
-    loss_every=1,
 )
 # The command line's changes to NegativeSamplingConfig (README and docs/command_line.md state them,
 # docs/benchmarks_negative_sampling.md says why).
@@ -62,7 +61,7 @@ def keyword_defaults(function) -> dict:
     return {
         name: p.default
         for name, p in inspect.signature(function).parameters.items()
-        if p.kind is p.KEYWORD_ONLY and name != "progress"
+        if p.kind is p.KEYWORD_ONLY and name not in ("progress", "loss_every")  # how a run reports
     }
 
 
