@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import threading
 
 import numpy as np
 import pytest
@@ -161,3 +162,19 @@ def test_an_error_in_a_child_in_a_later_epoch_stops_the_run_and_is_raised(monkey
     monkeypatch.setattr(trainer, "_learning_rates", rates)
     with pytest.raises(LookupError, match="the child's error, in epoch 3"):
         trained(workers=2, epochs=5)
+
+
+@needs_fork
+def test_a_stopped_hand_out_ends_even_if_an_interrupted_process_left_its_lock_taken():
+    # Ctrl-C can land just after a process took the lock and before its `with` holds it.
+    batches, _ = make_batches(ProcessBatches, np.arange(300, dtype=np.int32) % 9)
+    assert batches.next() is not None
+    batches.lock.acquire()  # taken for good, as by an interrupted process
+    ended = []
+    # In a thread, so that a hand-out that waited for the lock forever fails here, not hangs.
+    waiter = threading.Thread(
+        target=lambda: ended.append((batches.stop(), batches.next())), daemon=True
+    )
+    waiter.start()
+    waiter.join(timeout=10)
+    assert ended == [(None, None)]  # stop did not wait; next gave up once the epoch stopped

@@ -196,7 +196,12 @@ class ProcessBatches(Batches):
         self.shared.save_rng()
 
     def next(self) -> Batch | None:
-        with self.lock:
+        # A Ctrl-C that lands just after a process took the lock, before its ``with`` holds it,
+        # leaves the lock taken for good: so the wait gives up once the epoch is stopped.
+        while not self.lock.acquire(timeout=0.05):
+            if self.shared.numbers[2]:
+                return None
+        try:
             numbers = self.shared.numbers
             self.a, self.count, self.stopped = int(numbers[0]), int(numbers[1]), bool(numbers[2])
             self.shared.load_rng()
@@ -204,10 +209,13 @@ class ProcessBatches(Batches):
             numbers[0], numbers[1] = self.a, self.count
             self.shared.save_rng()
             return batch
+        finally:
+            self.lock.release()
 
     def stop(self) -> None:
-        with self.lock:
-            self.shared.numbers[2] = 1
+        """Without the lock (one aligned 8-byte store, which ``next`` only reads), so that a
+        process that errs, or is interrupted, holding it does not wait for itself."""
+        self.shared.numbers[2] = 1
 
     def finish(self) -> None:
         """After the epoch, in the parent: its generator continues from the last batch's draws,
