@@ -60,9 +60,8 @@ class NegativeSamplingResult(WordEmbeddings):
     trained per second, ``config``: the settings and a few facts, V and n_tokens). Words rarer
     than ``min_count`` are dropped, as word2vec does, not mapped to ``'<unk>'``.
 
-    ``loss_steps`` : (len(losses),) int64 array, the step (batch of the run, from 0) of each loss:
-    ``0, 1, 2, ...`` with the default ``loss_every=1``; the first batch of each epoch and every
-    ``loss_every``-th after it otherwise (so plot ``losses`` against it).
+    ``loss_steps`` : int64 array, the step (the run's batch, from 0) of each loss: ``0, 1, 2, ...``
+    with ``loss_every=1``, else each epoch's first batch and every ``loss_every``-th after it.
     """
 
     loss_steps: np.ndarray | None = None
@@ -326,11 +325,10 @@ def train_on_ids(
     keep = keep_probabilities(counts, config.sample)
     check_kept(counts @ keep, len(ids), config.sample, "are expected to survive each epoch's")
     rng = np.random.default_rng(config.seed)
-    options, draws = _step_options(config, unigram_table(counts, config.power), rng)
-    options["loss_every"] = loss_every
+    options, draws = _step_options(config, unigram_table(counts, config.power), rng, loss_every)
     W_in, W_out = _starting_weights(rng, V, N, options["processes"])
-    batches_of = _batch_maker(config, draws, rng, n_tokens, options["processes"])
-    kept_buffer = shared_array(len(ids), np.int32) if options["processes"] else None
+    corpus, processes = (ids, keep, n_tokens), options["processes"]
+    batches_of, epoch_batches, kept_buffer = _batch_maker(config, draws, rng, corpus, processes)
     watch = DivergenceWatch(config.learning_rate, _DIVERGED_ADVICE)
     bar = progress_bar(config.epochs, progress, "epoch", "training CBOW (negative sampling)")
     losses, steps_done, windows, start = [], 0, 0, time.perf_counter()
@@ -342,13 +340,11 @@ def train_on_ids(
             _forked(W_in, W_out, kept_buffer, batches_of, watch, options),
         ):
             for epoch in range(config.epochs):
-                kept = _kept_tokens(ids, keep, rng, kept_buffer)
-                check_kept(len(kept), len(ids), config.sample, f"survived epoch {epoch + 1}'s")
-                batches = batches_of(kept, epoch)
+                batches = epoch_batches(epoch)
                 done = train_epoch(W_in, W_out, batches, watch, epoch, options)
                 losses += [(steps_done + index, loss) for index, loss in done]
                 steps_done += batches.count
-                windows += len(kept)
+                windows += len(batches.kept)
                 watch.weights(_largest_entries(W_in, W_out), batches.count - 1, epoch)
                 _show(bar, [loss for _, loss in done])
     finally:
@@ -371,18 +367,22 @@ def train_on_ids(
 
 
 def _forked(W_in, W_out, kept_buffer, batches_of, watch, options: dict):
-    """With worker processes, ``epoch_workers`` forked now (once for the run; it ends them on
-    exit), as ``options["forked"]``; else nothing to enter."""
+    """Worker processes forked now, once for the run, as ``options["forked"]`` (``epoch_workers``:
+    it ends them on exit); or, for threads, nothing to enter."""
     if not options["processes"]:
         return contextlib.nullcontext()
     options["forked"] = epoch_workers(W_in, W_out, kept_buffer, batches_of, watch, options)
     return options["forked"]
 
 
-def _batch_maker(config: NegativeSamplingConfig, draws: dict, rng, n_tokens: int, processes: bool):
-    """``batches_of(kept, epoch)``: an epoch's ``Batches`` (``ProcessBatches`` for worker
-    processes, all sharing one ``SharedState``, made now, before the fork)."""
+def _batch_maker(config: NegativeSamplingConfig, draws: dict, rng, corpus: tuple, processes):
+    """For a run on ``corpus`` = (ids, keep, n_tokens): ``batches_of(kept, epoch)``, an epoch's
+    ``Batches`` (``ProcessBatches`` for worker processes, sharing one ``SharedState`` made now,
+    before the fork); ``epoch_batches(epoch)``, the same on the epoch's kept tokens, drawn into
+    ``kept_buffer`` (shared memory for worker processes, else None)."""
+    ids, keep, n_tokens = corpus
     state = SharedState(rng) if processes else None
+    kept_buffer = shared_array(len(ids), np.int32) if processes else None
 
     def batches_of(kept, epoch: int):
         rate = _learning_rates(config, epoch, n_tokens)
@@ -390,7 +390,12 @@ def _batch_maker(config: NegativeSamplingConfig, draws: dict, rng, n_tokens: int
             return Batches(kept, config.C, config.batch_size, draws, rate)
         return ProcessBatches(kept, config.C, config.batch_size, draws, rate, state)
 
-    return batches_of
+    def epoch_batches(epoch: int):
+        kept = _kept_tokens(ids, keep, rng, kept_buffer)
+        check_kept(len(kept), len(ids), config.sample, f"survived epoch {epoch + 1}'s")
+        return batches_of(kept, epoch)
+
+    return batches_of, epoch_batches, kept_buffer
 
 
 def _starting_weights(rng, V: int, N: int, shared: bool):
@@ -402,17 +407,19 @@ def _starting_weights(rng, V: int, N: int, shared: bool):
     return (shared_copy(W_in), shared_copy(W_out)) if shared else (W_in, W_out)
 
 
-def _step_options(config: NegativeSamplingConfig, table, rng):
+def _step_options(config: NegativeSamplingConfig, table, rng, loss_every: int = 1):
     """What every batch of a run shares: ``options`` for ``train_batch`` and ``train_epoch``
-    (the window, kernel, update rule, workers and their pool), and the random ``draws`` of
-    ``Batches``: window half-sizes, and negatives per window or per group of windows."""
+    (the window, kernel, update rule, workers and their pool, ``loss_every``), and the random
+    ``draws`` of ``Batches``: window half-sizes, and negatives per window or per group of
+    windows."""
     workers, K, C = config.workers, config.negative, config.C
     processes = workers > 1 and FORK_AVAILABLE  # else threads (engine/worker_processes.py)
     threads = workers > 1 and not processes
     pool = concurrent.futures.ThreadPoolExecutor(workers - 1) if threads else None
     shared = config.negatives == "shared"
     options = dict(C=C, kernel=resolve_kernel(config.kernel), update_rule=config.update_rule,
-                   shared=shared, workers=workers, pool=pool, processes=processes)  # fmt: skip
+                   shared=shared, workers=workers, pool=pool, processes=processes,
+                   loss_every=loss_every)  # fmt: skip
 
     def negatives(m: int, per_group: bool):
         rows = -(-m // config.group_size) if per_group else m  # one set per group, or per window
@@ -459,11 +466,9 @@ SUBSAMPLE_CHUNK = 1 << 20
 
 
 def _kept_tokens(ids, keep, rng, out=None) -> np.ndarray:
-    """One epoch's subsampled corpus, as int32 word ids (4 bytes a kept token), at the start of
-    ``out`` (an int32 array of ``len(ids)``, e.g. in shared memory) or of a new array.
-
-    The chunks are written into one array as they are drawn, whose pages beyond the kept tokens
-    are never touched (so never take memory): no moment holds the kept tokens twice."""
+    """One epoch's subsampled corpus, int32 word ids (4 bytes a kept token), at the start of ``out``
+    (int32, ``len(ids)``, e.g. in shared memory) or of a new array, written as drawn: its pages
+    beyond the kept tokens are never touched (so never take memory), none holds them twice."""
     kept, n = (np.empty(len(ids), dtype=np.int32) if out is None else out), 0
     for i in range(0, len(ids), SUBSAMPLE_CHUNK):
         part = subsample(ids[i : i + SUBSAMPLE_CHUNK], keep, rng)

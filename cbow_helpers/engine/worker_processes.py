@@ -143,7 +143,10 @@ class WorkerProcesses:
             except OSError:  # it has ended already
                 pass
             pipe.close()
-            os.waitpid(pid, 0)
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:  # reaped already, by ``_result`` after it died
+                pass
         self.children = []
 
     def __enter__(self):
@@ -193,24 +196,6 @@ def _picklable(error: BaseException) -> BaseException:
         return error
     except Exception:  # noqa: BLE001 - an exception that does not pickle is sent as its text
         return RuntimeError(f"a worker process failed: {type(error).__name__}: {error}")
-
-
-def collect(pid: int, read: int):
-    """The result ``fork_worker``'s child sent, once it has ended; its error is raised here."""
-    try:
-        with os.fdopen(read, "rb") as pipe:
-            data = pipe.read()
-    finally:
-        _, status = os.waitpid(pid, 0)  # no child is left unwaited, even after Ctrl-C
-    if not data:
-        raise RuntimeError(
-            f"a worker process ended without a result (wait status {status}): was it killed, "
-            "e.g. for lack of memory? Try workers=1"
-        )
-    kind, value = pickle.loads(data)
-    if kind == "error":
-        raise value
-    return value
 
 
 def run_forked(work, children: int, on_error) -> list:
