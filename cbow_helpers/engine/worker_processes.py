@@ -119,7 +119,7 @@ class WorkerProcesses:
         results, errors, sent = [], [], []
         try:
             for child in self.children:
-                child[1].send(job)
+                child[1].send(("job", job))
                 sent.append(child)
             results.append(self.work(job))
         except BaseException as error:  # noqa: BLE001 - raised below, once the children are done
@@ -139,7 +139,7 @@ class WorkerProcesses:
         """End every child and wait for it."""
         for pid, pipe in self.children:
             try:
-                pipe.send(_STOP)
+                pipe.send(("stop", None))
             except OSError:  # it has ended already
                 pass
             pipe.close()
@@ -156,19 +156,17 @@ class WorkerProcesses:
         self.close()
 
 
-_STOP = "stop"  # what a child's pipe says when its work is done
-
-
 def _serve(work, pipe) -> None:
-    """A forked child: ``work(job)`` for each job its pipe brings, each result sent back."""
+    """A forked child: ``work(job)`` for each ``("job", job)`` its pipe brings, each result sent
+    back, until ``("stop", None)``."""
     status = 0
     try:
-        while (job := pipe.recv()) != _STOP:
+        while (order := pipe.recv())[0] == "job":
             try:
-                message = ("ok", work(job))
+                reply = ("ok", work(order[1]))
             except BaseException as error:  # noqa: BLE001 - every error goes back to the parent
-                message = ("error", _picklable(error))
-            pipe.send(message)
+                reply = ("error", _picklable(error))
+            pipe.send(reply)
     except BaseException:  # noqa: BLE001 - the parent is gone (EOFError) or interrupted us
         status = 1
     finally:
