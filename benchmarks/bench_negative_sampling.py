@@ -4,7 +4,8 @@
     python benchmarks/bench_negative_sampling.py --quality [--seeds 5]   # benchmark scores, mean and sd
     python benchmarks/bench_negative_sampling.py --cpu [--repeats 3]     # CPU seconds of each run
     (either with --window C to change both models' window, 5 by default; --quality with
-    --negatives shared scores ours with shared negatives, 2 workers)
+    --negatives shared scores ours with shared negatives, 2 workers; --loss-every K computes ours's
+    loss on every K-th batch only, as gensim computes none by default; the weights are the same)
 
 Settings, the same for both (word2vec's and gensim's CBOW defaults): window 5, 5
 negatives, sample 1e-3, 100 dimensions, min_count 5, 5 epochs, learning rate
@@ -47,10 +48,13 @@ from cbow_helpers import (
 )
 
 SETTINGS = dict(N=100, C=5, negative=5, sample=1e-3, min_count=5, epochs=5)
+OURS = dict(loss_every=1)  # set by --loss-every
 
 
 def ours(tokens, seed: int = 1, **options):
-    return train_negative_sampling(tokens, **SETTINGS, seed=seed, progress=False, **options)
+    return train_negative_sampling(
+        tokens, **SETTINGS, seed=seed, progress=False, **{**OURS, **options}
+    )
 
 
 def ours_on(parallel: str, tokens, **options):
@@ -128,7 +132,7 @@ def speed_runs(tokens) -> dict:
 def speed(tokens, repeats: int) -> None:
     runs = speed_runs(tokens)
     seconds = {name: [] for name in runs}
-    print(f"start: {load()}", flush=True)
+    print(f"start: {load()}; ours with loss_every={OURS['loss_every']}", flush=True)
     for round_ in range(1, repeats + 1):
         for name, run in runs.items():
             seconds[name].append(timed(run))
@@ -160,7 +164,7 @@ def cpu(tokens, repeats: int) -> None:
     """The CPU time of each speed run (all its threads and processes), which a busy machine
     changes far less than the wall time: what a run costs, whatever the cores free for it."""
     runs, spent = speed_runs(tokens), {}
-    print(f"start: {load()}", flush=True)
+    print(f"start: {load()}; ours with loss_every={OURS['loss_every']}", flush=True)
     for round_ in range(1, repeats + 1):
         for name, run in runs.items():
             spent.setdefault(name, []).append(timed_cpu(run))
@@ -246,12 +250,17 @@ def main() -> None:
         default="per-window",
         help="--quality: ours with per-window (default) or shared negatives",
     )
+    parser.add_argument(
+        "--loss-every", type=int, default=1, help="ours's loss on every K-th batch (default: 1)"
+    )
     args = parser.parse_args()
-    if args.repeats < 1 or args.seeds < 1 or args.window < 1:
+    if min(args.repeats, args.seeds, args.window, args.loss_every) < 1:
         parser.error(
-            f"--repeats, --seeds and --window must be at least 1, got {args.repeats}, {args.seeds}, {args.window}"
+            "--repeats, --seeds, --window and --loss-every must be at least 1, got "
+            f"{args.repeats}, {args.seeds}, {args.window}, {args.loss_every}"
         )
     SETTINGS["C"] = args.window
+    OURS["loss_every"] = args.loss_every
     tokens = list(tokenize_shakespeare())
     if args.quality:
         quality(tokens, args.seeds, args.negatives)

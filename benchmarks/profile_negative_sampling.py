@@ -2,7 +2,7 @@
 sample 1e-3, 100 dimensions, min_count 5), on Shakespeare: per part of a whole call, and per part
 of one batch with shared negatives.
 
-    python benchmarks/profile_negative_sampling.py [--epochs 1]
+    python benchmarks/profile_negative_sampling.py [--epochs 1] [--loss-every 1]
 
 1. **The whole call** (1 worker, per-window and shared negatives): the trainer's own functions are
    wrapped with timers: each epoch's subsampling, the hand-out of batches
@@ -15,9 +15,12 @@ of one batch with shared negatives.
 4. **Fewer, larger calls?** One epoch of ``train_on_ids`` (1 worker) with batches of 256 to 16,384
    windows: the CPU time per window. If the cost of a call (its setup under Python's lock) were
    what limits a batch, larger batches would cost less per window.
+5. **A fork's cost** (last): 20 epochs' start and end of one worker process, forked each time
+   (``run_forked``) or once (``WorkerProcesses``, what the trainer does), in this process
+   (Shakespeare's tokens loaded): wall and CPU time (this process and its waited-for children).
 
-Every time is the CPU time of the thread that runs (``time.thread_time``; one worker, one BLAS
-thread): on a busy machine it is far steadier than wall time, which counts the moments another
+Every time but part 5's is the CPU time of the thread that runs (``time.thread_time``; one worker,
+one BLAS thread): on a busy machine it is far steadier than wall time, which counts the moments another
 process holds the core.
 """
 
@@ -26,6 +29,7 @@ from __future__ import annotations
 import argparse
 import collections
 import os
+import resource
 import sys
 import time
 
@@ -47,6 +51,7 @@ from cbow_helpers import (
     unigram_table,
 )
 from cbow_helpers.engine.kernels import KERNELS
+from cbow_helpers.engine.worker_processes import WorkerProcesses, run_forked
 from cbow_helpers.negative_sampling_trainer import NegativeSamplingConfig, train_on_ids
 from cbow_helpers.windows import window_contexts
 
@@ -54,7 +59,7 @@ SETTINGS = dict(N=100, C=5, negative=5, sample=1e-3, min_count=5, progress=False
 gather, scatter = KERNELS["sparsetools"]
 
 
-def whole_call(tokens, epochs: int) -> None:
+def whole_call(tokens, epochs: int, loss_every: int = 1) -> None:
     """Part 1: the wall time of each part of a whole call, with the trainer's functions wrapped."""
     wrapped = {
         "vocabulary (corpus_ids)": (trainer, "corpus_ids"),
@@ -69,14 +74,16 @@ def whole_call(tokens, epochs: int) -> None:
             setattr(owner, attr, timer(originals[name], name, spent, calls))
         try:
             start = time.thread_time()
-            train_negative_sampling(tokens, epochs=epochs, negatives=negatives, **SETTINGS)
+            train_negative_sampling(
+                tokens, epochs=epochs, negatives=negatives, loss_every=loss_every, **SETTINGS
+            )
             total = time.thread_time() - start
         finally:
             for name, (owner, attr) in wrapped.items():
                 setattr(owner, attr, originals[name])
         batches = calls["train_batch (windows, step)"]
-        print(f"\n{negatives} negatives, 1 worker, {epochs} epoch(s): {total:.3f} s in all, "
-              f"{batches:,} batches")  # fmt: skip
+        print(f"\n{negatives} negatives, 1 worker, {epochs} epoch(s), loss_every={loss_every}: "
+              f"{total:.3f} s in all, {batches:,} batches")  # fmt: skip
         for name, seconds in spent.items():
             per = f"{1e6 * seconds / batches:8.1f} us per batch" if calls[name] >= batches else ""
             print(f"  {name:<32} {seconds:7.3f} s {100 * seconds / total:5.1f}%  {per}")
@@ -121,7 +128,7 @@ def epoch_batches(tokens):
     return list(iter(batches.next, None)), kept, W_in, options
 
 
-def step_in_parts(W_in, W_out, kept, batch, T):
+def step_in_parts(W_in, W_out, kept, batch, T, with_loss=True):
     """``train_batch`` then ``shared_negatives_step`` (word2vec's update rule, sparsetools),
     their lines in order, the time of each part added to ``T``; returns the batch's mean J."""
     clock = time.thread_time
@@ -139,7 +146,8 @@ def step_in_parts(W_in, W_out, kept, batch, T):
     m, (G, K), N = len(centers), negatives.shape, W_in.shape[1]
     B = -(-m // G)
     t = tick(T, "weights of the mean, shapes", t)
-    H = np.zeros((G * B, N), np.float32)
+    H = np.empty((G * B, N), np.float32)
+    H[m:] = 0
     gather(W_in, indptr, indices, mean_w, H[:m])
     t = tick(T, "gather H (csr_matvecs)", t)
     W_pos = W_out.take(centers, axis=0)
@@ -149,18 +157,21 @@ def step_in_parts(W_in, W_out, kept, batch, T):
     S = np.matmul(H.reshape(G, B, N), W_neg.transpose(0, 2, 1))
     t = tick(T, "scores (einsum, matmul)", t)
     clash = np.repeat(negatives, B, axis=0)[:m] == centers[:, None]
-    neg_terms = softplus(S.reshape(-1, K)[:m])
-    neg_terms[clash] = 0
-    loss = softplus(-s_pos).sum(dtype=np.float64) + neg_terms.sum(dtype=np.float64)
+    loss = None
+    if with_loss:
+        neg_terms = softplus(S.reshape(-1, K)[:m])
+        np.copyto(neg_terms, 0, where=clash)
+        loss = softplus(-s_pos).sum(dtype=np.float64) + neg_terms.sum(dtype=np.float64)
     t = tick(T, "loss (softplus, clashes)", t)
     g_pos = expit(-s_pos)
     g_pos *= lr
     g_neg = expit(S)
     g_neg *= -lr
-    g_neg.reshape(-1, K)[:m][clash] = 0
+    np.copyto(g_neg.reshape(-1, K)[:m], 0, where=clash)
     t = tick(T, "errors (expit)", t)
     dH = np.matmul(g_neg, W_neg).reshape(G * B, N)[:m]
-    dH += g_pos[:, None] * W_pos
+    W_pos *= g_pos[:, None]
+    dH += W_pos
     t = tick(T, "dH (matmul, rowwise)", t)
     dW_neg = np.matmul(g_neg.transpose(0, 2, 1), H.reshape(G, B, N))
     t = tick(T, "dW2 of negatives (matmul)", t)
@@ -171,7 +182,7 @@ def step_in_parts(W_in, W_out, kept, batch, T):
     t = tick(T, "scatter into W2 (csc_matvecs)", t)
     scatter(W_in, indptr, indices, scatter_w, dH)
     tick(T, "scatter into W1 (csc_matvecs)", t)
-    return float(loss / m)
+    return None if loss is None else float(loss / m)
 
 
 def tick(T, name, start):
@@ -184,7 +195,7 @@ def softplus(x):
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
 
 
-def one_batch_in_parts(tokens) -> None:
+def one_batch_in_parts(tokens, loss_every: int = 1) -> None:
     """Part 2: the time of each part of a shared-negatives batch, over one epoch's batches."""
     batches, kept, start, options = epoch_batches(tokens)
     V, N = start.shape
@@ -205,10 +216,10 @@ def one_batch_in_parts(tokens) -> None:
         np.errstate(divide="ignore", over="ignore", invalid="ignore"),
     ):
         for batch in batches:
-            step_in_parts(W_in, W_out, kept, batch, T)
+            step_in_parts(W_in, W_out, kept, batch, T, batch.index % loss_every == 0)
     total, n = sum(T.values()), len(batches)
     print(f"\none batch with shared negatives, part by part ({n:,} batches of one epoch, "
-          f"{len(kept):,} windows): {1e6 * total / n:.0f} us per batch")  # fmt: skip
+          f"{len(kept):,} windows, loss_every={loss_every}): {1e6 * total / n:.0f} us per batch")  # fmt: skip
     for name, seconds in sorted(T.items(), key=lambda kv: -kv[1]):
         print(f"  {name:<32} {1e6 * seconds / n:7.1f} us  {100 * seconds / total:5.1f}%")
 
@@ -251,18 +262,48 @@ def batch_sizes(tokens) -> None:
         )
 
 
+def fork_cost(epochs: int = 20) -> None:
+    """Part 5: the start and end of an epoch's worker process, forked each epoch or once."""
+
+    def cpu() -> float:
+        own, children = (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+        return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+    print(f"\nan epoch's start and end, 1 worker process, mean of {epochs} epochs:")
+    for name in ("forked each epoch (run_forked)", "forked once (WorkerProcesses)"):
+        start_cpu, start = cpu(), time.perf_counter()
+        if name.startswith("forked each"):
+            for _ in range(epochs):
+                run_forked(lambda: None, 1, lambda: None)
+        else:
+            with WorkerProcesses(lambda job: None, 1) as workers:
+                for epoch in range(epochs):
+                    workers.run(epoch, lambda: None)
+        wall, spent = time.perf_counter() - start, cpu() - start_cpu
+        print(
+            f"  {name:<32} {1e3 * wall / epochs:6.2f} ms wall, {1e3 * spent / epochs:6.2f} ms CPU"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=1, help="epochs of the whole call (part 1)")
+    parser.add_argument("--loss-every", type=int, default=1, help="the trainer's loss_every")
     args = parser.parse_args()
-    if args.epochs < 1:
-        parser.error(f"--epochs must be at least 1, got {args.epochs}")
+    if args.epochs < 1 or args.loss_every < 1:
+        parser.error(
+            f"--epochs and --loss-every must be at least 1, got {args.epochs}, {args.loss_every}"
+        )
     tokens = list(tokenize_shakespeare())
     print(f"start: load average {os.getloadavg()[0]:.2f}", flush=True)
-    whole_call(tokens, args.epochs)
-    one_batch_in_parts(tokens)
+    whole_call(tokens, args.epochs, args.loss_every)
+    one_batch_in_parts(tokens, args.loss_every)
     calls_per_batch(tokens)
     batch_sizes(tokens)
+    fork_cost()
     print(f"\nend: load average {os.getloadavg()[0]:.2f}")
 
 

@@ -7,6 +7,7 @@ The maths of one window (the loss, its gradient, the noise words, subsampling) i
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import dataclasses
 import time
 from collections.abc import Sequence
@@ -28,10 +29,11 @@ from .engine.negative_sampling_loop import (
     ProcessBatches,
     check_kept,
     check_memory,
+    epoch_workers,
     train_epoch,
 )
 from .engine.training import DivergenceWatch, WordEmbeddings, progress_bar, settings_from
-from .engine.worker_processes import FORK_AVAILABLE, shared_copy
+from .engine.worker_processes import FORK_AVAILABLE, SharedState, shared_array, shared_copy
 from .negative_sampling import (
     keep_probabilities,
     linear_decay,
@@ -54,10 +56,15 @@ class NegativeSamplingResult(WordEmbeddings):
     It works wherever a ``CBOWResult`` does: ``nearest_neighbors``,
     ``evaluate_all``, ``save_vectors(path, result.words, result.embeddings)``. Its attributes
     are those of every trained model (``W1``, ``W2``, ``word2Ind``, ``Ind2word``, ``losses``:
-    the mean J of every batch, ``examples_per_second``: windows trained per second, ``config``:
-    the settings and a few facts, V and n_tokens). Words rarer than ``min_count`` are dropped,
-    as word2vec does, not mapped to ``'<unk>'``.
+    the mean J of every batch, or of every ``loss_every``-th, ``examples_per_second``: windows
+    trained per second, ``config``: the settings and a few facts, V and n_tokens). Words rarer
+    than ``min_count`` are dropped, as word2vec does, not mapped to ``'<unk>'``.
+
+    ``loss_steps`` : int64 array, the step (the run's batch, from 0) of each loss: ``0, 1, 2, ...``
+    with ``loss_every=1``, else each epoch's first batch and every ``loss_every``-th after it.
     """
+
+    loss_steps: np.ndarray | None = None
 
 
 UPDATE_RULES = ("word2vec", "gradient")
@@ -152,10 +159,10 @@ _DIVERGED_ADVICE = (
 
 
 # Called as train_negative_sampling(tokens, N=..., C=..., ...): @settings_from makes
-# NegativeSamplingConfig's fields its keywords.
-@settings_from(NegativeSamplingConfig)
+# NegativeSamplingConfig's fields its keywords, and loss_every (how the run reports, not a setting).
+@settings_from(NegativeSamplingConfig, loss_every=1)
 def train_negative_sampling(
-    tokens: Sequence[str], config: NegativeSamplingConfig, progress: bool
+    tokens: Sequence[str], config: NegativeSamplingConfig, progress: bool, loss_every: int = 1
 ) -> NegativeSamplingResult:
     """Train CBOW with negative sampling on a list of tokens, over the whole vocabulary.
 
@@ -199,7 +206,7 @@ def train_negative_sampling(
     (``negative=10``), ``'.'`` drawn as a negative ends batches a little early.
 
     The keyword arguments are the fields of ``NegativeSamplingConfig`` (their defaults are written
-    there), which checks them.
+    there), which checks them, and ``loss_every`` and ``progress``, which say how the run reports.
 
     Parameters
     ----------
@@ -237,8 +244,8 @@ def train_negative_sampling(
     workers : int
         Workers that train separate batches at once (HogBatch): each takes the next batch of the
         epoch and updates the shared weights without waiting for the others
-        (``engine/negative_sampling_loop.py``). On Linux they are processes, forked each epoch
-        with the weights in shared memory, so that Python's lock does not make them take turns
+        (``engine/negative_sampling_loop.py``). On Linux they are processes, forked once per run
+        with the weights and each epoch's kept tokens in shared memory, so that Python's lock does not make them take turns
         (``engine/worker_processes.py``); elsewhere, threads. Every number of workers trains the
         same batches with the same draws. One worker is reproducible; with more, two runs differ
         in the last bits of the weights (which batch writes first depends on timing), and train
@@ -249,6 +256,12 @@ def train_negative_sampling(
         updates become matrix products (``engine/shared_negatives.py``; notebook 09 explains it).
     group_size : int
         Windows per group sharing negatives (``negatives="shared"`` only).
+    loss_every : int, default 1
+        Compute the loss J of every ``loss_every``-th batch of each epoch (the first among them),
+        and of no other: ``result.losses`` holds those, ``result.loss_steps`` their steps. The
+        updates do not depend on it (not a setting: not in ``config``); J's logarithms are a few
+        percent of a step, which a run whose losses nobody reads can skip (gensim computes none
+        by default). The progress bar's loss and the divergence watch read the losses there are.
     progress : bool
         Show a tqdm progress bar.
 
@@ -276,7 +289,9 @@ def train_negative_sampling(
     """
     tokens = str_token_list("train_negative_sampling", tokens)  # checked once, here
     _, Ind2word, ids = _vocabulary(tokens, config.min_count)
-    return train_on_ids(ids, Ind2word, config, progress, n_tokens=len(tokens))
+    return train_on_ids(
+        ids, Ind2word, config, progress, n_tokens=len(tokens), loss_every=loss_every
+    )
 
 
 def _largest_entries(W_in, W_out) -> dict:
@@ -285,8 +300,9 @@ def _largest_entries(W_in, W_out) -> dict:
 
 
 def train_on_ids(
-    ids, Ind2word: dict, config: NegativeSamplingConfig, progress: bool = False, n_tokens=None
-) -> NegativeSamplingResult:
+    ids, Ind2word: dict, config: NegativeSamplingConfig, progress: bool = False, n_tokens=None,
+    loss_every: int = 1,
+) -> NegativeSamplingResult:  # fmt: skip
     """``train_negative_sampling`` on a corpus already encoded as word ids, with a config.
 
     Not in the notebooks: for corpora too large to hold as a list of str (``benchmarks/
@@ -295,40 +311,42 @@ def train_on_ids(
     ``ids`` : 1-D integer array, the corpus in word ids 0 .. V-1 (``corpus_ids`` makes one; its
     words are the vocabulary, so ``config.min_count`` is not applied again); ``Ind2word`` : dict
     from id to word, V entries; ``n_tokens`` : the corpus's length before words were dropped
-    (the learning rate falls with the share of it done), ``len(ids)`` by default.
+    (the learning rate falls with the share of it done), ``len(ids)`` by default;
+    ``loss_every`` as in ``train_negative_sampling``.
     """
+    loss_every = positive_int("loss_every", loss_every)
     ids = _check_ids(ids, len(Ind2word))
     word2Ind = {word: k for k, word in Ind2word.items()}
     n_tokens = len(ids) if n_tokens is None else n_tokens
     V, N = len(word2Ind), config.N
-    check_memory(len(ids), V, N, config.C, config.negative, config.batch_size, config.epochs)
+    check_memory(len(ids), V, N, config.C, config.negative, config.batch_size, config.epochs,
+                 loss_every)  # fmt: skip
     counts = np.bincount(ids, minlength=V).astype(np.float64)
     keep = keep_probabilities(counts, config.sample)
     check_kept(counts @ keep, len(ids), config.sample, "are expected to survive each epoch's")
-    table = unigram_table(counts, config.power)
     rng = np.random.default_rng(config.seed)
-    options, draws = _step_options(config, table, rng)
+    options, draws = _step_options(config, unigram_table(counts, config.power), rng, loss_every)
     W_in, W_out = _starting_weights(rng, V, N, options["processes"])
+    corpus, processes = (ids, keep, n_tokens), options["processes"]
+    batches_of, epoch_batches, kept_buffer = _batch_maker(config, draws, rng, corpus, processes)
     watch = DivergenceWatch(config.learning_rate, _DIVERGED_ADVICE)
     bar = progress_bar(config.epochs, progress, "epoch", "training CBOW (negative sampling)")
-    losses, windows, start = [], 0, time.perf_counter()
+    losses, steps_done, windows, start = [], 0, 0, time.perf_counter()
     try:
-        # BLAS gets one thread per worker (its products here are small).
+        # BLAS gets one thread per worker (its products here are small); then the workers fork.
         with (
             np.errstate(divide="ignore", over="ignore", invalid="ignore"),
             threadpool_limits(1, "blas"),
+            _forked(W_in, W_out, kept_buffer, batches_of, watch, options),
         ):
             for epoch in range(config.epochs):
-                kept = _kept_tokens(ids, keep, rng)
-                check_kept(len(kept), len(ids), config.sample, f"survived epoch {epoch + 1}'s")
-                rate = _learning_rates(config, epoch, n_tokens)
-                batches = (ProcessBatches if options["processes"] else Batches)(
-                    kept, config.C, config.batch_size, draws, rate, rng
-                )
-                losses.append(train_epoch(W_in, W_out, batches, watch, epoch, options))
-                windows += len(kept)
-                watch.weights(_largest_entries(W_in, W_out), len(losses[-1]) - 1, epoch)
-                _show(bar, losses[-1])
+                batches = epoch_batches(epoch)
+                done = train_epoch(W_in, W_out, batches, watch, epoch, options)
+                losses += [(steps_done + index, loss) for index, loss in done]
+                steps_done += batches.count
+                windows += len(batches.kept)
+                watch.weights(_largest_entries(W_in, W_out), batches.count - 1, epoch)
+                _show(bar, [loss for _, loss in done])
     finally:
         bar.close()
         if options["pool"] is not None:
@@ -341,10 +359,43 @@ def train_on_ids(
         W2=W_out,
         word2Ind=word2Ind,
         Ind2word=Ind2word,
-        losses=np.concatenate(losses),
+        losses=np.array([loss for _, loss in losses], dtype=np.float64),
+        loss_steps=np.array([step for step, _ in losses], dtype=np.int64),
         examples_per_second=windows / max(seconds, 1e-9),
         config=dict(dataclasses.asdict(config), kernel=options["kernel"], V=V, n_tokens=n_tokens),
     )
+
+
+def _forked(W_in, W_out, kept_buffer, batches_of, watch, options: dict):
+    """Worker processes forked now, once for the run, as ``options["forked"]`` (``epoch_workers``:
+    it ends them on exit); or, for threads, nothing to enter."""
+    if not options["processes"]:
+        return contextlib.nullcontext()
+    options["forked"] = epoch_workers(W_in, W_out, kept_buffer, batches_of, watch, options)
+    return options["forked"]
+
+
+def _batch_maker(config: NegativeSamplingConfig, draws: dict, rng, corpus: tuple, processes):
+    """For a run on ``corpus`` = (ids, keep, n_tokens): ``batches_of(kept, epoch)``, an epoch's
+    ``Batches`` (``ProcessBatches`` for worker processes, sharing one ``SharedState`` made now,
+    before the fork); ``epoch_batches(epoch)``, the same on the epoch's kept tokens, drawn into
+    ``kept_buffer`` (shared memory for worker processes, else None)."""
+    ids, keep, n_tokens = corpus
+    state = SharedState(rng) if processes else None
+    kept_buffer = shared_array(len(ids), np.int32) if processes else None
+
+    def batches_of(kept, epoch: int):
+        rate = _learning_rates(config, epoch, n_tokens)
+        if state is None:
+            return Batches(kept, config.C, config.batch_size, draws, rate)
+        return ProcessBatches(kept, config.C, config.batch_size, draws, rate, state)
+
+    def epoch_batches(epoch: int):
+        kept = _kept_tokens(ids, keep, rng, kept_buffer)
+        check_kept(len(kept), len(ids), config.sample, f"survived epoch {epoch + 1}'s")
+        return batches_of(kept, epoch)
+
+    return batches_of, epoch_batches, kept_buffer
 
 
 def _starting_weights(rng, V: int, N: int, shared: bool):
@@ -356,17 +407,19 @@ def _starting_weights(rng, V: int, N: int, shared: bool):
     return (shared_copy(W_in), shared_copy(W_out)) if shared else (W_in, W_out)
 
 
-def _step_options(config: NegativeSamplingConfig, table, rng):
+def _step_options(config: NegativeSamplingConfig, table, rng, loss_every: int = 1):
     """What every batch of a run shares: ``options`` for ``train_batch`` and ``train_epoch``
-    (the window, kernel, update rule, workers and their pool), and the random ``draws`` of
-    ``Batches``: window half-sizes, and negatives per window or per group of windows."""
+    (the window, kernel, update rule, workers and their pool, ``loss_every``), and the random
+    ``draws`` of ``Batches``: window half-sizes, and negatives per window or per group of
+    windows."""
     workers, K, C = config.workers, config.negative, config.C
     processes = workers > 1 and FORK_AVAILABLE  # else threads (engine/worker_processes.py)
     threads = workers > 1 and not processes
     pool = concurrent.futures.ThreadPoolExecutor(workers - 1) if threads else None
     shared = config.negatives == "shared"
     options = dict(C=C, kernel=resolve_kernel(config.kernel), update_rule=config.update_rule,
-                   shared=shared, workers=workers, pool=pool, processes=processes)  # fmt: skip
+                   shared=shared, workers=workers, pool=pool, processes=processes,
+                   loss_every=loss_every)  # fmt: skip
 
     def negatives(m: int, per_group: bool):
         rows = -(-m // config.group_size) if per_group else m  # one set per group, or per window
@@ -412,12 +465,11 @@ def _vocabulary(tokens: list, min_count: int):
 SUBSAMPLE_CHUNK = 1 << 20
 
 
-def _kept_tokens(ids, keep, rng) -> np.ndarray:
-    """One epoch's subsampled corpus, as int32 word ids (4 bytes a kept token).
-
-    The chunks are written into one array as they are drawn, whose pages beyond the kept tokens
-    are never touched (so never take memory): no moment holds the kept tokens twice."""
-    kept, n = np.empty(len(ids), dtype=np.int32), 0
+def _kept_tokens(ids, keep, rng, out=None) -> np.ndarray:
+    """One epoch's subsampled corpus, int32 word ids (4 bytes a kept token), at the start of ``out``
+    (int32, ``len(ids)``, e.g. in shared memory) or of a new array, written as drawn: its pages
+    beyond the kept tokens are never touched (so never take memory), none holds them twice."""
+    kept, n = (np.empty(len(ids), dtype=np.int32) if out is None else out), 0
     for i in range(0, len(ids), SUBSAMPLE_CHUNK):
         part = subsample(ids[i : i + SUBSAMPLE_CHUNK], keep, rng)
         kept[n : n + len(part)] = part

@@ -162,21 +162,37 @@ def window_contexts(ids: np.ndarray, C: int, start: int, b: np.ndarray):
     """
     m = len(b)
     lo, hi = max(start - C, 0), min(start + m + C, len(ids))  # the tokens these windows read
-    padded = np.full(m + 2 * C, -1, dtype=np.int32)  # -1: off the ends
-    padded[lo - (start - C) : hi - (start - C)] = ids[lo:hi]
     within, columns = _window_shapes(C)
-    # (m, 2C): the 2C words around each position; a view of overlapping rows, then its columns
-    window = np.lib.stride_tricks.sliding_window_view(padded, 2 * C + 1)[:, columns]
     valid = within[b]  # (m, 2C): the words within each window's half-size
     if lo > start - C or hi < start + m + C:  # a window reaches an end of ids
+        padded = np.full(m + 2 * C, -1, dtype=np.int32)  # -1: off the ends
+        padded[lo - (start - C) : hi - (start - C)] = ids[lo:hi]
+        # (m, 2C): the 2C words around each position; a view of overlapping rows, then its columns
+        window = np.lib.stride_tricks.sliding_window_view(padded, 2 * C + 1)[:, columns]
         valid &= window >= 0
+        indices = window[valid]
         counts = np.count_nonzero(valid, axis=1)
-    else:
+    else:  # the usual batch: each kept word's place in the span, then one take
+        indices = ids[lo:hi].take(_span_places(C, m)[valid]).astype(np.int32, copy=False)
         counts = 2 * b
-    indices = window[valid]
     indptr = np.zeros(m + 1, dtype=np.int32)
     np.cumsum(counts, out=indptr[1:])
     return indptr, indices
+
+
+def _span_places(C: int, m: int) -> np.ndarray:
+    """(m, 2C): row j holds the places of window j's 2C words in a span of m + 2C tokens that
+    starts C before its first centre word (a view of a cached array)."""
+    rows = max(1024, 1 << (m - 1).bit_length())  # a few sizes: batches of up to ``rows`` windows
+    return _span_places_of(C, rows)[:m]
+
+
+@functools.lru_cache(maxsize=8)
+def _span_places_of(C: int, rows: int) -> np.ndarray:
+    _, columns = _window_shapes(C)
+    places = np.arange(rows, dtype=np.intp)[:, None] + columns
+    places.flags.writeable = False
+    return places
 
 
 @functools.lru_cache(maxsize=8)

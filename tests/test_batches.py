@@ -150,3 +150,24 @@ def test_one_worker_is_reproducible_and_two_train_every_batch_as_well(negatives)
     assert len(two.losses) == len(a.losses)  # every batch trained once
     assert abs(two.losses[-5:].mean() - a.losses[-5:].mean()) < 0.1 * a.losses[-5:].mean()
     assert two.losses[-5:].mean() < 0.8 * two.losses[:5].mean()  # it learns
+
+
+@pytest.mark.parametrize("negatives", ["per-window", "shared"])
+def test_loss_every_k_records_every_kth_batch_of_each_epoch_and_trains_the_same_weights(negatives):
+    args = dict(N=8, C=3, min_count=1, epochs=3, sample=0, batch_size=32, progress=False, seed=4)
+    every = train_negative_sampling(CORPUS, negatives=negatives, **args)
+    third = train_negative_sampling(CORPUS, negatives=negatives, loss_every=3, **args)
+    np.testing.assert_array_equal(third.W1, every.W1)  # the loss does not change the updates
+    np.testing.assert_array_equal(third.W2, every.W2)
+    np.testing.assert_array_equal(every.loss_steps, np.arange(len(every.losses)))
+    per_epoch = len(every.losses) // 3  # every epoch has as many batches here (sample=0)
+    expected = [e * per_epoch + i for e in range(3) for i in range(0, per_epoch, 3)]
+    np.testing.assert_array_equal(third.loss_steps, expected)  # the first batch of each epoch
+    np.testing.assert_array_equal(third.losses, every.losses[third.loss_steps])
+
+
+def test_loss_every_must_be_a_positive_int():
+    with pytest.raises(ValueError, match="loss_every"):
+        train_negative_sampling(CORPUS, loss_every=0, progress=False)
+    with pytest.raises(TypeError, match="loss_every"):
+        train_negative_sampling(CORPUS, loss_every=2.5, progress=False)

@@ -61,7 +61,7 @@ def keyword_defaults(function) -> dict:
     return {
         name: p.default
         for name, p in inspect.signature(function).parameters.items()
-        if p.kind is p.KEYWORD_ONLY and name != "progress"
+        if p.kind is p.KEYWORD_ONLY and name not in ("progress", "loss_every")  # how a run reports
     }
 
 

@@ -168,3 +168,25 @@ def test_shared_loss_stays_exact_for_scores_beyond_float32_exp():
         W_in.astype(np.float32), W_out.astype(np.float32), context, centers, negatives, 0.0
     )
     assert expected > 50 and loss == pytest.approx(expected, rel=1e-4)
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_a_step_without_its_loss_makes_the_same_update_and_returns_none(shared):
+    W_in, W_out, context, centers, negatives = problem(m=5, dtype=np.float32)
+    runs = []
+    for loss in (True, False):
+        w_in, w_out = W_in.copy(), W_out.copy()
+        if shared:
+            J = shared_step(w_in, w_out, context, centers, negatives, 0.1, loss=loss)
+        else:
+            targets = np.concatenate([centers[:, None], per_window(negatives, 5)], axis=1)
+            indptr = np.arange(0, context.size + 1, context.shape[1], dtype=np.int32)
+            J = negative_sampling_step(
+                w_in, w_out, indptr, context.reshape(-1), targets, 0.1, loss=loss
+            )
+        runs.append((J, w_in, w_out))
+    (J, *with_loss), (nothing, *without) = runs
+    assert np.isfinite(J) and J > 0 and nothing is None
+    for a, b in zip(with_loss, without):
+        np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(with_loss[0], W_in)  # the step did move the weights

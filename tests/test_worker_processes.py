@@ -1,18 +1,32 @@
-"""HogBatch workers as forked processes: they share the weights, take the batches a thread would
-(the same draws, each batch once), and an error in any of them stops all and is raised."""
+"""HogBatch workers as forked processes: forked once per run, they share the weights, take the
+batches a thread would (the same draws, each batch once), and an error in any of them stops all
+and is raised."""
 
 from __future__ import annotations
 
 import itertools
+import os
+import threading
 
 import numpy as np
 import pytest
 
 import cbow_helpers.negative_sampling_trainer as trainer
 from cbow_helpers import train_negative_sampling
-from cbow_helpers.engine.negative_sampling_loop import Batches, ProcessBatches, train_epoch
+from cbow_helpers.engine.negative_sampling_loop import (
+    Batches,
+    ProcessBatches,
+    epoch_workers,
+    train_epoch,
+)
 from cbow_helpers.engine.training import DivergenceWatch
-from cbow_helpers.engine.worker_processes import FORK_AVAILABLE, run_forked, shared_array
+from cbow_helpers.engine.worker_processes import (
+    FORK_AVAILABLE,
+    SharedState,
+    WorkerProcesses,
+    run_forked,
+    shared_array,
+)
 from cbow_helpers.windows import reduced_windows
 
 needs_fork = pytest.mark.skipif(not FORK_AVAILABLE, reason="worker processes need fork (Linux)")
@@ -26,7 +40,7 @@ def make_batches(kind, kept, shared=False):
         negatives=lambda m, per_group: rng.integers(0, 9, (-(-m // 4) if per_group else m, 3)),
         shared=shared,
     )
-    extra = (rng,) if kind is ProcessBatches else ()
+    extra = (SharedState(rng),) if kind is ProcessBatches else ()
     return kind(kept, 2, 16, draws, lambda a, n: 0.025 * (1 - a / len(kept)), *extra), rng
 
 
@@ -66,9 +80,15 @@ def test_an_error_in_one_process_stops_every_process_and_is_raised():
     W_out = shared_array((9, 4), np.float32)
     W_in[:], W_out[:] = 1e30, 1e30  # the first loss is infinite
     batches, _ = make_batches(ProcessBatches, kept)
+    kept_buffer = shared_array(len(kept), np.int32)
+    kept_buffer[:] = kept
+    watch = DivergenceWatch(0.025)
     options = dict(C=2, kernel="public", update_rule="word2vec", shared=False, workers=3)
-    with pytest.raises(FloatingPointError, match="training diverged"):
-        train_epoch(W_in, W_out, batches, DivergenceWatch(0.025), 0, options)
+    with (
+        epoch_workers(W_in, W_out, kept_buffer, lambda *_: batches, watch, options) as forked,
+        pytest.raises(FloatingPointError, match="training diverged"),
+    ):
+        train_epoch(W_in, W_out, batches, watch, 0, dict(options, forked=forked))
     assert batches.next() is None and batches.count < 2000 // 16
 
 
@@ -94,3 +114,67 @@ def test_without_fork_the_workers_are_threads(monkeypatch):
     monkeypatch.setattr(trainer, "shared_copy", None)  # processes would need it
     two = trained(workers=2)  # threads, the same batches
     assert len(two.losses) == len(trained().losses)
+
+
+@needs_fork
+def test_worker_processes_are_forked_once_and_run_every_job():
+    with WorkerProcesses(lambda job: (os.getpid(), job * 10), 2) as workers:
+        first = workers.run(1, lambda: None)
+        second = workers.run(2, lambda: None)
+    assert [job for _, job in first] == [10] * 3 and [job for _, job in second] == [20] * 3
+    pids = [pid for pid, _ in first]
+    assert pids[0] == os.getpid() and len(set(pids)) == 3
+    assert [pid for pid, _ in second] == pids  # the same children, not new forks
+    for pid in pids[1:]:  # and they have ended, waited for
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+@needs_fork
+@pytest.mark.parametrize("workers", [2, 3])
+def test_a_run_forks_its_worker_processes_once_whatever_its_epochs(workers, monkeypatch):
+    forks = []
+    fork = os.fork
+
+    def counted_fork():
+        pid = fork()
+        if pid:  # the parent counts; a child's count is its own copy
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counted_fork)
+    result = trained(workers=workers, epochs=4)
+    assert len(forks) == workers - 1
+    assert len(result.losses) == len(trained(epochs=4).losses)
+
+
+@needs_fork
+def test_an_error_in_a_child_in_a_later_epoch_stops_the_run_and_is_raised(monkeypatch):
+    # The children live across epochs: one that fails in epoch 3 still stops the run with its error.
+    parent, real = os.getpid(), trainer._learning_rates
+
+    def rates(config, epoch, n_tokens):
+        rate = real(config, epoch, n_tokens)
+        if epoch == 2 and os.getpid() != parent:
+            raise LookupError("the child's error, in epoch 3")
+        return rate
+
+    monkeypatch.setattr(trainer, "_learning_rates", rates)
+    with pytest.raises(LookupError, match="the child's error, in epoch 3"):
+        trained(workers=2, epochs=5)
+
+
+@needs_fork
+def test_a_stopped_hand_out_ends_even_if_an_interrupted_process_left_its_lock_taken():
+    # Ctrl-C can land just after a process took the lock and before its `with` holds it.
+    batches, _ = make_batches(ProcessBatches, np.arange(300, dtype=np.int32) % 9)
+    assert batches.next() is not None
+    batches.lock.acquire()  # taken for good, as by an interrupted process
+    ended = []
+    # In a thread, so that a hand-out that waited for the lock forever fails here, not hangs.
+    waiter = threading.Thread(
+        target=lambda: ended.append((batches.stop(), batches.next())), daemon=True
+    )
+    waiter.start()
+    waiter.join(timeout=10)
+    assert ended == [(None, None)]  # stop did not wait; next gave up once the epoch stopped

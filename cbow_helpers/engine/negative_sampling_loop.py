@@ -14,7 +14,12 @@ under a lock; only the interleaving of the updates depends on timing, so with 2 
 two runs give slightly different weights (one worker: reproducible). Threads (``train_epoch``)
 share the weights for free, but each numpy, scipy or BLAS call holds Python's lock while it sets
 up, so threads take turns at every call; forked processes (``ProcessBatches``,
-``worker_processes.py``) do not, and share the weights through shared memory.
+``worker_processes.py``) do not, and share the weights and the epoch's kept tokens through shared
+memory. They are forked once per run (``epoch_workers``), not once per epoch.
+
+**The loss.** A batch's J is computed only on every ``loss_every``-th batch of an epoch (its
+index a multiple of it: the first batch of each epoch among them); the others make the same
+update without it. The losses come back with their batch's index in the epoch.
 """
 
 from __future__ import annotations
@@ -28,31 +33,35 @@ from ..windows import window_contexts
 from .negative_sampling_step import negative_sampling_step
 from .shared_negatives import shared_negatives_step
 from .training import LOSS_WINDOW, check_training_memory
-from .worker_processes import SharedState, run_forked
+from .worker_processes import SharedState, WorkerProcesses
 
 
-def memory_parts(n_tokens: int, V: int, N: int, C: int, negative: int, m: int, epochs: int):
+def memory_parts(n_tokens: int, V: int, N: int, C: int, negative: int, m: int, epochs: int,
+                 loss_every: int = 1):  # fmt: skip
     """The peak memory of a run, in bytes, by part (for ``check_training_memory``).
 
     The weights W1 and W2 in float32 with the temporaries of W1's random start (about
     16 V N); an epoch's kept tokens (4 n at most); per thread, a batch's windows (up to 2C
     context ids with two weights each, K+1 targets and K masks: 4 (3 + 6C + 2K) m) and its
-    hidden layer and errors (8 m N); the loss of every step (8 per batch of every epoch).
+    hidden layer and errors (8 m N); the loss of every ``loss_every``-th step and its step
+    number (16 bytes each).
     """
-    steps = epochs * -(-n_tokens // m)
+    batches = -(-n_tokens // m)  # per epoch, at least
+    steps = epochs * -(-batches // loss_every)
     return {
         f"the weights (V={V:,} words x N={N:,}; use a smaller N)": 16.0 * V * N,
         f"the kept tokens of {n_tokens:,} (use a smaller corpus)": 4.0 * n_tokens,
         f"a batch (m={m:,} windows x N={N:,}; use a smaller batch size)": 4.0
         * m
         * (3 + 6 * C + 2 * negative + 2 * N),
-        f"the losses of {steps:,} steps (use fewer epochs)": 8.0 * steps,
+        f"the losses of {steps:,} steps (use fewer epochs or a larger loss_every)": 16.0 * steps,
     }
 
 
-def check_memory(n_tokens: int, V: int, N: int, C: int, negative: int, m: int, epochs: int):
-    """NotEnoughMemoryError if ``train_negative_sampling`` would need more memory than is available."""
-    check_training_memory(memory_parts(n_tokens, V, N, C, negative, m, epochs))
+def check_memory(*sizes) -> None:
+    """NotEnoughMemoryError if ``train_negative_sampling`` would need more memory than is
+    available; ``sizes`` as for ``memory_parts``."""
+    check_training_memory(memory_parts(*sizes))
 
 
 def check_kept(kept: float, total: int, sample: float, when: str) -> None:
@@ -171,16 +180,28 @@ class Batches:
 
 class ProcessBatches(Batches):
     """``Batches`` handed out to forked worker processes (``worker_processes.py``): the position,
-    the count, the stop flag and the state of ``rng`` (the generator the draws use) are kept in
-    shared memory, so each process takes the next batch with the same draws a thread would."""
+    the count, the stop flag and the state of the generator the draws use are kept in shared
+    memory (``state``, a ``SharedState`` made before the fork), so each process takes the next
+    batch with the same draws a thread would. The parent calls ``begin`` before the epoch's
+    workers start, and ``finish`` after they all end."""
 
-    def __init__(self, kept, C: int, batch_size: int, draws: dict, rate, rng):
+    def __init__(self, kept, C: int, batch_size: int, draws: dict, rate, state: SharedState):
         super().__init__(kept, C, batch_size, draws, rate)
-        self.shared = SharedState(rng)
-        self.lock = self.shared.lock
+        self.shared, self.lock = state, state.lock
+
+    def begin(self) -> None:
+        """In the parent, before the epoch: the hand-out starts at the first batch, with the
+        draws where the parent's generator is now."""
+        self.shared.numbers[:3] = 0
+        self.shared.save_rng()
 
     def next(self) -> Batch | None:
-        with self.lock:
+        # A Ctrl-C that lands just after a process took the lock, before its ``with`` holds it,
+        # leaves the lock taken for good: so the wait gives up once the epoch is stopped.
+        while not self.lock.acquire(timeout=0.05):
+            if self.shared.numbers[2]:
+                return None
+        try:
             numbers = self.shared.numbers
             self.a, self.count, self.stopped = int(numbers[0]), int(numbers[1]), bool(numbers[2])
             self.shared.load_rng()
@@ -188,18 +209,24 @@ class ProcessBatches(Batches):
             numbers[0], numbers[1] = self.a, self.count
             self.shared.save_rng()
             return batch
+        finally:
+            self.lock.release()
 
     def stop(self) -> None:
-        with self.lock:
-            self.shared.numbers[2] = 1
+        """Without the lock (one aligned 8-byte store, which ``next`` only reads), so that a
+        process that errs, or is interrupted, holding it does not wait for itself."""
+        self.shared.numbers[2] = 1
 
     def finish(self) -> None:
-        """After the epoch, in the parent: its ``rng`` continues from the last batch's draws."""
+        """After the epoch, in the parent: its generator continues from the last batch's draws,
+        and ``count`` is the number of batches the workers took."""
         self.shared.load_rng()
+        self.count = int(self.shared.numbers[1])
 
 
-def train_batch(W_in, W_out, kept, batch: Batch, options: dict) -> float:
-    """One SGD step on ``batch``'s windows, built here from the kept tokens; returns its loss.
+def train_batch(W_in, W_out, kept, batch: Batch, options: dict) -> float | None:
+    """One SGD step on ``batch``'s windows, built here from the kept tokens; returns its loss, or
+    None if its index in the epoch is not a multiple of ``options["loss_every"]`` (default 1).
 
     ``options``: ``C``, ``kernel``, ``update_rule``, ``shared`` (True: the batch's negatives are
     shared by groups of windows, ``shared_negatives_step``; False: ``negative_sampling_step``).
@@ -208,7 +235,8 @@ def train_batch(W_in, W_out, kept, batch: Batch, options: dict) -> float:
     counts = np.diff(indptr)
     mean_w = np.repeat((1.0 / counts).astype(np.float32), counts)
     scatter_w = np.ones_like(mean_w) if options["update_rule"] == "word2vec" else mean_w
-    weights = dict(mean_weights=mean_w, scatter_weights=scatter_w, kernel=options["kernel"])
+    weights = dict(mean_weights=mean_w, scatter_weights=scatter_w, kernel=options["kernel"],
+                   loss=batch.index % options.get("loss_every", 1) == 0)  # fmt: skip
     centers = kept[batch.a : batch.b]
     if options["shared"]:
         return shared_negatives_step(
@@ -225,58 +253,64 @@ def train_batch(W_in, W_out, kept, batch: Batch, options: dict) -> float:
 
 def train_epoch(W_in, W_out, batches: Batches, watch, epoch: int, options: dict) -> list:
     """SGD steps over one epoch's ``batches`` on ``options["workers"]`` threads, or processes for
-    ``ProcessBatches``; returns their losses.
+    ``ProcessBatches``; returns the (batch index, loss) of the batches with a loss, in order.
 
-    ``watch`` (a ``DivergenceWatch``) checks every batch's loss as it ends; ``options`` go to
+    ``watch`` (a ``DivergenceWatch``) checks every loss as its batch ends; ``options`` go to
     ``train_batch``, with ``workers`` and ``pool`` (a ThreadPoolExecutor with ``workers - 1``
-    threads, None for one worker). An error in any thread stops every thread and is raised here.
+    threads, None for one worker), or for processes ``forked`` (from ``epoch_workers``). An error
+    in any thread or process stops every one and is raised here.
     """
     if isinstance(batches, ProcessBatches):
-        return _train_epoch_processes(W_in, W_out, batches, watch, epoch, options)
-    losses, lock = [], threading.Lock()
-
-    def work() -> None:
-        try:
-            with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # per thread
-                while (batch := batches.next()) is not None:
-                    loss = train_batch(W_in, W_out, batches.kept, batch, options)
-                    with lock:
-                        losses.append(loss)
-                        # A loss that is NaN or infinite, or whose recent mean rose far above the first.
-                        watch.batch(losses[-LOSS_WINDOW:], batch.index, epoch)
-        except BaseException:
-            batches.stop()
-            raise
-
-    futures = [options["pool"].submit(work) for _ in range(options["workers"] - 1)]
+        batches.begin()
+        results = options["forked"].run((epoch, len(batches.kept)), batches.stop)
+        batches.finish()
+        return sorted(pair for done in results for pair in done)
+    done, lock = [], threading.Lock()
+    futures = [
+        options["pool"].submit(train_batches, W_in, W_out, batches, watch, epoch, options, done, lock)
+        for _ in range(options["workers"] - 1)
+    ]  # fmt: skip
     try:
-        work()
+        train_batches(W_in, W_out, batches, watch, epoch, options, done, lock)
     finally:
         errors = [f.exception() for f in futures]  # waits for every thread
     for error in errors:
         if error is not None:
             raise error
-    return losses
+    return sorted(done)
 
 
-def _train_epoch_processes(W_in, W_out, batches: ProcessBatches, watch, epoch: int, options):
-    """``train_epoch`` in this process and ``workers - 1`` forked ones, on weights in shared
-    memory; returns the losses in batch order. Each process watches its own batches' losses."""
+def train_batches(W_in, W_out, batches, watch, epoch: int, options: dict, done=None, lock=None):
+    """Train ``batches.next()`` until the epoch ends, appending (batch index, loss) to ``done``
+    (returned) under ``lock`` (shared by threads), and watching the losses; on any error,
+    ``batches.stop()`` stops every other worker, and the error is raised."""
+    done = [] if done is None else done
+    lock = threading.Lock() if lock is None else lock
+    try:
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # per thread
+            while (batch := batches.next()) is not None:
+                loss = train_batch(W_in, W_out, batches.kept, batch, options)
+                if loss is None:
+                    continue
+                with lock:
+                    done.append((batch.index, loss))
+                    # A loss that is NaN or infinite, or whose recent mean rose far above the first.
+                    watch.batch([x for _, x in done[-LOSS_WINDOW:]], batch.index, epoch)
+    except BaseException:
+        batches.stop()
+        raise
+    return done
 
-    def work() -> list:
-        done = []  # (batch index, loss)
-        try:
-            with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-                while (batch := batches.next()) is not None:
-                    done.append(
-                        (batch.index, train_batch(W_in, W_out, batches.kept, batch, options))
-                    )
-                    watch.batch([loss for _, loss in done[-LOSS_WINDOW:]], batch.index, epoch)
-        except BaseException:
-            batches.stop()
-            raise
-        return done
 
-    results = run_forked(work, options["workers"] - 1, batches.stop)
-    batches.finish()
-    return [loss for _, loss in sorted(pair for done in results for pair in done)]
+def epoch_workers(W_in, W_out, kept_buffer, batches_of, watch, options: dict) -> WorkerProcesses:
+    """``options["workers"] - 1`` processes forked once for a run's epochs (use it as a context
+    manager, and put it in ``options["forked"]``): for an epoch's job (its number e and its count
+    n of kept tokens, written in ``kept_buffer``, shared memory), each trains the batches of
+    ``batches_of(kept_buffer[:n], e)`` (a ``ProcessBatches``) into the shared weights.
+    Each process watches its own batches' losses."""
+
+    def work(job) -> list:
+        epoch, n = job
+        return train_batches(W_in, W_out, batches_of(kept_buffer[:n], epoch), watch, epoch, options)
+
+    return WorkerProcesses(work, options["workers"] - 1)

@@ -24,7 +24,8 @@ def negative_sampling_step(
     not_center=None,
     kernel="sparsetools",
     h=None,
-) -> float:
+    loss=True,
+) -> float | None:
     """One SGD step of CBOW with negative sampling on a batch of m windows, in place; returns the batch's J.
 
     Introduced in notebook 09 (negative sampling).
@@ -57,12 +58,14 @@ def negative_sampling_step(
         negative equal to the centre word)
     kernel : {"sparsetools", "public"}, see ``train_negative_sampling``
     h : optional (m, N) float32 C-contiguous buffer for the hidden layer
+    loss : bool, whether to compute J (False: the same update, without J's logarithms)
 
     Returns
     -------
-    float
+    float or None
         The batch's mean J before the update, from the scores (``-log sigmoid(s)`` as
-        ``max(-s, 0) + log(1 + exp(-|s|))``), so it stays exact when a score is far from 0.
+        ``max(-s, 0) + log(1 + exp(-|s|))``), so it stays exact when a score is far from 0;
+        None when ``loss`` is False.
     """
     gather, scatter = KERNELS[kernel]
     m, K1 = targets.shape
@@ -78,24 +81,25 @@ def negative_sampling_step(
     g = np.empty((m, K1), dtype=np.float32)
     err = np.empty((m, N), dtype=np.float32)
     batch = (W_in, W_out, indptr, indices, targets, learning_rate, mean_weights, not_center, gather, h, g, err)  # fmt: skip
-    loss = _forward_rows(batch, (0, m))
+    J = _forward_rows(batch, (0, m), loss)
     # The update: a word met by several windows gets the sum of their updates.
     scatter(
         W_out, np.arange(0, m * K1 + 1, K1, dtype=np.int32), targets.reshape(-1), g.reshape(-1), h
     )
     scatter(W_in, indptr, indices, scatter_weights, err)
-    return float(loss / m)
+    return None if J is None else float(J / m)
 
 
-def _forward_rows(batch, rows) -> float:
+def _forward_rows(batch, rows, loss: bool = True) -> float | None:
     """Windows ``rows`` of a batch: h, the scores, g = lr * (y - sigmoid(s)) and err = g @ W_out rows.
 
-    Returns the sum of their J. Each window's numbers do not depend on the others'.
+    Returns the sum of their J (None unless ``loss``). Each window's numbers do not depend on the
+    others'.
     """
     W_in, W_out, indptr, indices, targets, learning_rate, mean_weights, not_center, gather, h, g, err = batch  # fmt: skip
     r0, r1 = rows
     if r0 == r1:
-        return 0.0
+        return 0.0 if loss else None
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # errstate is per thread
         lo, hi = indptr[r0], indptr[r1]
         hr = h[r0:r1]
@@ -112,17 +116,27 @@ def _forward_rows(batch, rows) -> float:
         gr[:, 0] += 1
         if not_center is not None:
             gr[:, 1:] *= not_center[r0:r1]
-        # J = the sum of softplus(x) = -log sigmoid(-x) over the answers, x = -s for the centre
-        # word and s for a kept negative, as max(x, 0) + log(1 + exp(-|x|)): exact where float32's
-        # sigmoid rounds to 0 or 1 (|s| above ~17), and one log per window.
-        x = scores  # not needed after f
-        x[:, 0] *= -1
-        tail = np.exp(-np.abs(x))
-        np.maximum(x, 0, out=x)
-        if not_center is not None:
-            x[:, 1:] *= not_center[r0:r1]
-            tail[:, 1:] *= not_center[r0:r1]
-        loss = x.sum(dtype=np.float64) + np.log((1 + tail.astype(np.float64)).prod(axis=1)).sum()
+        J = None
+        if loss:  # scores are not needed after f
+            J = _loss_of(scores, None if not_center is None else not_center[r0:r1])
         gr *= np.float32(learning_rate)  # g = lr * (y - sigmoid(s)) = -lr * dJ/ds
         np.matmul(gr[:, None, :], WT, out=err[r0:r1, None, :])  # -lr * dJ/dh, from the old W_out
-    return float(loss)
+    return J
+
+
+def _loss_of(scores, not_center) -> float:
+    """The sum of J over windows of (m, K+1) ``scores`` (overwritten), negatives weighted by
+    ``not_center`` (m, K) or all kept (None).
+
+    J = the sum of softplus(x) = -log sigmoid(-x) over the answers, x = -s for the centre word and
+    s for a kept negative, as max(x, 0) + log(1 + exp(-|x|)): exact where float32's sigmoid rounds
+    to 0 or 1 (|s| above ~17), and one log per window.
+    """
+    x = scores
+    x[:, 0] *= -1
+    tail = np.exp(-np.abs(x))
+    np.maximum(x, 0, out=x)
+    if not_center is not None:
+        x[:, 1:] *= not_center
+        tail[:, 1:] *= not_center
+    return float(x.sum(dtype=np.float64) + np.log((1 + tail.astype(np.float64)).prod(axis=1)).sum())

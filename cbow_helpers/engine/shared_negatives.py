@@ -45,8 +45,10 @@ def shared_negatives_step(
     mean_weights=None,
     scatter_weights=None,
     scale=1.0,
-) -> float:
-    """One SGD step on m windows in groups sharing negatives, in place; returns the batch's mean J.
+    loss=True,
+) -> float | None:
+    """One SGD step on m windows in groups sharing negatives, in place; returns the batch's mean J
+    (None with ``loss=False``).
 
     Parameters
     ----------
@@ -60,12 +62,14 @@ def shared_negatives_step(
     kernel : {"sparsetools", "public"}, how rows are gathered and scatter-added (``kernels.py``)
     mean_weights, scatter_weights : (nnz,) float32 arrays as in ``negative_sampling_step``
     scale : float, multiplies the negatives' gradient (and their terms of J)
+    loss : bool, whether to compute J (False: the same update, without J's logarithms)
 
     Returns
     -------
-    float
+    float or None
         The mean over the m windows of ``-log sigmoid(s_pos) - scale * sum_k log sigmoid(-s_k)``
-        before the update (negatives equal to the window's centre word left out).
+        before the update (negatives equal to the window's centre word left out); None when
+        ``loss`` is False.
     """
     gather, scatter = KERNELS[kernel]
     m, N, dtype = len(centers), W_in.shape[1], W_in.dtype  # float32; float64 for gradient checks
@@ -77,13 +81,15 @@ def shared_negatives_step(
         mean_weights = np.repeat((1.0 / counts).astype(dtype), counts)
     if scatter_weights is None:
         scatter_weights = np.ones(len(indices), dtype=dtype)
-    H = np.zeros((G * B, N), dtype)  # the windows' hidden layers; the last group's padding stays 0
-    gather(W_in, indptr, indices, mean_weights, H[:m])
-    loss, g_pos, W_pos, g_neg, W_neg = _scores_and_errors(
-        W_out, H, centers, negatives, dtype.type(learning_rate), dtype.type(scale)
+    H = np.empty((G * B, N), dtype)  # the windows' hidden layers; the last group's padding is 0
+    H[m:] = 0
+    gather(W_in, indptr, indices, mean_weights, H[:m])  # the gather zeroes H[:m] first
+    J, g_pos, W_pos, g_neg, W_neg = _scores_and_errors(
+        W_out, H, centers, negatives, dtype.type(learning_rate), dtype.type(scale), loss
     )
     dH = np.matmul(g_neg, W_neg).reshape(G * B, N)[:m]  # -lr dJ/dH, from the old W_out
-    dH += g_pos[:, None] * W_pos
+    W_pos *= g_pos[:, None]  # W_pos is not read again
+    dH += W_pos
     dW_neg = np.matmul(g_neg.transpose(0, 2, 1), H.reshape(G, B, N))  # (G, K, N); padding adds 0
     rows = np.arange(max(m, G * K) + 1, dtype=np.int32)  # one row of updates per target
     scatter(W_out, rows[: m + 1], centers, g_pos, H[:m])
@@ -95,11 +101,11 @@ def shared_negatives_step(
         dW_neg.reshape(-1, N),
     )
     scatter(W_in, indptr, indices, scatter_weights, dH)
-    return float(loss / m)
+    return None if J is None else float(J / m)
 
 
-def _scores_and_errors(W_out, H, centers, negatives, lr, scale):
-    """The batch's J, and ``g_pos`` (m,) and ``g_neg`` (G, B, K): -lr dJ/ds, with the target rows.
+def _scores_and_errors(W_out, H, centers, negatives, lr, scale, loss: bool):
+    """The batch's J (None unless ``loss``), and ``g_pos`` (m,) and ``g_neg`` (G, B, K): -lr dJ/ds, with the target rows.
 
     A negative equal to its window's centre word is left out (word2vec skips it): its terms of J
     and of ``g_neg`` are 0. The padding windows of the last group (rows m .. G*B-1 of H, all 0)
@@ -112,15 +118,17 @@ def _scores_and_errors(W_out, H, centers, negatives, lr, scale):
     s_pos = np.einsum("ij,ij->i", H[:m], W_pos)  # (m,)
     S = np.matmul(H.reshape(G, B, N), W_neg.transpose(0, 2, 1))  # (G, B, K)
     clash = np.repeat(negatives, B, axis=0)[:m] == centers[:, None]  # (m, K)
-    neg_terms = _softplus(S.reshape(-1, K)[:m])  # -log sigmoid(-s), a negative's term of J
-    neg_terms[clash] = 0
-    loss = _softplus(-s_pos).sum(dtype=np.float64) + scale * neg_terms.sum(dtype=np.float64)
+    J = None
+    if loss:
+        neg_terms = _softplus(S.reshape(-1, K)[:m])  # -log sigmoid(-s), a negative's term of J
+        np.copyto(neg_terms, 0, where=clash)
+        J = _softplus(-s_pos).sum(dtype=np.float64) + scale * neg_terms.sum(dtype=np.float64)
     g_pos = expit(-s_pos)  # 1 - sigmoid(s): y - sigmoid(s) for the centre word, y = 1
     g_pos *= lr
     g_neg = expit(S)  # y - sigmoid(s) for a negative, y = 0, with its sign flipped below
     g_neg *= -lr * scale
-    g_neg.reshape(-1, K)[:m][clash] = 0
-    return loss, g_pos, W_pos, g_neg, W_neg
+    np.copyto(g_neg.reshape(-1, K)[:m], 0, where=clash)
+    return J, g_pos, W_pos, g_neg, W_neg
 
 
 def _softplus(x):

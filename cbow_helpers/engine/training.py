@@ -158,12 +158,15 @@ class WordEmbeddings:
         return view
 
 
-def settings_from(config_class):
-    """Give a trainer ``(tokens, *, <every field of config_class>, progress=True)`` as its signature.
+def settings_from(config_class, **run_options):
+    """Give a trainer ``(tokens, *, <every field of config_class>, <run_options>, progress=True)``
+    as its signature.
 
-    The decorated function is written as ``f(tokens, config, progress)``; callers pass the
-    config's fields as keywords, whose defaults are the dataclass's (written there once, and
-    shown by ``help(f)``). The config checks every value when it is made.
+    The decorated function is written as ``f(tokens, config, progress, **run_options)``; callers
+    pass the config's fields as keywords, whose defaults are the dataclass's (written there once,
+    and shown by ``help(f)``). The config checks every value when it is made. ``run_options``
+    (name=default) are keywords that, like ``progress``, say how a run reports, not what it
+    trains: they are not settings, so not in the config (the trainer checks them).
     """
     fields = dataclasses.fields(config_class)
     names = {field.name for field in fields}
@@ -171,18 +174,24 @@ def settings_from(config_class):
     def decorate(train):
         @functools.wraps(train)
         def trainer(tokens, *, progress: bool = True, **settings):
+            options = {name: settings.pop(name, default) for name, default in run_options.items()}
             unknown = sorted(set(settings) - names)
             if unknown:
                 raise TypeError(
                     f"{train.__name__}() got an unexpected keyword argument {unknown[0]!r} "
-                    f"(its settings: {', '.join(f.name for f in fields)}, progress)"
+                    f"(its settings: {', '.join(f.name for f in fields)}, "
+                    f"{''.join(name + ', ' for name in run_options)}progress)"
                 )
-            return train(tokens, config_class(**settings), progress)
+            return train(tokens, config_class(**settings), progress, **options)
 
         keyword = inspect.Parameter.KEYWORD_ONLY
         parameters = [inspect.signature(train).parameters["tokens"]]
         parameters += [
             inspect.Parameter(f.name, keyword, default=f.default, annotation=f.type) for f in fields
+        ]
+        parameters += [
+            inspect.Parameter(name, keyword, default=default)
+            for name, default in run_options.items()
         ]
         parameters.append(inspect.Parameter("progress", keyword, default=True, annotation="bool"))
         trainer.__signature__ = inspect.signature(train).replace(parameters=parameters)

@@ -1,4 +1,4 @@
-"""HogBatch workers as processes: forked per epoch, training separate batches into weights held in
+"""HogBatch workers as processes: forked once per run, training separate batches into weights held in
 shared memory, so that Python's lock no longer makes them take turns.
 
 Threads (``negative_sampling_loop.train_epoch``) share the weights for free, but every numpy, scipy
@@ -8,14 +8,15 @@ each have their own lock. Here:
 
 - the weights live in anonymous shared memory (``shared_array``: an ``mmap`` that a fork does not
   copy), so every process reads and writes the same W1 and W2, as threads do;
-- each epoch forks ``workers - 1`` children (a fork costs about a millisecond: its memory is shared
-  copy-on-write) after the epoch's kept tokens are drawn; the parent is a worker too;
+- a run forks ``workers - 1`` children once (``WorkerProcesses``), before its first epoch; each
+  epoch's kept tokens are written into shared memory, and a small job (the epoch's number and
+  length) sent down each child's pipe starts the epoch there; the parent is a worker too;
 - the batches are handed out exactly as to threads (``ProcessBatches``: the epoch's position, the
   batch count, the stop flag and the random generator's state sit in shared memory, under a
   lock that works across processes), so the batches, their draws and their learning rates are the
   same whatever the number of workers and whether they are threads or processes;
-- each child sends back its batches' losses (or its error) through a pipe, and leaves with
-  ``os._exit``, running none of the parent's clean-up.
+- each child sends back its batches' losses (or its error) through its pipe and waits for the
+  next epoch; at the run's end it leaves with ``os._exit``, running none of the parent's clean-up.
 
 Only where ``fork`` is safe: Linux (``FORK_AVAILABLE``). Windows has no fork, and on macOS the
 system's BLAS (Accelerate) is not safe in a forked child; there the trainer uses threads.
@@ -75,31 +76,116 @@ class SharedState:
         self.rng.bit_generator.state = pickle.loads(self.state[: self.numbers[3]].tobytes())
 
 
-def fork_worker(work):
-    """Run ``work()`` in a forked child; returns (pid, the read end of a pipe that will hold the
-    pickled ``("ok", result)`` or ``("error", exception)``)."""
-    read, write = os.pipe()
-    with warnings.catch_warnings():
-        # Python 3.12+ warns that forking a process with threads (BLAS's idle ones, a progress
-        # bar's monitor) may deadlock a child that takes a lock another thread held. The child runs
-        # numpy, scipy and one-threaded BLAS only (OpenBLAS re-creates its state at fork) and
-        # leaves with os._exit.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        pid = os.fork()
-    if pid != 0:
-        os.close(write)
-        return pid, read
-    os.close(read)  # the child, from here on
+class WorkerProcesses:
+    """``children`` processes forked once, each running ``work(job)`` whenever the parent calls
+    ``run(job)`` (which runs it in the parent too): a run's epochs fork once, not once each.
+
+    Each child waits on its own pipe for a job (a small picklable value, e.g. an epoch's number;
+    what it works on is in shared memory), sends back ``("ok", result)`` or ``("error",
+    exception)`` and waits for the next, until ``close`` (or the parent's end of its pipe closing)
+    ends it with ``os._exit``, running none of the parent's clean-up. Use it as a context manager.
+    """
+
+    def __init__(self, work, children: int):
+        self.work, self.children = work, []  # (pid, the parent's end of its pipe)
+        try:
+            for _ in range(children):
+                self.children.append(self._fork())
+        except BaseException:
+            self.close()
+            raise
+
+    def _fork(self):
+        mine, theirs = multiprocessing.Pipe()
+        with warnings.catch_warnings():
+            # Python 3.12+ warns that forking a process with threads (BLAS's idle ones, a progress
+            # bar's monitor) may deadlock a child that takes a lock another thread held. The child
+            # runs numpy, scipy and one-threaded BLAS only (OpenBLAS re-creates its state at fork)
+            # and leaves with os._exit.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            pid = os.fork()
+        if pid != 0:
+            theirs.close()
+            return pid, mine
+        for _, other in self.children:  # the child holds no other child's pipe open
+            other.close()
+        mine.close()
+        _serve(self.work, theirs)  # never returns
+
+    def run(self, job, on_error) -> list:
+        """``work(job)`` in every child and in this process; returns the results, this process's
+        first. If any raises, ``on_error()`` is called (it should make the others stop), every
+        child's result is waited for, and the first error is raised."""
+        results, errors, sent = [], [], []
+        try:
+            for child in self.children:
+                child[1].send(("job", job))
+                sent.append(child)
+            results.append(self.work(job))
+        except BaseException as error:  # noqa: BLE001 - raised below, once the children are done
+            on_error()
+            errors.append(error)
+        for pid, pipe in sent:  # every child is waited for, even after an error
+            try:
+                results.append(_result(pid, pipe))
+            except BaseException as error:  # noqa: BLE001 - raised below, once all are done
+                on_error()
+                errors.append(error)
+        if errors:
+            raise errors[0]
+        return results
+
+    def close(self) -> None:
+        """End every child and wait for it."""
+        for pid, pipe in self.children:
+            try:
+                pipe.send(("stop", None))
+            except OSError:  # it has ended already
+                pass
+            pipe.close()
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:  # reaped already, by ``_result`` after it died
+                pass
+        self.children = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _serve(work, pipe) -> None:
+    """A forked child: ``work(job)`` for each ``("job", job)`` its pipe brings, each result sent
+    back, until ``("stop", None)``."""
     status = 0
     try:
-        message = ("ok", work())
-    except BaseException as error:  # noqa: BLE001 - every error goes back to the parent
-        message, status = ("error", _picklable(error)), 1
-    try:
-        with os.fdopen(write, "wb") as pipe:
-            pipe.write(pickle.dumps(message))
+        while (order := pipe.recv())[0] == "job":
+            try:
+                reply = ("ok", work(order[1]))
+            except BaseException as error:  # noqa: BLE001 - every error goes back to the parent
+                reply = ("error", _picklable(error))
+            pipe.send(reply)
+    except BaseException:  # noqa: BLE001 - the parent is gone (EOFError) or interrupted us
+        status = 1
     finally:
         os._exit(status)
+
+
+def _result(pid: int, pipe):
+    """The result a child sent for the current job; its error is raised here."""
+    try:
+        kind, value = pipe.recv()
+    except (EOFError, OSError):
+        _, status = os.waitpid(pid, os.WNOHANG)
+        raise RuntimeError(
+            f"a worker process ended without a result (wait status {status}): was it killed, "
+            "e.g. for lack of memory? Try workers=1"
+        ) from None
+    if kind == "error":
+        raise value
+    return value
 
 
 def _picklable(error: BaseException) -> BaseException:
@@ -110,42 +196,8 @@ def _picklable(error: BaseException) -> BaseException:
         return RuntimeError(f"a worker process failed: {type(error).__name__}: {error}")
 
 
-def collect(pid: int, read: int):
-    """The result ``fork_worker``'s child sent, once it has ended; its error is raised here."""
-    try:
-        with os.fdopen(read, "rb") as pipe:
-            data = pipe.read()
-    finally:
-        _, status = os.waitpid(pid, 0)  # no child is left unwaited, even after Ctrl-C
-    if not data:
-        raise RuntimeError(
-            f"a worker process ended without a result (wait status {status}): was it killed, "
-            "e.g. for lack of memory? Try workers=1"
-        )
-    kind, value = pickle.loads(data)
-    if kind == "error":
-        raise value
-    return value
-
-
 def run_forked(work, children: int, on_error) -> list:
-    """``work()`` in ``children`` forked processes and in this one; returns the results, this
-    process's first. If any raises, ``on_error()`` is called (it should make the others stop),
-    every child is waited for, and the first error is raised."""
-    started, results, errors = [], [], []
-    try:
-        for _ in range(children):
-            started.append(fork_worker(work))
-        results.append(work())
-    except BaseException as error:  # noqa: BLE001 - raised below, once the children have ended
-        on_error()
-        errors.append(error)
-    for pid, read in started:  # every child is waited for, even after an error
-        try:
-            results.append(collect(pid, read))
-        except BaseException as error:  # noqa: BLE001 - raised below, once all have ended
-            on_error()
-            errors.append(error)
-    if errors:
-        raise errors[0]
-    return results
+    """``work()`` in ``children`` forked processes and in this one, once; returns the results,
+    this process's first (``WorkerProcesses.run``, with children that end after it)."""
+    with WorkerProcesses(lambda _: work(), children) as workers:
+        return workers.run(None, on_error)
