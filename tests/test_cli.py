@@ -217,3 +217,17 @@ def test_unknown_word_for_neighbors(tmp_path, capsys):
     save_vectors(path, ["king", "queen"], np.eye(2))
     code, err = cli(capsys, "neighbors", str(path), "zebra")
     assert code == 1 and "zebra" in err and "Traceback" not in err
+
+
+def test_train_measures_negative_samplings_loss_on_every_tenth_batch():
+    """The command line's negative sampling computes J on every 10th batch of an epoch only (the
+    loss costs time of its own); the softmax objective keeps every batch's."""
+    from cbow_helpers.cli import OBJECTIVES, _train
+
+    tokens = tokenize(STORY)
+    settings = dict(N=8, epochs=1, batch_size=4)
+    ns = _train(OBJECTIVES["negative-sampling"].__class__(**settings), tokens, False)
+    assert len(ns.loss_steps) >= 3 and len(ns.losses) == len(ns.loss_steps)
+    assert ns.loss_steps.tolist() == list(range(0, 10 * len(ns.loss_steps), 10))
+    softmax = _train(OBJECTIVES["softmax"].__class__(**settings), tokens, False)
+    assert len(softmax.losses) == -(-softmax.config["n_windows"] // 4)
