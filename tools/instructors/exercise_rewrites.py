@@ -178,4 +178,35 @@ batch cost with respect to its parameter. Write the formulas in `back_prop` firs
 derivation above; run those cells once its check prints ✓.""",
         ),
     },
+    "09_negative_sampling": {
+        # the cell that prints these numbers moves below the blank in the exercise version
+        "ns-param-grads-md": (
+            """From the scores to the parameters, with shapes (`N = 3`, `K + 1 = 3` targets, `n = 4` context
+words). A score is `s_k = W2[t_k] · h` and `h` is the mean of the `n` context columns, so
+
+    dJ/dW2[t_k]  = ds_k h                       (N,) per target: a (K+1, N) block added into grad_W2 (V, N)
+    dJ/dh        = sum_k ds_k W2[t_k]           ds @ W2[targets]: (K+1,) @ (K+1, N) -> (N,)
+    dJ/dW1[:, c] = dJ/dh / n                    (N,) per context word, added once per occurrence: grad_W1 (N, V)
+
+On this window's numbers (the cell that computes `ds` prints them): the centre word `happy` has `ds = -0.5105`, so its row of `W2` gets
+`-0.5105 h` and a gradient step moves it toward `h`; the negatives' rows get `+0.4439 h` and
+`+0.4853 h` and move away. `i` occurs twice among the four context words, so its column gets `2/4`
+of `dJ/dh`, the others `1/4` (fewer words and larger shares where the dynamic window, below,
+shrinks a window). Every other row of `W2` and column of `W1` gets nothing. The cells that compute these gradients
+on the toy window print which rows and columns get one.""",
+            """From the scores to the parameters, with shapes (`N = 3`, `K + 1 = 3` targets, `n = 4` context
+words). A score is `s_k = W2[t_k] · h` and `h` is the mean of the `n` context columns, so
+
+    dJ/dW2[t_k]  = ds_k h                       (N,) per target: a (K+1, N) block added into grad_W2 (V, N)
+    dJ/dh        = sum_k ds_k W2[t_k]           ds @ W2[targets]: (K+1,) @ (K+1, N) -> (N,)
+    dJ/dW1[:, c] = dJ/dh / n                    (N,) per context word, added once per occurrence: grad_W1 (N, V)
+
+On this window's numbers (the worked answer below the exercise prints them): the centre word `happy` has `ds = -0.5105`, so its row of `W2` gets
+`-0.5105 h` and a gradient step moves it toward `h`; the negatives' rows get `+0.4439 h` and
+`+0.4853 h` and move away. `i` occurs twice among the four context words, so its column gets `2/4`
+of `dJ/dh`, the others `1/4` (fewer words and larger shares where the dynamic window, below,
+shrinks a window). Every other row of `W2` and column of `W1` gets nothing. The cells that compute these gradients
+on the toy window print which rows and columns get one.""",
+        ),
+    },
 }
