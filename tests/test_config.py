@@ -187,6 +187,7 @@ def test_the_cli_trains_negative_sampling_with_its_defaults_changed_for_shakespe
     run_train(tmp_path)
     kwargs = recorded["train_negative_sampling"]
     assert kwargs.pop("progress") is False
+    assert kwargs.pop("loss_every") == 10  # the loss of every 10th batch only: faster
     assert kwargs == dict(keyword_defaults(train_negative_sampling), **CLI_CHANGES)
 
 
