@@ -30,7 +30,7 @@ from .engine.negative_sampling_loop import (
     check_kept,
     check_memory,
     epoch_workers,
-    train_epoch,
+    train_epochs,
 )
 from .engine.training import DivergenceWatch, WordEmbeddings, progress_bar, settings_from
 from .engine.worker_processes import FORK_AVAILABLE, SharedState, shared_array, shared_copy
@@ -294,11 +294,6 @@ def train_negative_sampling(
     )
 
 
-def _largest_entries(W_in, W_out) -> dict:
-    """What the divergence watch reads after each epoch: the largest weight of each layer."""
-    return {"largest entry of W1": np.abs(W_in).max(), "of W2": np.abs(W_out).max()}
-
-
 def train_on_ids(
     ids, Ind2word: dict, config: NegativeSamplingConfig, progress: bool = False, n_tokens=None,
     loss_every: int = 1,
@@ -331,7 +326,7 @@ def train_on_ids(
     batches_of, epoch_batches, kept_buffer = _batch_maker(config, draws, rng, corpus, processes)
     watch = DivergenceWatch(config.learning_rate, _DIVERGED_ADVICE)
     bar = progress_bar(config.epochs, progress, "epoch", "training CBOW (negative sampling)")
-    losses, steps_done, windows, start = [], 0, 0, time.perf_counter()
+    start = time.perf_counter()
     try:
         # BLAS gets one thread per worker (its products here are small); then the workers fork.
         with (
@@ -339,14 +334,9 @@ def train_on_ids(
             threadpool_limits(1, "blas"),
             _forked(W_in, W_out, kept_buffer, batches_of, watch, options),
         ):
-            for epoch in range(config.epochs):
-                batches = epoch_batches(epoch)
-                done = train_epoch(W_in, W_out, batches, watch, epoch, options)
-                losses += [(steps_done + index, loss) for index, loss in done]
-                steps_done += batches.count
-                windows += len(batches.kept)
-                watch.weights(_largest_entries(W_in, W_out), batches.count - 1, epoch)
-                _show(bar, [loss for _, loss in done])
+            losses, windows = train_epochs(
+                W_in, W_out, config.epochs, epoch_batches, watch, options, bar
+            )
     finally:
         bar.close()
         if options["pool"] is not None:
@@ -488,12 +478,3 @@ def _learning_rates(config: NegativeSamplingConfig, epoch: int, n_tokens: int):
         return linear_decay(config.learning_rate, config.min_learning_rate, done)
 
     return rate
-
-
-def _show(bar, epoch_losses: list) -> None:
-    """The progress bar's loss: the mean of the epoch's last twentieth of batches."""
-    if not bar.disable:
-        bar.set_postfix(
-            loss=f"{np.mean(epoch_losses[-max(1, len(epoch_losses) // 20) :]):.3f}", refresh=False
-        )
-        bar.update(1)

@@ -280,6 +280,30 @@ def train_epoch(W_in, W_out, batches: Batches, watch, epoch: int, options: dict)
     return sorted(done)
 
 
+def train_epochs(W_in, W_out, epochs: int, epoch_batches, watch, options: dict, bar) -> tuple:
+    """The run's ``epochs`` (``epoch_batches(epoch)`` gives each its ``Batches``, ``bar`` counts):
+    ([(step of the run, loss), ...] of the batches with a loss, the number of windows trained).
+
+    After each epoch ``watch`` reads the largest weight of each layer, and the bar shows the mean
+    loss of the epoch's last twentieth of batches with a loss.
+    """
+    losses, steps_done, windows = [], 0, 0
+    for epoch in range(epochs):
+        batches = epoch_batches(epoch)
+        done = train_epoch(W_in, W_out, batches, watch, epoch, options)
+        losses += [(steps_done + index, loss) for index, loss in done]
+        steps_done += batches.count
+        windows += len(batches.kept)
+        largest = {"largest entry of W1": np.abs(W_in).max(), "of W2": np.abs(W_out).max()}
+        watch.weights(largest, batches.count - 1, epoch)
+        if not bar.disable:
+            epoch_losses = [loss for _, loss in done]
+            recent = np.mean(epoch_losses[-max(1, len(epoch_losses) // 20) :])
+            bar.set_postfix(loss=f"{recent:.3f}", refresh=False)
+            bar.update(1)
+    return losses, windows
+
+
 def train_batches(W_in, W_out, batches, watch, epoch: int, options: dict, done=None, lock=None):
     """Train ``batches.next()`` until the epoch ends, appending (batch index, loss) to ``done``
     (returned) under ``lock`` (shared by threads), and watching the losses; on any error,
